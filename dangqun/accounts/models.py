@@ -1,0 +1,109 @@
+"""Users and their memberships. A role is held through a membership on a region subtree, a
+department or a party organisation; the memberships define what the user may see (data scope)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from dangqun.core.models import TimeStampedModel
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", "群众"
+    GRID_WORKER = "grid_worker", "网格员"
+    GRID_LEADER = "grid_leader", "网格长"
+    COMMUNITY_STAFF = "community_staff", "社区工作人员"
+    STREET_STAFF = "street_staff", "街道工作人员"
+    DEPARTMENT_STAFF = "department_staff", "职能部门人员"
+    DISPATCHER = "dispatcher", "指挥中心调度员"
+    LEADER = "leader", "领导"
+    PARTY_ADMIN = "party_admin", "党务管理员"
+    SYSADMIN = "sysadmin", "系统管理员"
+
+
+# What a membership of each role must be attached to.
+REGION_ROLES = frozenset(
+    {Role.GRID_WORKER, Role.GRID_LEADER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISPATCHER, Role.LEADER}
+)
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF})
+PARTY_ORG_ROLES = frozenset({Role.PARTY_ADMIN})
+UNSCOPED_ROLES = frozenset({Role.CITIZEN, Role.SYSADMIN})
+
+# The region level a region-scoped role must sit on (None: any level).
+ROLE_REGION_LEVEL: dict[str, tuple[int, ...]] = {
+    Role.GRID_WORKER: (5,),
+    Role.GRID_LEADER: (5,),
+    Role.COMMUNITY_STAFF: (3,),
+    Role.STREET_STAFF: (2,),
+    Role.DISPATCHER: (1, 2),
+    Role.LEADER: (1, 2),
+}
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Membership(TimeStampedModel):
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("角色", max_length=20, choices=Role.choices, db_index=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="区域", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    party_org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name="党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("职务", max_length=50, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "角色任职"
+        verbose_name_plural = "角色任职"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "department", "party_org"],
+                name="membership_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.region or self.department or self.party_org or ""
+        return f"{self.user} · {self.get_role_display()} · {target}"
+
+    def clean(self) -> None:
+        attached = {
+            "region": self.region_id is not None,
+            "department": self.department_id is not None,
+            "party_org": self.party_org_id is not None,
+        }
+        if self.role in REGION_ROLES:
+            need = "region"
+        elif self.role in DEPARTMENT_ROLES:
+            need = "department"
+        elif self.role in PARTY_ORG_ROLES:
+            need = "party_org"
+        else:
+            need = ""
+        for field, present in attached.items():
+            if field == need and not present:
+                raise ValidationError({field: f"角色“{self.get_role_display()}”必须指定{self._meta.get_field(field).verbose_name}"})
+            if field != need and present:
+                raise ValidationError({field: f"角色“{self.get_role_display()}”不应指定{self._meta.get_field(field).verbose_name}"})
+        levels = ROLE_REGION_LEVEL.get(self.role)
+        if levels and self.region is not None and self.region.level not in levels:
+            raise ValidationError({"region": f"角色“{self.get_role_display()}”的区域层级不符"})

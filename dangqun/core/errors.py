@@ -1,0 +1,37 @@
+"""Domain errors. Views and the API turn them into HTTP answers; services raise them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+__all__ = ["DomainError", "NotFoundError", "ValidationError"]
+
+
+class DomainError(Exception):
+    """Base of errors that carry a message meant for the user."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class NotFoundError(DomainError):
+    """The object does not exist, or the actor may not know that it exists.
+
+    Access helpers raise this in both cases so that a guess at another unit's id learns nothing.
+    """
+
+    status_code = 404
+
+    def __init__(self, message: str = "对象不存在或无权访问", *, code: str = "not_found") -> None:
+        super().__init__(message, code=code)
+
+
+class ConflictError(DomainError):
+    status_code = 409
+
+    def __init__(self, message: str, *, code: str = "conflict") -> None:
+        super().__init__(message, code=code)

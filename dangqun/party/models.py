@@ -1,0 +1,42 @@
+"""Party members (党员). Org life, dues, transfers and study build on this in later work."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from dangqun.core.models import TimeStampedModel
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", "正常"
+    TRANSFERRED_OUT = "transferred_out", "已转出"
+    DECEASED = "deceased", "已去世"
+
+
+class PartyMember(TimeStampedModel):
+    party_org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name="居民档案", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    education = models.CharField("学历", max_length=20, blank=True)
+    joined_on = models.DateField("入党日期", null=True, blank=True)
+    is_probationary = models.BooleanField("预备党员", default=False)
+    status = models.CharField("状态", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    work_unit = models.CharField("工作单位", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员"
+        ordering: ClassVar[list[str]] = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

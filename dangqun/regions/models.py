@@ -1,0 +1,96 @@
+"""The region tree: district → street/town → community/village → compound → grid.
+
+Coordinates are stored in WGS-84 (EPSG:4326, what GPS gives and what GeoJSON RFC 7946 requires);
+GCJ-02 (AMap, Tencent) and BD-09 (Baidu) points are converted on the way in (``regions.coords``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from dangqun.core.fields import PathField
+from dangqun.core.models import TimeStampedModel
+
+
+class RegionLevel(models.IntegerChoices):
+    DISTRICT = 1, "区/县"
+    STREET = 2, "街道/乡镇"
+    COMMUNITY = 3, "社区/村"
+    COMPOUND = 4, "小区"
+    GRID = 5, "网格"
+
+
+class RegionKind(models.TextChoices):
+    DISTRICT = "district", "区/县"
+    STREET = "street", "街道"
+    TOWN = "town", "乡镇"
+    COMMUNITY = "community", "社区"
+    VILLAGE = "village", "村"
+    COMPOUND = "compound", "小区"
+    GRID = "grid", "网格"
+
+
+KIND_LEVEL: dict[str, int] = {
+    RegionKind.DISTRICT: RegionLevel.DISTRICT,
+    RegionKind.STREET: RegionLevel.STREET,
+    RegionKind.TOWN: RegionLevel.STREET,
+    RegionKind.COMMUNITY: RegionLevel.COMMUNITY,
+    RegionKind.VILLAGE: RegionLevel.COMMUNITY,
+    RegionKind.COMPOUND: RegionLevel.COMPOUND,
+    RegionKind.GRID: RegionLevel.GRID,
+}
+
+
+class Region(TimeStampedModel):
+    code = models.CharField("区划代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=16, choices=RegionKind.choices)
+    level = models.PositiveSmallIntegerField("层级", choices=RegionLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = PathField("路径", unique=True, editable=False)
+    # GeoJSON geometry (Polygon or MultiPolygon), WGS-84 lng/lat; validated by regions.geometry.
+    boundary = models.JSONField("边界", null=True, blank=True)
+    # A label point guaranteed inside the boundary: the centroid when it lies inside, else a point
+    # on the surface (see regions.geometry.label_point).
+    centroid_lng = models.FloatField("中心经度", null=True, blank=True)
+    centroid_lat = models.FloatField("中心纬度", null=True, blank=True)
+    area_km2 = models.FloatField("面积(平方公里)", null=True, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "区划/网格"
+        verbose_name_plural = "区划/网格"
+        ordering: ClassVar[list[str]] = ["path"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["level", "path"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.code})"
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this region and its ancestors, root first."""
+        parts = self.path.strip("/").split("/")
+        return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+class GeoIndexVersion(models.Model):
+    """One row: bumped whenever a boundary changes, so every process rebuilds its index."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "网格索引版本"
+        verbose_name_plural = "网格索引版本"
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

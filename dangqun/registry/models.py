@@ -1,0 +1,218 @@
+"""The grid's registries: buildings (实有房屋), households, residents (实有人口, PII), businesses,
+institutions, facilities. Every row sits in one grid; scope follows the grid's region path."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from dangqun.core.models import TimeStampedModel
+
+
+class Located(TimeStampedModel):
+    grid = models.ForeignKey("regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+")
+    address = models.CharField("地址", max_length=200, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class BuildingKind(models.TextChoices):
+    RESIDENTIAL = "residential", "住宅"
+    COMMERCIAL = "commercial", "商业"
+    MIXED = "mixed", "商住混合"
+    PUBLIC = "public", "公共建筑"
+    BUNGALOW = "bungalow", "平房/自建房"
+
+
+class Building(Located):
+    code = models.CharField("楼栋编码", max_length=40, unique=True)
+    name = models.CharField("楼栋名称", max_length=60)
+    kind = models.CharField("类型", max_length=20, choices=BuildingKind.choices, default=BuildingKind.RESIDENTIAL)
+    floors = models.PositiveSmallIntegerField("层数", default=1)
+    units = models.PositiveSmallIntegerField("单元数", default=1)
+    built_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
+    manager_name = models.CharField("楼栋长", max_length=50, blank=True)
+    manager_phone = models.CharField("楼栋长电话", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "楼栋"
+        verbose_name_plural = "楼栋"
+        ordering: ClassVar[list[str]] = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HousingKind(models.TextChoices):
+    OWNED = "owned", "自住"
+    RENTED = "rented", "出租"
+    VACANT = "vacant", "空置"
+    OTHER = "other", "其他"
+
+
+class Household(TimeStampedModel):
+    code = models.CharField("户编码", max_length=48, unique=True)
+    building = models.ForeignKey(Building, verbose_name="楼栋", on_delete=models.PROTECT, related_name="households")
+    grid = models.ForeignKey("regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+")
+    room = models.CharField("门牌/房号", max_length=40)
+    housing = models.CharField("居住性质", max_length=10, choices=HousingKind.choices, default=HousingKind.OWNED)
+    head_name = models.CharField("户主", max_length=50, blank=True)
+    members_count = models.PositiveSmallIntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "住户"
+        verbose_name_plural = "住户"
+        ordering: ClassVar[list[str]] = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.building} {self.room}"
+
+
+class ResidentTag(models.Model):
+    """特殊人群 / 帮扶对象 labels: elderly living alone, disabled, assisted family, special care…"""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=40)
+    description = models.CharField("说明", max_length=200, blank=True)
+    needs_visits = models.BooleanField("需定期走访", default=False)
+
+    class Meta:
+        verbose_name = "人员标签"
+        verbose_name_plural = "人员标签"
+        ordering: ClassVar[list[str]] = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Resident(TimeStampedModel):
+    """实有人口. ``id_number`` and ``phone`` are personal information: the API and the pages show
+    them masked (``registry.masking``)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="住户", null=True, blank=True, on_delete=models.PROTECT, related_name="residents"
+    )
+    grid = models.ForeignKey("regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")
+    id_number = models.CharField("身份证号", max_length=18, blank=True, db_index=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    relation_to_head = models.CharField("与户主关系", max_length=20, blank=True)
+    is_floating = models.BooleanField("流动人口", default=False)
+    is_party_member = models.BooleanField("党员", default=False)
+    work_unit = models.CharField("工作单位", max_length=100, blank=True)
+    tags = models.ManyToManyField(ResidentTag, verbose_name="标签", blank=True, related_name="residents")
+    notes = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = "实有人口"
+        verbose_name_plural = "实有人口"
+        ordering: ClassVar[list[str]] = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessKind(models.TextChoices):
+    SHOP = "shop", "商铺"
+    ENTERPRISE = "enterprise", "企业"
+    INDIVIDUAL = "individual", "个体工商户"
+    MARKET = "market", "市场"
+
+
+class Business(Located):
+    name = models.CharField("名称", max_length=120)
+    kind = models.CharField("类型", max_length=20, choices=BusinessKind.choices)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
+    industry = models.CharField("行业", max_length=40, blank=True)
+    legal_person = models.CharField("负责人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    employees = models.PositiveIntegerField("从业人数", default=0)
+    # 驻区单位: a unit that joined the community's 大党委 co-building.
+    is_resident_unit = models.BooleanField("驻区单位", default=False)
+    party_org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "商铺/企业"
+        verbose_name_plural = "商铺/企业"
+        ordering: ClassVar[list[str]] = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionKind(models.TextChoices):
+    GOVERNMENT = "government", "党政机关"
+    PUBLIC = "public", "事业单位"
+    SCHOOL = "school", "学校"
+    HOSPITAL = "hospital", "医疗机构"
+    SOCIAL_ORG = "social_org", "社会组织"
+
+
+class Institution(Located):
+    name = models.CharField("名称", max_length=120)
+    kind = models.CharField("类型", max_length=20, choices=InstitutionKind.choices)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    staff_count = models.PositiveIntegerField("人数", default=0)
+    is_resident_unit = models.BooleanField("驻区单位", default=True)
+    party_org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "机关事业单位"
+        verbose_name_plural = "机关事业单位"
+        ordering: ClassVar[list[str]] = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FacilityKind(models.TextChoices):
+    STREET_LAMP = "street_lamp", "路灯"
+    MANHOLE = "manhole", "井盖"
+    HYDRANT = "hydrant", "消火栓"
+    CAMERA = "camera", "监控探头"
+    BIN = "bin", "垃圾收集点"
+    CHARGER = "charger", "充电桩"
+    FITNESS = "fitness", "健身器材"
+    SHELTER = "shelter", "应急避难场所"
+
+
+class FacilityStatus(models.TextChoices):
+    NORMAL = "normal", "正常"
+    DAMAGED = "damaged", "损坏"
+    REPAIRING = "repairing", "维修中"
+
+
+class Facility(Located):
+    code = models.CharField("设施编码", max_length=40, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=FacilityKind.choices)
+    name = models.CharField("名称", max_length=80)
+    status = models.CharField("状态", max_length=12, choices=FacilityStatus.choices, default=FacilityStatus.NORMAL)
+    owner_department = models.ForeignKey(
+        "orgs.Department", verbose_name="管理部门", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "市政设施"
+        verbose_name_plural = "市政设施"
+        ordering: ClassVar[list[str]] = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
