@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from dangqun.api.urls import api
 
@@ -8,7 +8,7 @@ admin.site.site_header = "党群一张网 · 管理后台"
 admin.site.site_title = "党群一张网"
 admin.site.index_title = "系统管理"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,7 +27,14 @@ class Role(models.TextChoices):
 
 # What a membership of each role must be attached to.
 REGION_ROLES = frozenset(
-    {Role.GRID_WORKER, Role.GRID_LEADER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISPATCHER, Role.LEADER}
+    {
+        Role.GRID_WORKER,
+        Role.GRID_LEADER,
+        Role.COMMUNITY_STAFF,
+        Role.STREET_STAFF,
+        Role.DISPATCHER,
+        Role.LEADER,
+    }
 )
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF})
 PARTY_ORG_ROLES = frozenset({Role.PARTY_ADMIN})
@@ -60,13 +67,28 @@ class Membership(TimeStampedModel):
     user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("角色", max_length=20, choices=Role.choices, db_index=True)
     region = models.ForeignKey(
-        "regions.Region", verbose_name="区域", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name="区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
-        "orgs.Department", verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Department",
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     party_org = models.ForeignKey(
-        "orgs.PartyOrg", verbose_name="党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.PartyOrg",
+        verbose_name="党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     title = models.CharField("职务", max_length=50, blank=True)
     is_active = models.BooleanField("有效", default=True)
@@ -99,11 +121,13 @@ class Membership(TimeStampedModel):
             need = "party_org"
         else:
             need = ""
+        role_label = self.get_role_display()
         for field, present in attached.items():
+            label = {"region": "区域", "department": "部门", "party_org": "党组织"}[field]
             if field == need and not present:
-                raise ValidationError({field: f"角色“{self.get_role_display()}”必须指定{self._meta.get_field(field).verbose_name}"})
+                raise ValidationError({field: f"角色“{role_label}”必须指定{label}"})
             if field != need and present:
-                raise ValidationError({field: f"角色“{self.get_role_display()}”不应指定{self._meta.get_field(field).verbose_name}"})
+                raise ValidationError({field: f"角色“{role_label}”不应指定{label}"})
         levels = ROLE_REGION_LEVEL.get(self.role)
         if levels and self.region is not None and self.region.level not in levels:
             raise ValidationError({"region": f"角色“{self.get_role_display()}”的区域层级不符"})

@@ -65,7 +65,7 @@ class SubtreeLookup(Lookup):
 
     lookup_name = "subtree"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         prefix = self.rhs
         if not isinstance(prefix, str):

@@ -24,7 +24,12 @@ class PartyOrg(TimeStampedModel):
     short_name = models.CharField("简称", max_length=60, blank=True)
     kind = models.CharField("类型", max_length=20, choices=PartyOrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = PathField("路径", unique=True, editable=False)
     # The region this organisation leads (街道党工委 ↔ street, 社区党委 ↔ community, 小区党支部 ↔
@@ -62,7 +67,9 @@ class Department(TimeStampedModel):
     code = models.CharField("部门编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=120)
     short_name = models.CharField("简称", max_length=30, blank=True)
-    kind = models.CharField("类型", max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT)
+    kind = models.CharField(
+        "类型", max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
+    )
     region = models.ForeignKey(
         "regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments"
     )

@@ -20,7 +20,12 @@ class PartyMember(TimeStampedModel):
         "orgs.PartyOrg", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
     )
     resident = models.ForeignKey(
-        "registry.Resident", verbose_name="居民档案", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.Resident",
+        verbose_name="居民档案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
@@ -30,7 +35,9 @@ class PartyMember(TimeStampedModel):
     education = models.CharField("学历", max_length=20, blank=True)
     joined_on = models.DateField("入党日期", null=True, blank=True)
     is_probationary = models.BooleanField("预备党员", default=False)
-    status = models.CharField("状态", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        "状态", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     work_unit = models.CharField("工作单位", max_length=100, blank=True)
 
     class Meta:

@@ -11,7 +11,9 @@ from dangqun.core.models import TimeStampedModel
 
 
 class Located(TimeStampedModel):
-    grid = models.ForeignKey("regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
@@ -31,7 +33,9 @@ class BuildingKind(models.TextChoices):
 class Building(Located):
     code = models.CharField("楼栋编码", max_length=40, unique=True)
     name = models.CharField("楼栋名称", max_length=60)
-    kind = models.CharField("类型", max_length=20, choices=BuildingKind.choices, default=BuildingKind.RESIDENTIAL)
+    kind = models.CharField(
+        "类型", max_length=20, choices=BuildingKind.choices, default=BuildingKind.RESIDENTIAL
+    )
     floors = models.PositiveSmallIntegerField("层数", default=1)
     units = models.PositiveSmallIntegerField("单元数", default=1)
     built_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
@@ -56,10 +60,16 @@ class HousingKind(models.TextChoices):
 
 class Household(TimeStampedModel):
     code = models.CharField("户编码", max_length=48, unique=True)
-    building = models.ForeignKey(Building, verbose_name="楼栋", on_delete=models.PROTECT, related_name="households")
-    grid = models.ForeignKey("regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(
+        Building, verbose_name="楼栋", on_delete=models.PROTECT, related_name="households"
+    )
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+"
+    )
     room = models.CharField("门牌/房号", max_length=40)
-    housing = models.CharField("居住性质", max_length=10, choices=HousingKind.choices, default=HousingKind.OWNED)
+    housing = models.CharField(
+        "居住性质", max_length=10, choices=HousingKind.choices, default=HousingKind.OWNED
+    )
     head_name = models.CharField("户主", max_length=50, blank=True)
     members_count = models.PositiveSmallIntegerField("人数", default=0)
 
@@ -99,9 +109,16 @@ class Resident(TimeStampedModel):
     them masked (``registry.masking``)."""
 
     household = models.ForeignKey(
-        Household, verbose_name="住户", null=True, blank=True, on_delete=models.PROTECT, related_name="residents"
+        Household,
+        verbose_name="住户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
     )
-    grid = models.ForeignKey("regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -119,6 +136,7 @@ class Resident(TimeStampedModel):
         verbose_name = "实有人口"
         verbose_name_plural = "实有人口"
         ordering: ClassVar[list[str]] = ["id"]
+        permissions = (("view_resident_pii", "查看完整身份证号和电话"),)
 
     def __str__(self) -> str:
         return self.name
@@ -142,7 +160,12 @@ class Business(Located):
     # 驻区单位: a unit that joined the community's 大党委 co-building.
     is_resident_unit = models.BooleanField("驻区单位", default=False)
     party_org = models.ForeignKey(
-        "orgs.PartyOrg", verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.PartyOrg",
+        verbose_name="党组织",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -171,7 +194,12 @@ class Institution(Located):
     staff_count = models.PositiveIntegerField("人数", default=0)
     is_resident_unit = models.BooleanField("驻区单位", default=True)
     party_org = models.ForeignKey(
-        "orgs.PartyOrg", verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.PartyOrg",
+        verbose_name="党组织",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -204,9 +232,16 @@ class Facility(Located):
     code = models.CharField("设施编码", max_length=40, unique=True)
     kind = models.CharField("类型", max_length=20, choices=FacilityKind.choices)
     name = models.CharField("名称", max_length=80)
-    status = models.CharField("状态", max_length=12, choices=FacilityStatus.choices, default=FacilityStatus.NORMAL)
+    status = models.CharField(
+        "状态", max_length=12, choices=FacilityStatus.choices, default=FacilityStatus.NORMAL
+    )
     owner_department = models.ForeignKey(
-        "orgs.Department", verbose_name="管理部门", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.Department",
+        verbose_name="管理部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Benchmarks (scripts, not tests); their results are written up in docs/benchmarks.md."""

@@ -1,0 +1,8 @@
+from dangqun.core.audit import AuditEventType
+
+
+class AccountsEvent(AuditEventType):
+    USER_CREATED = "accounts.user_created", "创建用户"
+    MEMBERSHIP_GRANTED = "accounts.membership_granted", "授予角色"
+    MEMBERSHIP_REVOKED = "accounts.membership_revoked", "撤销角色"
+    PASSWORD_CHANGED = "accounts.password_changed", "修改密码"

@@ -1,0 +1,92 @@
+"""Writes to users and memberships. Admin, commands and the API call these."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from dangqun.accounts.events import AccountsEvent
+from dangqun.accounts.models import Membership, User
+from dangqun.accounts.scope import clear_scope_cache
+from dangqun.core.audit import record_event
+from dangqun.core.errors import ConflictError
+from dangqun.orgs.models import Department, PartyOrg
+from dangqun.regions.models import Region
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    display_name: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+) -> User:
+    user = User(username=username, display_name=display_name, phone=phone, is_staff=is_staff)
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    record_event(actor=actor, event_type=AccountsEvent.USER_CREATED, target=user, data={"username": username})
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    region: Region | None = None,
+    department: Department | None = None,
+    party_org: PartyOrg | None = None,
+    title: str = "",
+) -> Membership:
+    existing = Membership.objects.filter(
+        user=user, role=role, region=region, department=department, party_org=party_org
+    ).first()
+    if existing is not None and existing.is_active:
+        raise ConflictError("该用户已拥有此角色任职")
+    membership = existing or Membership(
+        user=user, role=role, region=region, department=department, party_org=party_org
+    )
+    membership.title = title
+    membership.is_active = True
+    membership.full_clean()
+    membership.save()
+    clear_scope_cache(user)
+    record_event(
+        actor=actor,
+        event_type=AccountsEvent.MEMBERSHIP_GRANTED,
+        target=membership,
+        data={
+            "user": user.username,
+            "role": role,
+            "region": region.code if region else None,
+            "department": department.code if department else None,
+            "party_org": party_org.code if party_org else None,
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User | None, membership: Membership) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        return membership
+    membership.is_active = False
+    membership.save(update_fields=["is_active", "updated_at"])
+    clear_scope_cache(membership.user)
+    record_event(
+        actor=actor,
+        event_type=AccountsEvent.MEMBERSHIP_REVOKED,
+        target=membership,
+        data={"user": membership.user.username, "role": membership.role},
+    )
+    return membership

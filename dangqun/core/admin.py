@@ -1,0 +1,148 @@
+"""Admin for the audit trail, and the base that makes admin saves go through services.
+
+``ServiceBackedAdmin``: the change form is validated by running the service in a savepoint that
+is then rolled back, so a ``ValidationError`` from the service becomes a form error (never a
+500); the save then calls the service for real. The model form still checks fields and
+uniqueness as usual before that.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar, cast
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from dangqun.core.errors import DomainError
+from dangqun.core.models import AuditEvent
+
+
+class _DryRunError(Exception):
+    """Rolls back the trial run of a service during form validation."""
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A model form whose validation includes a trial run of the admin's service."""
+
+    service_admin: ClassVar[ServiceBackedAdmin]
+    actor: ClassVar[Any] = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        change = self.instance.pk is not None
+        try:
+            with transaction.atomic():
+                if change:
+                    current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+                    self.service_admin.service_update(actor=self.actor, obj=current, data=self.cleaned_data)
+                else:
+                    self.service_admin.service_create(actor=self.actor, data=self.cleaned_data)
+                raise _DryRunError
+        except _DryRunError:
+            pass
+        except ValidationError as exc:
+            self.add_service_error(exc)
+        except DomainError as exc:
+            self.add_error(None, exc.message)
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        field_map = self.service_admin.service_field_map
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, errors in exc.error_dict.items():
+            target = field_map.get(name, name)
+            if target in self.fields and target != NON_FIELD_ERRORS:
+                self.add_error(target, errors)
+                continue
+            label = self._label(name)
+            messages = [m for error in errors for m in error.messages]
+            self.add_error(None, [f"{label}:{m}" if label else m for m in messages])
+
+    def _label(self, name: str) -> str:
+        if name == NON_FIELD_ERRORS:
+            return ""
+        try:
+            return str(self._meta.model._meta.get_field(name).verbose_name)
+        except Exception:
+            return name
+
+
+class ServiceBackedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose adds and changes go through ``service_create``/``service_update``.
+
+    Subclasses define both methods; ``data`` is the form's ``cleaned_data``. Deleting through
+    the admin is off (deactivate instead), since no service deletes these objects.
+    """
+
+    form = ServiceModelForm
+    # Service error keys that differ from the form's field names (e.g. boundary → new_boundary).
+    service_field_map: ClassVar[dict[str, str]] = {}
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> models.Model:
+        raise ImproperlyConfigured(f"{type(self).__name__} must define service_create")
+
+    def service_update(self, *, actor: Any, obj: Any, data: dict[str, Any]) -> models.Model:
+        raise ImproperlyConfigured(f"{type(self).__name__} must define service_update")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = cast(type[ServiceModelForm], super().get_form(request, obj, change=change, **kwargs))
+        # modelform_factory made a new class for this request: binding to it is safe.
+        form_class.service_admin = self
+        form_class.actor = request.user
+        return form_class
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            current = self.model._default_manager.get(pk=obj.pk)
+            saved = self.service_update(actor=request.user, obj=current, data=form.cleaned_data)
+        else:
+            saved = self.service_create(actor=request.user, data=form.cleaned_data)
+        for field in self.model._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+        obj._state.db = saved._state.db
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def pretty_json(value: Any, limit: int = 4000) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    if len(text) > limit:
+        text = text[:limit] + "\n…(已截断)"
+    return format_html('<pre style="white-space: pre-wrap; max-height: 24em; overflow: auto">{}</pre>', text)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail: readable by those with the view permission, writable by nobody."""
+
+    list_display = ("created_at", "event_type", "actor_label", "target_type", "target_id")
+    list_filter = ("event_type", ("created_at", admin.DateFieldListFilter), "target_type")
+    search_fields = ("=target_id", "actor_label")
+    search_help_text = "按对象编号(精确)或操作人搜索"
+    list_select_related = False
+    show_full_result_count = False
+    fields = ("created_at", "event_type", "actor", "actor_label", "target_type", "target_id", "data_json")
+    readonly_fields = fields
+
+    @admin.display(description="数据")
+    def data_json(self, obj: AuditEvent) -> str:
+        return pretty_json(obj.data)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
