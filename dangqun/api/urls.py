@@ -1,12 +1,26 @@
-"""The JSON API at /api/v1/ (django-ninja). Routers live beside this file, one per domain."""
+"""The JSON API at /api/v1/ (django-ninja). Routers live beside this file, one per domain.
+
+Authentication: the Django session (log in with POST /api/v1/auth/login); unsafe methods need the
+CSRF token (``X-CSRFToken``), which /auth/login and /auth/me return.
+"""
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from dangqun.api import auth, orgs, regions, registry
+from dangqun.api.errors import install_error_handlers
 
 api = NinjaAPI(
     title="党群一张网 API",
     version="1",
     description="党建引领基层社会治理智慧平台 JSON API",
     urls_namespace="api-v1",
+    auth=django_auth,
 )
+install_error_handlers(api)
+api.add_router("/auth", auth.router)
+api.add_router("/", regions.router)
+api.add_router("/", orgs.router)
+api.add_router("/", registry.router)

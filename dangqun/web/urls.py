@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangqun.web.views import auth, home
+from dangqun.web.views import auth, citizen, home, regions
 
 app_name = "web"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("find-grid/", citizen.find_grid, name="find_grid"),
+    path("regions/<str:code>/", regions.region_detail, name="region"),
+    path("buildings/<int:building_id>/", regions.building_detail, name="building"),
 ]

@@ -1,0 +1,28 @@
+"""Domain errors and Django validation errors as JSON answers with a clear message."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from dangqun.core.errors import DomainError
+
+
+def _validation_payload(exc: ValidationError) -> dict[str, object]:
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+        detail = ";".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in errors.items())
+        return {"detail": detail, "errors": errors}
+    messages = [str(m) for m in exc.messages]
+    return {"detail": ";".join(messages), "errors": {"__all__": messages}}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status_code)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(request, _validation_payload(exc), status=422)

@@ -1,0 +1,215 @@
+"""The grid registries, read through the access helpers and scoped selectors.
+
+Personal data (ID numbers, phones) is always masked here; unmasking is a separate, audited action.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from dangqun.accounts.scope import REGISTRY_READ_ROLES, get_scope
+from dangqun.core.errors import NotFoundError
+from dangqun.regions.models import Region
+from dangqun.registry import access, selectors
+from dangqun.registry.masking import mask_id_number, mask_phone
+from dangqun.registry.models import Resident
+
+router = Router(tags=["registry"])
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    gender: str
+    birth_date: dt.date | None
+    id_number: str
+    phone: str
+    grid_code: str
+    grid_name: str
+    address: str
+    is_floating: bool
+    is_party_member: bool
+    tags: list[str]
+
+    @staticmethod
+    def resolve_id_number(obj: Resident) -> str:
+        return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_phone(obj: Resident) -> str:
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_grid_code(obj: Resident) -> str:
+        return obj.grid.code
+
+    @staticmethod
+    def resolve_grid_name(obj: Resident) -> str:
+        return obj.grid.name
+
+    @staticmethod
+    def resolve_address(obj: Resident) -> str:
+        if obj.household is None:
+            return ""
+        return f"{obj.household.building.address} {obj.household.room}".strip()
+
+    @staticmethod
+    def resolve_tags(obj: Resident) -> list[str]:
+        return [t.code for t in obj.tags.all()]
+
+
+class BuildingOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    floors: int
+    units: int
+    address: str
+    lng: float | None
+    lat: float | None
+    grid_code: str
+
+    @staticmethod
+    def resolve_grid_code(obj: Any) -> str:
+        return obj.grid.code
+
+
+class HouseholdOut(Schema):
+    id: int
+    code: str
+    room: str
+    housing: str
+    head_name: str
+    members_count: int
+    building_id: int
+    grid_code: str
+
+    @staticmethod
+    def resolve_grid_code(obj: Any) -> str:
+        return obj.grid.code
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    address: str
+    lng: float | None
+    lat: float | None
+    grid_code: str
+    is_resident_unit: bool = False
+
+    @staticmethod
+    def resolve_grid_code(obj: Any) -> str:
+        return obj.grid.code
+
+
+class FacilityOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    status: str
+    lng: float | None
+    lat: float | None
+    grid_code: str
+
+    @staticmethod
+    def resolve_grid_code(obj: Any) -> str:
+        return obj.grid.code
+
+
+class ResidentQuery(Schema):
+    region: str | None = Field(None, description="区划/网格代码:只看该区域内")
+    q: str | None = Field(None, max_length=50, description="姓名包含")
+    tag: str | None = Field(None, max_length=40)
+    is_floating: bool | None = None
+
+
+def _grid_path(request: HttpRequest, code: str | None) -> str | None:
+    """A region filter the user may apply: unknown or out-of-scope codes are 404 alike."""
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).only("path").first()
+    if region is None or not get_scope(request.user).covers_path(region.path, roles=REGISTRY_READ_ROLES):
+        raise NotFoundError(f"未知区划代码: {code}")
+    return region.path
+
+
+@router.get("/residents", response=list[ResidentOut], summary="实有人口列表")
+@paginate(LimitOffsetPagination)
+def list_residents(request: HttpRequest, filters: Query[ResidentQuery]) -> Any:
+    return selectors.residents_for(
+        request.user,
+        selectors.ResidentFilter(
+            grid_path=_grid_path(request, filters.region),
+            q=filters.q or "",
+            tag=filters.tag or "",
+            is_floating=filters.is_floating,
+        ),
+    )
+
+
+@router.get("/residents/{resident_id}", response=ResidentOut, summary="人员详情")
+def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
+    return access.access_resident_by_id(request.user, resident_id)
+
+
+@router.get("/buildings", response=list[BuildingOut], summary="楼栋列表")
+@paginate(LimitOffsetPagination)
+def list_buildings(request: HttpRequest, region: str | None = None) -> Any:
+    return selectors.buildings_for(request.user, _grid_path(request, region))
+
+
+@router.get("/buildings/{building_id}", response=BuildingOut, summary="楼栋详情")
+def building_detail(request: HttpRequest, building_id: int) -> Any:
+    return access.access_building_by_id(request.user, building_id)
+
+
+@router.get("/buildings/{building_id}/households", response=list[HouseholdOut], summary="楼栋住户")
+def building_households(request: HttpRequest, building_id: int) -> Any:
+    building = access.access_building_by_id(request.user, building_id)
+    return list(selectors.households_for(request.user, building_id=building.pk))
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, summary="住户详情")
+def household_detail(request: HttpRequest, household_id: int) -> Any:
+    return access.access_household_by_id(request.user, household_id)
+
+
+@router.get("/businesses", response=list[UnitOut], summary="商铺/企业列表")
+@paginate(LimitOffsetPagination)
+def list_businesses(request: HttpRequest, region: str | None = None) -> Any:
+    return selectors.businesses_for(request.user, _grid_path(request, region)).order_by("id")
+
+
+@router.get("/businesses/{business_id}", response=UnitOut, summary="商铺/企业详情")
+def business_detail(request: HttpRequest, business_id: int) -> Any:
+    return access.access_business_by_id(request.user, business_id)
+
+
+@router.get("/institutions", response=list[UnitOut], summary="机关事业单位列表")
+@paginate(LimitOffsetPagination)
+def list_institutions(request: HttpRequest, region: str | None = None) -> Any:
+    return selectors.institutions_for(request.user, _grid_path(request, region)).order_by("id")
+
+
+@router.get("/institutions/{institution_id}", response=UnitOut, summary="机关事业单位详情")
+def institution_detail(request: HttpRequest, institution_id: int) -> Any:
+    return access.access_institution_by_id(request.user, institution_id)
+
+
+@router.get("/facilities", response=list[FacilityOut], summary="市政设施列表")
+@paginate(LimitOffsetPagination)
+def list_facilities(request: HttpRequest, region: str | None = None) -> Any:
+    return selectors.facilities_for(request.user, _grid_path(request, region)).order_by("code")
+
+
+@router.get("/facilities/{facility_id}", response=FacilityOut, summary="设施详情")
+def facility_detail(request: HttpRequest, facility_id: int) -> Any:
+    return access.access_facility_by_id(request.user, facility_id)

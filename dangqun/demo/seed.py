@@ -1,0 +1,218 @@
+"""The demo district as two services: ``demo_seed`` (idempotent) and ``demo_reset``.
+
+A seed runs in stages, each in its own transaction; the last one writes the ``demo.seeded`` audit
+event with the arguments and the counts. That event is the marker: the same arguments again find it
+and return at once; other arguments are refused unless ``reset`` is given. A seed that died half-way
+left no marker, so it is refused too and needs ``reset``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+
+from dangqun.accounts.models import Membership, User
+from dangqun.core.audit import record_event
+from dangqun.core.models import AuditEvent
+from dangqun.demo.build_accounts import seed_accounts
+from dangqun.demo.build_orgs import seed_departments, seed_party_tree
+from dangqun.demo.build_party import seed_party_members
+from dangqun.demo.build_regions import seed_regions
+from dangqun.demo.build_registry import seed_registry
+from dangqun.demo.context import DISTRICT_CODE, SeedContext, SeedOptions
+from dangqun.demo.events import DemoEvent
+from dangqun.demo.personas import PERSONAS
+from dangqun.demo.tree import RegionTree
+from dangqun.orgs.models import Department, PartyOrg
+from dangqun.party.models import PartyMember
+from dangqun.regions.models import Region
+from dangqun.regions.services import geo_index_version_bump
+from dangqun.registry.models import Building, Business, Facility, Household, Institution, Resident
+
+MAX_SCALE = 50.0
+
+__all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed"]
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created: bool  # False: the same demo was already there and nothing was written
+    options: SeedOptions
+    counts: dict[str, int]
+
+
+def _check_options(scale: float, seed: int) -> SeedOptions:
+    if not isinstance(scale, int | float) or not math.isfinite(scale) or not 0 < scale <= MAX_SCALE:
+        raise ValidationError(
+            "规模参数 scale 必须是大于0且不超过%(max)s的数字,收到:%(value)s",
+            code="invalid_scale",
+            params={"max": MAX_SCALE, "value": scale},
+        )
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValidationError(
+            "随机种子 seed 必须是非负整数,收到:%(value)s", code="invalid_seed", params={"value": seed}
+        )
+    return SeedOptions(scale=float(scale), seed=seed)
+
+
+def active_demo() -> dict[str, Any] | None:
+    """The data of the last ``demo.seeded`` event, unless a ``demo.reset`` came after it."""
+    event = (
+        AuditEvent.objects.filter(event_type__in=[DemoEvent.SEEDED.value, DemoEvent.RESET.value])
+        .order_by("-id")
+        .first()
+    )
+    if event is None or event.event_type != DemoEvent.SEEDED.value:
+        return None
+    if not Region.objects.filter(code=DISTRICT_CODE).exists():
+        return None
+    return event.data
+
+
+def demo_seed(
+    *,
+    actor: User | None,
+    scale: float = 1.0,
+    seed: int = 1,
+    reset: bool = False,
+    show_progress: bool = False,
+) -> SeedResult:
+    """Seed the demo district, or do nothing if the same demo is already there."""
+    options = _check_options(scale, seed)
+    active = active_demo()
+    if active is not None and not reset and active.get("options") == options.as_dict():
+        return SeedResult(created=False, options=options, counts=dict(active.get("counts", {})))
+    if reset:
+        demo_reset(actor=actor)
+    elif active is not None:
+        raise ValidationError(
+            "数据库中已有演示数据(scale=%(scale)s, seed=%(seed)s),与本次参数不同;如需重新生成请加 --reset",
+            code="demo_exists",
+            params=active.get("options", {}),
+        )
+    _check_empty()
+
+    ctx = SeedContext(options=options, show_progress=show_progress)
+    # One transaction per stage; each later stage reads what the earlier ones wrote.
+    stages: list[Callable[[SeedContext], None]] = [
+        _stage_regions,
+        _stage_orgs,
+        lambda c: seed_registry(c, RegionTree.load()),
+        lambda c: seed_party_members(c, RegionTree.load()),
+        lambda c: seed_accounts(c, RegionTree.load()),
+    ]
+    for stage in stages:
+        with transaction.atomic():
+            stage(ctx)
+    counts = dict(sorted(ctx.counts.items()))
+    with transaction.atomic():
+        geo_index_version_bump()
+        record_event(
+            actor=actor,
+            event_type=DemoEvent.SEEDED,
+            target=Region.objects.get(code=DISTRICT_CODE),
+            data={"district": DISTRICT_CODE, "options": options.as_dict(), "counts": counts},
+        )
+    return SeedResult(created=True, options=options, counts=counts)
+
+
+def _stage_regions(ctx: SeedContext) -> None:
+    seed_regions(ctx)
+
+
+def _stage_orgs(ctx: SeedContext) -> None:
+    tree = RegionTree.load()
+    seed_party_tree(ctx, tree, seed_departments(ctx, tree))
+
+
+def _check_empty() -> None:
+    """Refuse to seed over data the demo did not write (or a half-written demo)."""
+    if Region.objects.filter(code=DISTRICT_CODE).exists():
+        raise ValidationError(
+            "数据库中有未完成的演示数据(区划 %(code)s 已存在,但没有生成完成的标记);请加 --reset 重新生成",
+            code="demo_incomplete",
+            params={"code": DISTRICT_CODE},
+        )
+    if Region.objects.exists():
+        raise ValidationError("数据库中已有其他区划数据,不能在其上生成演示数据", code="not_empty")
+    taken = list(
+        User.objects.filter(username__in=[p.username for p in PERSONAS]).values_list("username", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            "用户名已被占用,不能生成演示账号:%(names)s",
+            code="username_taken",
+            params={"names": "、".join(taken)},
+        )
+
+
+@transaction.atomic
+def demo_reset(*, actor: User | None) -> dict[str, int]:
+    """Delete everything the demo seed wrote (resident tags stay: they are reference data)."""
+    district = Region.objects.filter(code=DISTRICT_CODE).first()
+    deleted: dict[str, int] = {}
+    try:
+        _delete_demo(district, deleted)
+    except ProtectedError as error:
+        raise ValidationError(
+            "演示数据已被其他数据引用(%(what)s),不能自动清除",
+            code="demo_referenced",
+            params={"what": "、".join(sorted({str(o._meta.verbose_name) for o in error.protected_objects}))},
+        ) from error
+    geo_index_version_bump()
+    record_event(
+        actor=actor, event_type=DemoEvent.RESET, data={"district": DISTRICT_CODE, "deleted": deleted}
+    )
+    return deleted
+
+
+def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
+    persona_names = [p.username for p in PERSONAS]
+    grid_user_ids = set(
+        Membership.objects.filter(
+            Q(user__username__startswith="gl_") | Q(user__username__startswith="gw_"),
+            region__path__subtree=district.path if district else "/-/",
+        ).values_list("user_id", flat=True)
+    )
+    user_ids = grid_user_ids | set(
+        User.objects.filter(username__in=persona_names).values_list("pk", flat=True)
+    )
+    ordered = sorted(user_ids)
+    deleted["memberships"] = deleted["users"] = 0
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start : start + 5000]
+        deleted["memberships"] += Membership.objects.filter(user_id__in=chunk).delete()[0]
+        deleted["users"] += User.objects.filter(pk__in=chunk).delete()[0]
+    if district is None:
+        return
+    org_root = f"/P{DISTRICT_CODE}/"
+    deleted["party_members"] = PartyMember.objects.filter(party_org__path__subtree=org_root).delete()[0]
+    in_district = Q(grid__path__subtree=district.path)
+    deleted["resident_tag_links"] = Resident.tags.through.objects.filter(
+        resident__grid__path__subtree=district.path
+    ).delete()[0]
+    for model in (Resident, Household, Building, Business, Institution, Facility):
+        deleted[model._meta.model_name or model.__name__] = model.objects.filter(in_district).delete()[0]
+    Department.objects.filter(region=district).update(party_org=None)
+    deleted["departments"] = Department.objects.filter(region=district).delete()[0]
+    deleted["party_orgs"] = _delete_tree(PartyOrg, PartyOrg.objects.filter(path__subtree=org_root))
+    deleted["regions"] = _delete_tree(Region, Region.objects.filter(path__subtree=district.path))
+
+
+def _delete_tree(model: type[PartyOrg] | type[Region], rows: Any) -> int:
+    """Delete a subtree deepest level first (the parent links are PROTECT)."""
+    by_depth: dict[int, list[int]] = {}
+    for pk, path in rows.values_list("pk", "path"):
+        by_depth.setdefault(path.count("/"), []).append(pk)
+    total = 0
+    for depth in sorted(by_depth, reverse=True):
+        ids = by_depth[depth]
+        for start in range(0, len(ids), 500):
+            total += model.objects.filter(pk__in=ids[start : start + 500]).delete()[0]
+    return total
