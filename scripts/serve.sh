@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Serve the platform with its background worker beside it; stopping one stops both.
+set -euo pipefail
+host=${1:-127.0.0.1}
+port=${2:-8000}
+cd "$(dirname "$0")/.."
+py=.venv/bin/python
+$py manage.py db_worker --queue-name default --no-reload &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo "党群一张网: http://$host:$port/  (后台任务进程 pid $worker)"
+$py manage.py runserver "$host:$port" --noreload
