@@ -15,25 +15,8 @@ from dangqun.core.admin import ServiceBackedAdmin, ServiceModelForm
 from dangqun.orgs import services
 from dangqun.orgs.models import Department, PartyOrg
 
-_PARTY_ORG_EDITABLE = (
-    "name",
-    "short_name",
-    "secretary_name",
-    "contact_phone",
-    "address",
-    "established_on",
-    "is_active",
-)
-_DEPARTMENT_EDITABLE = (
-    "name",
-    "short_name",
-    "kind",
-    "duties",
-    "contact_phone",
-    "party_org",
-    "is_active",
-    "sort_order",
-)
+_PARTY_ORG_EDITABLE = services.PARTY_ORG_EDITABLE_FIELDS
+_DEPARTMENT_EDITABLE = services.DEPARTMENT_EDITABLE_FIELDS
 
 
 class PartyOrgAdminForm(ServiceModelForm):

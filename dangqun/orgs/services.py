@@ -26,7 +26,7 @@ _ALLOWED_PARENTS: dict[str, set[str]] = {
     PartyOrgKind.GROUP: {PartyOrgKind.BRANCH, PartyOrgKind.GENERAL_BRANCH},
 }
 
-_PARTY_ORG_FIELDS = (
+PARTY_ORG_EDITABLE_FIELDS = (
     "name",
     "short_name",
     "secretary_name",
@@ -35,7 +35,7 @@ _PARTY_ORG_FIELDS = (
     "established_on",
     "is_active",
 )
-_DEPARTMENT_FIELDS = (
+DEPARTMENT_EDITABLE_FIELDS = (
     "name",
     "short_name",
     "kind",
@@ -69,7 +69,7 @@ def party_org_create(
     region: Region | None = None,
     **fields: Any,
 ) -> PartyOrg:
-    unknown = set(fields) - set(_PARTY_ORG_FIELDS)
+    unknown = set(fields) - set(PARTY_ORG_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     if kind not in PartyOrgKind.values:
@@ -93,7 +93,7 @@ def party_org_create(
 
 @transaction.atomic
 def party_org_update(*, actor: Any, org: PartyOrg, region: Region | None = None, **fields: Any) -> PartyOrg:
-    unknown = set(fields) - set(_PARTY_ORG_FIELDS)
+    unknown = set(fields) - set(PARTY_ORG_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
@@ -118,7 +118,7 @@ def party_org_update(*, actor: Any, org: PartyOrg, region: Region | None = None,
 
 @transaction.atomic
 def department_create(*, actor: Any, code: str, name: str, region: Region, **fields: Any) -> Department:
-    unknown = set(fields) - set(_DEPARTMENT_FIELDS)
+    unknown = set(fields) - set(DEPARTMENT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     department = Department(code=code, name=name, region=region, **fields)
@@ -130,7 +130,7 @@ def department_create(*, actor: Any, code: str, name: str, region: Region, **fie
 
 @transaction.atomic
 def department_update(*, actor: Any, department: Department, **fields: Any) -> Department:
-    unknown = set(fields) - set(_DEPARTMENT_FIELDS)
+    unknown = set(fields) - set(DEPARTMENT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     department = Department.objects.select_for_update().get(pk=department.pk)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Count, Q, QuerySet
 
 from dangqun.registry.access import registry_queryset
-from dangqun.registry.models import Building, Business, Facility, Household, Institution, Resident
+from dangqun.registry.models import Building, Business, Facility, Household, Institution, Located, Resident
+
+L = TypeVar("L", bound=Located)
 
 
 @dataclass(frozen=True)
@@ -46,19 +49,21 @@ def households_for(user: object, building_id: int | None = None) -> QuerySet[Hou
     return qs.order_by("code")
 
 
-def businesses_for(user: object, grid_path: str | None = None) -> QuerySet[Business]:
-    qs = registry_queryset(user, Business.objects.select_related("grid"))
+def _located_in(user: object, queryset: QuerySet[L], grid_path: str | None) -> QuerySet[L]:
+    qs = registry_queryset(user, queryset.select_related("grid"))
     return qs.filter(grid__path__subtree=grid_path) if grid_path else qs
+
+
+def businesses_for(user: object, grid_path: str | None = None) -> QuerySet[Business]:
+    return _located_in(user, Business.objects.all(), grid_path)
 
 
 def institutions_for(user: object, grid_path: str | None = None) -> QuerySet[Institution]:
-    qs = registry_queryset(user, Institution.objects.select_related("grid"))
-    return qs.filter(grid__path__subtree=grid_path) if grid_path else qs
+    return _located_in(user, Institution.objects.all(), grid_path)
 
 
 def facilities_for(user: object, grid_path: str | None = None) -> QuerySet[Facility]:
-    qs = registry_queryset(user, Facility.objects.select_related("grid"))
-    return qs.filter(grid__path__subtree=grid_path) if grid_path else qs
+    return _located_in(user, Facility.objects.all(), grid_path)
 
 
 def registry_counts(user: object, grid_path: str | None = None) -> dict[str, int]:

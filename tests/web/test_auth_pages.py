@@ -112,3 +112,12 @@ def test_lockout_page_in_english(world) -> None:
 
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
+
+
+def test_chinese_by_default_even_when_the_browser_asks_for_english(client_as) -> None:
+    client = client_as("grid_worker")
+
+    html = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+
+    assert '<html lang="zh-hans">' in html
+    assert "退出登录" in html
