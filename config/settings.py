@@ -76,7 +76,9 @@ INSTALLED_APPS = [
     "dangqun.orgs",
     "dangqun.accounts",
     "dangqun.registry",
+    "dangqun.notify",
     "dangqun.party",
+    "dangqun.cases",
     "dangqun.api",
     "dangqun.web",
     "dangqun.demo",
@@ -121,6 +123,9 @@ SQLITE_PATH = VAR_DIR / ("test.sqlite3" if TESTING else "dangqun.sqlite3")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if TESTING:
+        # One test database per test run, so that runs from two checkouts never drop each other's.
+        DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 else:
     DATABASES = {
         "default": {
@@ -234,6 +239,19 @@ DANGQUN = {
     "MAP_TILE_ATTRIBUTION": os.environ.get("DANGQUN_MAP_TILE_ATTRIBUTION", ""),
     # How often an app process re-checks whether grid boundaries changed elsewhere (seconds).
     "GEO_INDEX_CHECK_SECONDS": float(os.environ.get("DANGQUN_GEO_INDEX_CHECK_SECONDS", "5")),
+    # Case codes: <PREFIX>-<YYYYMMDD>-<NNNNNN> (元宝 → YB).
+    "CASE_CODE_PREFIX": os.environ.get("DANGQUN_CASE_CODE_PREFIX", "YB"),
+    "UPLOAD_MAX_BYTES": {"image": 10 * 1024 * 1024, "document": 20 * 1024 * 1024},  # core.uploads caps
+    "WORKDAY_HOURS": ((8, 30, 12, 0), (13, 0, 17, 30)),  # working spans (local time): 8 h a workday
+    # Deadline lights: yellow when less than this share of the allowed working time is left.
+    "YELLOW_FRACTION": float(os.environ.get("DANGQUN_YELLOW_FRACTION", "0.25")),
+    # How often a process re-reads the admin's working-calendar overrides (seconds).
+    "WORKCAL_CHECK_SECONDS": float(os.environ.get("DANGQUN_WORKCAL_CHECK_SECONDS", "60")),
+    # External notification channels (dangqun.notify.channels): every name only logs until configured.
+    "NOTIFY_CHANNELS": {
+        n: {"BACKEND": "dangqun.notify.channels.LoggingChannel"}
+        for n in ("sms", "wecom", "dingtalk", "email")
+    },
 }
 
 LOGGING = {

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 py=.venv/bin/python
 $py manage.py db_worker --queue-name default --no-reload &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
-echo "党群一张网: http://$host:$port/  (后台任务进程 pid $worker)"
+$py manage.py run_scheduler &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
+echo "党群一张网: http://$host:$port/  (后台任务 pid $worker, 定时调度 pid $scheduler)"
 $py manage.py runserver "$host:$port" --noreload

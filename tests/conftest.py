@@ -20,11 +20,12 @@ DEMO_SEED = 7
 DEMO_PASSWORD = "Dangqun@2026"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def demo_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The seeded tiny demo district, shared by the whole session (read it, roll back your writes)."""
+    """The seeded tiny demo district, in every test database before any test runs, so that no test's
+    outcome depends on which tests ran before it in the same worker. Read it; roll back your writes."""
     with django_db_blocker.unblock():
-        call_command("seed_demo", scale=DEMO_SCALE, seed=DEMO_SEED, verbosity=0)
+        call_command("seed_demo", scale=DEMO_SCALE, seed=DEMO_SEED, taxonomy="builtin", verbosity=0)
 
 
 @pytest.fixture
@@ -72,3 +73,17 @@ def api_as(demo):  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():  # type: ignore[no-untyped-def]
+    """Rolled-back calendar overrides and routing rules must not leak into the next test through the
+    process caches."""
+    from dangqun.cases.routing import clear_rules_cache
+    from dangqun.core import workcal
+
+    workcal.invalidate_workcal_cache()
+    clear_rules_cache()
+    yield
+    workcal.invalidate_workcal_cache()
+    clear_rules_cache()

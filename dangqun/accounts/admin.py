@@ -7,15 +7,18 @@ wired in yet); every membership row is validated with ``full_clean`` so ``Member
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from dangqun.accounts.models import Membership, User
+from dangqun.accounts.models import ApiToken, Membership, User
+from dangqun.accounts.services import api_token_create, api_token_revoke
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -82,3 +85,43 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made and revoked through the accounts services; the key is shown once, on creation."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username", "user__display_name")
+    autocomplete_fields = ("user",)
+    actions = ("revoke_tokens",)
+
+    def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
+        if obj is None:
+            return ("user", "name")
+        return ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
+        if obj is None:
+            return ()
+        return ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        if change:
+            return
+        assert isinstance(obj, ApiToken)  # noqa: S101 - narrowing for the type checker
+        actor = request.user if isinstance(request.user, User) else None
+        created = api_token_create(actor=actor, user=obj.user, name=obj.name)
+        obj.pk = created.token.pk
+        messages.warning(request, f"新令牌(只显示这一次,请立即复制保存):{created.key}")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.action(description="吊销所选令牌")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(actor=actor, token=token)
+        self.message_user(request, "已吊销所选令牌")

@@ -6,3 +6,5 @@ class AccountsEvent(AuditEventType):
     MEMBERSHIP_GRANTED = "accounts.membership_granted", "授予角色"
     MEMBERSHIP_REVOKED = "accounts.membership_revoked", "撤销角色"
     PASSWORD_CHANGED = "accounts.password_changed", "修改密码"
+    API_TOKEN_CREATED = "accounts.api_token_created", "创建API令牌"
+    API_TOKEN_REVOKED = "accounts.api_token_revoked", "吊销API令牌"

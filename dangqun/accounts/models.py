@@ -131,3 +131,28 @@ class Membership(TimeStampedModel):
         levels = ROLE_REGION_LEVEL.get(self.role)
         if levels and self.region is not None and self.region.level not in levels:
             raise ValidationError({"region": f"角色“{self.get_role_display()}”的区域层级不符"})
+
+
+class ApiToken(models.Model):
+    """A personal API token (``Authorization: Bearer <key>``). Only the SHA-256 of the key is stored;
+    the plain key is shown once, when ``accounts.services.api_token_create`` makes it."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=60, help_text="用途说明,如:12345热线对接")
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, editable=False)
+    prefix = models.CharField("密钥前缀", max_length=12, editable=False, help_text="用于辨认,不能用于登录")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
 from dangqun.accounts.events import AccountsEvent
-from dangqun.accounts.models import Membership, User
+from dangqun.accounts.models import ApiToken, Membership, User
 from dangqun.accounts.scope import clear_scope_cache
 from dangqun.core.audit import record_event
 from dangqun.core.errors import ConflictError
@@ -90,3 +95,48 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> Membersh
         data={"user": membership.user.username, "role": membership.role},
     )
     return membership
+
+
+API_TOKEN_PREFIX = "dq_"  # noqa: S105 - a public prefix, not a secret
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: ApiToken
+    key: str  # the plain key: shown once, never stored
+
+
+@transaction.atomic
+def api_token_create(*, actor: User | None, user: User, name: str) -> NewApiToken:
+    """Make a token for ``user``; the plain key is in the result and nowhere else."""
+    key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=(name or "").strip(), key_hash=api_token_hash(key), prefix=key[:10])
+    token.full_clean()
+    token.save()
+    record_event(
+        actor=actor,
+        event_type=AccountsEvent.API_TOKEN_CREATED,
+        target=token,
+        data={"user": user.username, "name": token.name, "prefix": token.prefix},
+    )
+    return NewApiToken(token=token, key=key)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(
+        actor=actor,
+        event_type=AccountsEvent.API_TOKEN_REVOKED,
+        target=token,
+        data={"user": token.user.username, "prefix": token.prefix},
+    )
+    return token

@@ -1,14 +1,48 @@
-"""Session login for the browser and for API clients that keep cookies."""
+"""Session login for the browser and for API clients that keep cookies; bearer tokens for machines.
+
+``bearer`` accepts ``Authorization: Bearer <key>`` (an ``accounts.ApiToken``). A request that sends a
+bearer header is judged by it alone: a wrong or revoked key is 401 even when a session cookie is
+present. Token requests skip CSRF (no cookie is involved), so ``bearer`` comes before ``django_auth``
+in the API's auth list: ninja tries them in order and the session check raises on a missing CSRF token.
+"""
+
+import datetime as dt
 
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from ninja import Router, Schema
-from ninja.security import django_auth
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, django_auth
 
-from dangqun.accounts.models import User
+from dangqun.accounts.models import ApiToken, User
 from dangqun.accounts.scope import get_scope
+from dangqun.accounts.services import api_token_hash
 from dangqun.core.errors import DomainError
+
+# ``last_used_at`` is written at most this often per token (not on every request).
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
+
+
+class ApiTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        key = token.strip()
+        found = (
+            ApiToken.objects.select_related("user").filter(key_hash=api_token_hash(key)).first()
+            if key
+            else None
+        )
+        if found is None or found.revoked_at is not None or not found.user.is_active:
+            raise AuthenticationError(message="令牌无效或已吊销")
+        at = timezone.now()
+        if found.last_used_at is None or at - found.last_used_at > TOKEN_TOUCH_INTERVAL:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=at)
+        request.user = found.user
+        return found.user
+
+
+bearer = ApiTokenAuth()
 
 router = Router(tags=["auth"])
 

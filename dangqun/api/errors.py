@@ -21,7 +21,11 @@ def _validation_payload(exc: ValidationError) -> dict[str, object]:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status_code)
+        payload: dict[str, object] = {"detail": exc.message, "code": exc.code}
+        allowed = getattr(exc, "allowed", None)
+        if allowed is not None:
+            payload["allowed"] = list(allowed)
+        return api.create_response(request, payload, status=exc.status_code)
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

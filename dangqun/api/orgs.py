@@ -8,9 +8,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangqun.accounts.scope import get_scope
 from dangqun.core.errors import NotFoundError
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import Department, PartyOrg
 from dangqun.party.models import PartyMember
-from dangqun.registry.masking import mask_id_number, mask_phone
 
 router = Router(tags=["orgs"])
 

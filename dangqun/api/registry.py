@@ -13,9 +13,9 @@ from pydantic import Field
 
 from dangqun.accounts.scope import REGISTRY_READ_ROLES, get_scope
 from dangqun.core.errors import NotFoundError
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.regions.models import Region
 from dangqun.registry import access, selectors
-from dangqun.registry.masking import mask_id_number, mask_phone
 from dangqun.registry.models import Resident
 
 router = Router(tags=["registry"])

@@ -1,7 +1,8 @@
 """The JSON API at /api/v1/ (django-ninja). Routers live beside this file, one per domain.
 
 Authentication: the Django session (log in with POST /api/v1/auth/login); unsafe methods need the
-CSRF token (``X-CSRFToken``), which /auth/login and /auth/me return.
+CSRF token (``X-CSRFToken``), which /auth/login and /auth/me return. Machines send
+``Authorization: Bearer <token>`` (``accounts.ApiToken``) and skip CSRF.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from dangqun.api import auth, orgs, regions, registry
+from dangqun.api import auth, cases, notify, orgs, regions, registry
 from dangqun.api.errors import install_error_handlers
 
 api = NinjaAPI(
@@ -17,10 +18,13 @@ api = NinjaAPI(
     version="1",
     description="党建引领基层社会治理智慧平台 JSON API",
     urls_namespace="api-v1",
-    auth=django_auth,
+    auth=[auth.bearer, django_auth],
 )
 install_error_handlers(api)
 api.add_router("/auth", auth.router)
 api.add_router("/", regions.router)
 api.add_router("/", orgs.router)
 api.add_router("/", registry.router)
+api.add_router("/", notify.router)
+api.add_router("/", cases.router)
+api.add_router("/", "dangqun.api.kpis.router")

@@ -18,8 +18,9 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from dangqun.core import workcal
 from dangqun.core.errors import DomainError
-from dangqun.core.models import AuditEvent
+from dangqun.core.models import AuditEvent, WorkCalendarDay
 
 
 class _DryRunError(Exception):
@@ -146,3 +147,53 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+_WEEKDAYS = "一二三四五六日"
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(ServiceBackedAdmin):
+    """Overrides of the working calendar; saves go through ``workcal.workcal_day_set``."""
+
+    list_display = ("date", "weekday", "is_workday", "name", "default_label", "note", "updated_at")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+    search_fields = ("name", "note")
+    search_help_text = "按名称或备注搜索"
+    ordering = ("-date",)
+
+    def get_fields(self, request: HttpRequest, obj: WorkCalendarDay | None = None) -> list[Any]:
+        fields = ["date", "is_workday", "name", "note"]
+        return fields if obj is None else [*fields, "created_at", "updated_at"]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: WorkCalendarDay | None = None
+    ) -> tuple[str, ...]:
+        return () if obj is None else ("date", "created_at", "updated_at")
+
+    @admin.display(description="星期")
+    def weekday(self, obj: WorkCalendarDay) -> str:
+        return f"星期{_WEEKDAYS[obj.date.weekday()]}"
+
+    @admin.display(description="日历默认")
+    def default_label(self, obj: WorkCalendarDay) -> str:
+        return "上班" if workcal.default_is_workday(obj.date) else "放假"
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> WorkCalendarDay:
+        return workcal.workcal_day_set(
+            actor=actor,
+            date=data["date"],
+            is_workday=data["is_workday"],
+            name=data["name"],
+            note=data.get("note", ""),
+        )
+
+    def service_update(self, *, actor: Any, obj: WorkCalendarDay, data: dict[str, Any]) -> WorkCalendarDay:
+        return workcal.workcal_day_set(
+            actor=actor,
+            date=obj.date,
+            is_workday=data["is_workday"],
+            name=data["name"],
+            note=data.get("note", ""),
+        )

@@ -46,3 +46,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit events are never deleted")
+
+
+class WorkCalendarDay(TimeStampedModel):
+    """An administrator's override of the working calendar for one date.
+
+    Without a row, the ``chinese_calendar`` package decides (public holidays and 调休 make-up
+    workdays); for years it does not cover, Monday to Friday are workdays. A row wins over both:
+    it turns a date into a holiday (``is_workday=False``) or a workday. Written only through
+    ``dangqun.core.workcal.workcal_day_set``.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日", help_text="勾选为上班(含调休上班),不勾选为放假")
+    name = models.CharField("名称", max_length=32, help_text="如:国庆节、调休上班、防汛值守")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历调整"
+        verbose_name_plural = "工作日历调整"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.name}"

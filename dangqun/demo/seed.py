@@ -18,9 +18,17 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 
 from dangqun.accounts.models import Membership, User
+from dangqun.cases.models import Attachment, Case, CaseCodeCounter, CaseEvent, CaseTask, IdempotencyRecord
 from dangqun.core.audit import record_event
+from dangqun.core.errors import DomainError
 from dangqun.core.models import AuditEvent
 from dangqun.demo.build_accounts import seed_accounts
+from dangqun.demo.build_cases import (
+    DEMO_STAFF_PREFIXES,
+    check_taxonomy_choice,
+    seed_case_reference,
+    seed_cases,
+)
 from dangqun.demo.build_orgs import seed_departments, seed_party_tree
 from dangqun.demo.build_party import seed_party_members
 from dangqun.demo.build_regions import seed_regions
@@ -82,9 +90,17 @@ def demo_seed(
     seed: int = 1,
     reset: bool = False,
     show_progress: bool = False,
+    taxonomy: str = "builtin",
 ) -> SeedResult:
-    """Seed the demo district, or do nothing if the same demo is already there."""
+    """Seed the demo district, or do nothing if the same demo is already there.
+
+    ``taxonomy`` chooses the case categories: ``builtin`` (our own tree, the default here, so that code
+    and tests never depend on files outside the repository), ``auto`` (the contest taxonomy when this
+    machine has it, else the built-in tree; the ``seed_demo`` command's default), or the path of a CSV
+    file. Categories are reference data: a reset keeps them, and loading them again creates nothing new.
+    """
     options = _check_options(scale, seed)
+    check_taxonomy_choice(taxonomy)
     active = active_demo()
     if active is not None and not reset and active.get("options") == options.as_dict():
         return SeedResult(created=False, options=options, counts=dict(active.get("counts", {})))
@@ -106,10 +122,15 @@ def demo_seed(
         lambda c: seed_registry(c, RegionTree.load()),
         lambda c: seed_party_members(c, RegionTree.load()),
         lambda c: seed_accounts(c, RegionTree.load()),
+        lambda c: seed_case_reference(c, RegionTree.load(), taxonomy),
+        lambda c: seed_cases(c, RegionTree.load()),
     ]
     for stage in stages:
-        with transaction.atomic():
-            stage(ctx)
+        try:
+            with transaction.atomic():
+                stage(ctx)
+        except DomainError as error:
+            raise ValidationError(error.message, code=error.code) from error
     counts = dict(sorted(ctx.counts.items()))
     with transaction.atomic():
         geo_index_version_bump()
@@ -172,7 +193,28 @@ def demo_reset(*, actor: User | None) -> dict[str, int]:
     return deleted
 
 
+def _delete_cases(district: Region, deleted: dict[str, int]) -> None:
+    """The district's cases with their timelines, tasks and attachments (the timeline is PROTECTed
+    against everything else: only this reset removes it, with the cases themselves)."""
+    cases = Case.objects.filter(region_path__subtree=district.path)
+    case_ids = list(cases.values_list("pk", flat=True))
+    deleted["cases"] = deleted["case_events"] = 0
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start : start + 500]
+        IdempotencyRecord.objects.filter(case_id__in=chunk).delete()
+        Attachment.objects.filter(case_id__in=chunk).delete()
+        deleted["case_events"] += CaseEvent.objects.filter(case_id__in=chunk).delete()[0]
+        CaseTask.objects.filter(case_id__in=chunk).delete()
+        Case.objects.filter(pk__in=chunk).update(merged_into=None)
+    for start in range(0, len(case_ids), 500):
+        deleted["cases"] += Case.objects.filter(pk__in=case_ids[start : start + 500]).delete()[0]
+    if not Case.objects.exists():
+        CaseCodeCounter.objects.all().delete()  # numbering starts again at 000001 each day
+
+
 def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
+    if district is not None:
+        _delete_cases(district, deleted)
     persona_names = [p.username for p in PERSONAS]
     grid_user_ids = set(
         Membership.objects.filter(
@@ -180,8 +222,11 @@ def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
             region__path__subtree=district.path if district else "/-/",
         ).values_list("user_id", flat=True)
     )
+    staff_q = Q()
+    for prefix in DEMO_STAFF_PREFIXES:  # the case stage's operators, staff and citizens
+        staff_q |= Q(username__startswith=prefix)
     user_ids = grid_user_ids | set(
-        User.objects.filter(username__in=persona_names).values_list("pk", flat=True)
+        User.objects.filter(Q(username__in=persona_names) | staff_q).values_list("pk", flat=True)
     )
     ordered = sorted(user_ids)
     deleted["memberships"] = deleted["users"] = 0

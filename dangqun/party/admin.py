@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 
 from django.contrib import admin
 
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.models import PartyMember
 from dangqun.registry.admin import RegistryImportExportAdmin
-from dangqun.registry.masking import mask_id_number, mask_phone
 from dangqun.registry.resources import (
     PARTY_ORG_COLUMN,
     CodeLookupWidget,

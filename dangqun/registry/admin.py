@@ -23,8 +23,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.regions.models import Region, RegionLevel
-from dangqun.registry.masking import mask_id_number, mask_phone
 from dangqun.registry.models import (
     Building,
     Business,

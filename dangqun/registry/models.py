@@ -106,7 +106,7 @@ class Gender(models.TextChoices):
 
 class Resident(TimeStampedModel):
     """实有人口. ``id_number`` and ``phone`` are personal information: the API and the pages show
-    them masked (``registry.masking``)."""
+    them masked (``core.masking``)."""
 
     household = models.ForeignKey(
         Household,

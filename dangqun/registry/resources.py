@@ -25,9 +25,9 @@ from django.db.models import QuerySet
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import Department, PartyOrg
 from dangqun.regions.models import Region, RegionLevel
-from dangqun.registry.masking import mask_id_number, mask_phone
 from dangqun.registry.models import (
     Building,
     Business,

@@ -17,12 +17,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dangqun.accounts.models import User
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.core.models import AuditEvent
 from dangqun.orgs.models import Department, PartyOrg
 from dangqun.party.models import MemberStatus, PartyMember
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.access import registry_queryset
-from dangqun.registry.masking import mask_id_number, mask_phone
 from dangqun.registry.models import (
     Building,
     Business,

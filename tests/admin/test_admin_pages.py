@@ -9,6 +9,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from dangqun.accounts.models import User
+from dangqun.regions.models import Region
 from dangqun.registry.models import Resident
 
 from .conftest import make_id_number
@@ -93,13 +94,17 @@ def test_import_and_export_pages_render(admin_client: Client) -> None:
 
 @pytest.mark.usefixtures("fifty_residents")
 def test_resident_changelist_query_count_is_bounded(
-    admin_client: Client, django_assert_max_num_queries
+    tree: dict[str, Region], admin_client: Client, django_assert_max_num_queries
 ) -> None:
+    # The fixture's fifty residents, not the demo's: filtered to the test's own grid.
+    url = f"{reverse('admin:registry_resident_changelist')}?grid__id__exact={tree['grid_a'].pk}"
+
     with django_assert_max_num_queries(12):
-        response = admin_client.get(reverse("admin:registry_resident_changelist"))
+        response = admin_client.get(url)
 
     assert response.status_code == 200
     body = response.content.decode()
+    assert body.count('name="_selected_action"') == 50
     assert "110***********" in body
     assert make_id_number("11010119900101007") not in body
 
@@ -126,8 +131,7 @@ def test_household_changelist_query_count_is_bounded(
 
 @pytest.mark.usefixtures("fifty_residents")
 def test_resident_change_form_uses_autocomplete_not_full_selects(admin_client: Client) -> None:
-    resident = Resident.objects.first()
-    assert resident is not None
+    resident = Resident.objects.get(name="居民7", grid__code="T2101010101")
 
     response = admin_client.get(reverse("admin:registry_resident_change", args=[resident.pk]))
 

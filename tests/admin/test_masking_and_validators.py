@@ -9,8 +9,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.regions.models import Region
-from dangqun.registry.masking import mask_id_number, mask_phone
 from dangqun.registry.models import Resident
 from dangqun.registry.validators import id_number_check_char, validate_id_number, validate_phone
 
@@ -95,4 +95,4 @@ def test_resident_admin_form_checks_id_number_and_grid_level(
     assert not_a_grid.status_code == 200
     assert "请选择网格" in not_a_grid.content.decode()
     assert good.status_code == 302
-    assert Resident.objects.get().id_number == "11010519491231002X"
+    assert Resident.objects.get(grid=tree["grid_a"]).id_number == "11010519491231002X"

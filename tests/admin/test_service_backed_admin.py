@@ -39,6 +39,8 @@ def test_region_add_goes_through_the_service(tree: dict[str, Region], admin_clie
 
 
 def test_region_service_error_is_a_form_error(tree: dict[str, Region], admin_client: Client) -> None:
+    events_before = AuditEvent.objects.count()
+
     response = admin_client.post(
         reverse("admin:regions_region_add"),
         {"code": "T2109", "name": "错层网格", "kind": "grid", "parent": tree["district"].pk},
@@ -47,7 +49,7 @@ def test_region_service_error_is_a_form_error(tree: dict[str, Region], admin_cli
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
     assert not Region.objects.filter(code="T2109").exists()
-    assert not AuditEvent.objects.exists()
+    assert AuditEvent.objects.count() == events_before
 
 
 def test_region_change_renames_and_sets_boundary(tree: dict[str, Region], admin_client: Client) -> None:
@@ -85,9 +87,15 @@ def test_region_autocomplete_for_a_grid_field_offers_grids_only(
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+    # The compound's code matches the compound and both of its grids; only the grids are offered.
     response = admin_client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "registry", "model_name": "resident", "field_name": "grid", "term": "网格"},
+        {
+            "app_label": "registry",
+            "model_name": "resident",
+            "field_name": "grid",
+            "term": tree["compound"].code,
+        },
     )
     assert {r["text"] for r in response.json()["results"]} == {str(tree["grid_a"]), str(tree["grid_b"])}
 
@@ -175,14 +183,14 @@ def test_membership_inline_runs_model_clean(
 
     assert response.status_code == 200
     assert "区域层级不符" in response.content.decode()
-    assert not Membership.objects.exists()
+    assert not Membership.objects.filter(user=worker).exists()
 
     response = admin_client.post(
         url, _user_change_data(worker, role="grid_worker", region=tree["grid_a"].pk, is_active="on")
     )
 
     assert response.status_code == 302, response.content.decode()[-3000:]
-    membership = Membership.objects.get()
+    membership = Membership.objects.get(user=worker)
     assert (membership.user, membership.region) == (worker, tree["grid_a"])
     worker.refresh_from_db()
     assert (worker.display_name, worker.phone) == ("网格员甲", "13800000001")

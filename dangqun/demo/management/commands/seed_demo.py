@@ -1,4 +1,5 @@
-"""``python manage.py seed_demo [--scale N] [--seed S] [--reset]``: the demo district (元宝区)."""
+"""``python manage.py seed_demo [--scale N] [--seed S] [--reset] [--taxonomy auto|builtin|PATH]``:
+the demo district (元宝区), with a year of citizen requests."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from dangqun.demo.seed import demo_seed
 
 
 class Command(BaseCommand):
-    help = "生成演示区(元宝区)的区划、党组织、部门、人口房屋、党员和演示账号;相同参数重复执行不做任何改动。"
+    help = (
+        "生成演示区(元宝区)的区划、党组织、部门、人口房屋、党员、演示账号、诉求分类与派单规则和一年的诉求;"
+        "相同参数重复执行不做任何改动。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -20,6 +24,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="随机种子,相同种子生成相同数据")
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
+        parser.add_argument(
+            "--taxonomy",
+            default="auto",
+            metavar="auto|builtin|PATH",
+            help="诉求分类来源:auto = 本机有竞赛分类文件(环境变量 DANGQUN_TAXONOMY_CSV 或 "
+            "../shared/data/taidi2020/taxonomy_3level.csv)则用它,否则用内置分类;builtin = 内置分类;"
+            "或一个CSV文件路径",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options["verbosity"])
@@ -31,6 +43,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 reset=options["reset"],
                 show_progress=verbosity > 0,
+                taxonomy=options["taxonomy"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
@@ -67,6 +80,22 @@ LABELS: dict[str, str] = {
     "facility": "市政设施",
     "user": "用户",
     "membership": "角色任职",
+    "categories": "诉求分类(新建)",
+    "sla_policies": "办理时限",
+    "routing_rules": "派单规则",
+    "cases": "诉求",
+    "cases.closed": "诉求·已归档",
+    "cases.in_progress": "诉求·处置中",
+    "cases.dispatched": "诉求·已派单",
+    "cases.accepted": "诉求·待派单",
+    "cases.submitted": "诉求·待受理",
+    "cases.resolved": "诉求·已办结待审核",
+    "cases.reviewed": "诉求·已审核待评价",
+    "cases.rejected": "诉求·不予受理",
+    "cases.merged": "诉求·已并单",
+    "case_events": "诉求事件",
+    "case_tasks": "办理任务",
+    "case_scripts_stopped": "诉求脚本中断(应为0)",
 }
 
 

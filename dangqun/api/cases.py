@@ -1,0 +1,269 @@
+"""诉求 (cases): intake, scoped lists and detail, public tracking by code, attachments.
+
+Every workflow move has its own endpoint (``cases_actions``, drawn from ``workflow.TRANSITIONS``).
+Out of scope and nonexistent cases both answer 404.
+"""
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from dangqun.accounts.models import Role
+from dangqun.accounts.scope import get_scope
+from dangqun.api import cases_actions
+from dangqun.api.cases_schemas import (
+    AttachmentOut,
+    CaseCreateIn,
+    CaseDetailOut,
+    CaseListItemOut,
+    TrackOut,
+    attachment_out,
+    case_detail,
+    list_item,
+    track_out,
+)
+from dangqun.cases import selectors
+from dangqun.cases.enums import CaseChannel
+from dangqun.cases.errors import ForbiddenError
+from dangqun.cases.models import AttachmentStage, Case, CaseTask, Category
+from dangqun.cases.permissions import DISPATCH_ROLES, GRID_ROLES, relations
+from dangqun.cases.services.attachments import attachment_add
+from dangqun.cases.services.intake import case_create
+from dangqun.cases.workflow import Relation
+from dangqun.core.errors import DomainError
+from dangqun.regions.models import Region
+
+router = Router(tags=["cases"])
+
+C = CaseChannel
+CITIZEN_CHANNELS = frozenset({C.APP, C.WEB})
+# Which intake channels each kind of user may use (a user with several roles gets the union).
+CHANNELS_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.CITIZEN: CITIZEN_CHANNELS,
+    **dict.fromkeys(GRID_ROLES, frozenset({C.GRID_WORKER, C.PROACTIVE})),
+    **dict.fromkeys(
+        DISPATCH_ROLES, frozenset({C.HOTLINE_12345, C.HOTLINE_8890, C.DEPARTMENT, C.INTERNAL, C.WEB})
+    ),
+    Role.DEPARTMENT_STAFF: frozenset({C.DEPARTMENT, C.INTERNAL}),
+}
+HOTLINE_CHANNELS = frozenset({C.HOTLINE_12345, C.HOTLINE_8890})
+TRACK_RATE_PER_MINUTE = 30
+
+
+class TooManyRequestsError(DomainError):
+    status_code = 429
+
+    def __init__(self, message: str = "请求过于频繁,请稍后再试") -> None:
+        super().__init__(message, code="too_many_requests")
+
+
+class CaseListQuery(Schema):
+    status: list[str] = Field(default_factory=list, description="状态,可多选(重复参数或逗号分隔)")
+    category: str | None = Field(None, description="分类编码(含下级)")
+    region: str | None = Field(None, description="区划代码(含下级)")
+    unit: str | None = Field(None, description="部门编码:有该部门任务的诉求")
+    light: str | None = Field(None, description="green / yellow / red")
+    overdue: bool | None = None
+    channel: str | None = None
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+    supervised: bool | None = None
+    mine: bool = Field(False, description="只看我提交的诉求")
+    q: str | None = Field(None, max_length=100, description="全文检索(标题与内容)")
+
+
+def _allowed_channels(user: Any) -> frozenset[str]:
+    scope = get_scope(user)
+    if scope.is_sysadmin:
+        return frozenset(CaseChannel.values) - {C.OPEN311}
+    roles = scope.roles or {Role.CITIZEN}
+    allowed: set[str] = set()
+    for role in roles:
+        allowed |= CHANNELS_BY_ROLE.get(role, frozenset())
+    return frozenset(allowed)
+
+
+def _category(code: str | None) -> Category | None:
+    if not code:
+        return None
+    category = Category.objects.filter(code=code).first()
+    if category is None:
+        raise ValidationError({"category": f"未知分类编码: {code}"})
+    return category
+
+
+def _region(code: str | None) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code, is_active=True).first()
+    if region is None:
+        raise ValidationError({"region": f"未知区划代码: {code}"})
+    return region
+
+
+@router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut}, summary="提交诉求")
+def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status:
+    user = request.user
+    allowed = _allowed_channels(user)
+    if payload.channel not in allowed:
+        names = "、".join(sorted(allowed)) or "无"
+        raise ForbiddenError(f"您不能通过渠道“{payload.channel}”登记诉求(可用:{names})")
+    reporter_name, reporter_phone = payload.reporter_name, payload.reporter_phone
+    if payload.channel in CITIZEN_CHANNELS:
+        reporter_name = reporter_name or getattr(user, "display_name", "")
+        reporter_phone = reporter_phone or getattr(user, "phone", "")
+    elif payload.channel in HOTLINE_CHANNELS and not reporter_phone:
+        raise ValidationError({"reporter_phone": "热线登记须填写来电人电话"})
+    result = case_create(
+        actor=user,
+        channel=payload.channel,
+        title=payload.title,
+        description=payload.description,
+        case_type=payload.case_type,
+        category=_category(payload.category),
+        priority=payload.priority,
+        lng=payload.lng,
+        lat=payload.lat,
+        crs=payload.crs,
+        region=_region(payload.region),
+        address=payload.address,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        is_anonymous=payload.is_anonymous,
+        source_ref=payload.source_ref,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    case = selectors.access_case_by_id(user, result.case.pk)
+    return Status(201 if result.created else 200, case_detail(case, user))
+
+
+@router.get("/cases", response=list[CaseListItemOut], summary="诉求列表")
+@paginate(LimitOffsetPagination)
+def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
+    statuses = tuple(s.strip() for raw in filters.status for s in raw.split(",") if s.strip())
+    qs = selectors.cases_for(
+        request.user,
+        selectors.CaseFilters(
+            status=statuses,
+            category=filters.category or "",
+            region=filters.region or "",
+            unit=filters.unit or "",
+            light=filters.light or "",
+            overdue=filters.overdue,
+            channel=filters.channel or "",
+            submitted_from=filters.submitted_from,
+            submitted_to=filters.submitted_to,
+            supervised=filters.supervised,
+            mine=filters.mine,
+            q=filters.q or "",
+        ),
+    )
+    return _ListItems(qs)
+
+
+class _ListItems:
+    """A lazily sliced queryset whose page is turned into list items (the paginator counts and slices)."""
+
+    def __init__(self, qs: Any) -> None:
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return int(self.qs.count())
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [list_item(case) for case in self.qs[index]]
+
+
+@router.get("/cases/{code}", response=CaseDetailOut, summary="诉求详情(含时间线、任务、附件与可执行操作)")
+def case_view(request: HttpRequest, code: str) -> dict[str, Any]:
+    case = selectors.access_case_by_code(request.user, code)
+    return case_detail(case, request.user)
+
+
+# --- attachments --------------------------------------------------------------------------------------
+
+
+@router.post("/cases/{code}/attachments", response={201: AttachmentOut}, summary="上传附件")
+def add_attachment(
+    request: HttpRequest,
+    code: str,
+    file: File[UploadedFile],
+    stage: Form[str] = "",
+    task_id: Form[int | None] = None,
+) -> Status:
+    case = selectors.access_case_by_code(request.user, code)
+    task = None
+    if task_id is not None:
+        task = CaseTask.objects.filter(case=case, pk=task_id).first()
+        if task is None:
+            raise ValidationError({"task_id": f"该诉求没有任务#{task_id}"})
+    if not stage:
+        rels = relations(request.user, case)
+        handling = rels & {Relation.LEAD_UNIT, Relation.CO_UNIT}
+        stage = AttachmentStage.HANDLING if handling else AttachmentStage.REPORT
+    attachment = attachment_add(
+        actor=request.user,
+        case=case,
+        task=task,
+        stage=stage,
+        name=file.name or "",
+        data=file,
+        declared_type=file.content_type or "",
+    )
+    return Status(201, attachment_out(attachment))
+
+
+@router.get("/attachments/{attachment_id}", summary="下载附件", response={200: None})
+def get_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = selectors.access_attachment_by_id(request.user, attachment_id)
+    response = FileResponse(
+        default_storage.open(attachment.file, "rb"),
+        content_type=attachment.content_type,
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.original_name or attachment.file.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- tracking by code (no login) -----------------------------------------------------------------------
+
+
+def _track_limit() -> int:
+    return int(getattr(settings, "DANGQUN", {}).get("TRACK_RATE_PER_MINUTE", TRACK_RATE_PER_MINUTE))
+
+
+def _throttle_tracking(request: HttpRequest) -> None:
+    """At most ``TRACK_RATE_PER_MINUTE`` lookups per client address per minute (a shared cache counter)."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    key = f"cases:track:{address}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > _track_limit():
+        raise TooManyRequestsError("查询过于频繁,请一分钟后再试")
+
+
+@router.get("/track/{code}", auth=None, response=TrackOut, summary="凭编号和手机号后四位查询诉求进度")
+def track_case(request: HttpRequest, code: str, phone_last4: str = "") -> dict[str, Any]:
+    _throttle_tracking(request)
+    case: Case = selectors.case_by_code_for_tracking(code, phone_last4)
+    return track_out(case)
+
+
+cases_actions.register(router)

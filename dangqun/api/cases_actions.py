@@ -1,0 +1,161 @@
+"""One endpoint per workflow move: POST /cases/{code}/<move>, drawn from ``workflow.TRANSITIONS``.
+
+Each endpoint loads the case through the access helper (404 when not visible), turns the body into the
+move's parameters (codes into objects; an unknown code is a 422 naming it) and calls
+``case_transition``. A move not allowed now is a 409 listing the moves that are (``allowed``).
+
+No ``from __future__ import annotations`` here: ninja reads the generated endpoints' body types from
+their annotations at definition time.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from dangqun.api.cases_schemas import (
+    ACTION_PATHS,
+    ActionIn,
+    CaseDetailOut,
+    DispatchIn,
+    ExtensionApproveIn,
+    ExtensionRequestIn,
+    FollowUpIn,
+    MergeIn,
+    RateIn,
+    TaskActionIn,
+    UnitIn,
+    actions_for,
+    case_detail,
+)
+from dangqun.cases import selectors
+from dangqun.cases.enums import Priority, Satisfaction
+from dangqun.cases.models import Case
+from dangqun.cases.permissions import relations
+from dangqun.cases.services.transition import Unit, case_transition
+from dangqun.cases.workflow import TRANSITIONS, Action
+from dangqun.core.errors import ConflictError, NotFoundError
+from dangqun.orgs.models import Department
+from dangqun.regions.models import Region
+
+Params = Callable[[HttpRequest, Any], dict[str, Any]]
+SATISFACTION_BY_LABEL = {s.label: s.value for s in Satisfaction}
+
+
+def _plain(request: HttpRequest, payload: Any) -> dict[str, Any]:
+    """The body's own fields, less the two every move takes."""
+    return {
+        k: v
+        for k, v in payload.dict(exclude={"reason", "expected_version"}).items()
+        if v is not None and v != ""
+    }
+
+
+def _unit(unit: UnitIn, field: str) -> Unit:
+    department = region = None
+    if unit.department:
+        department = Department.objects.filter(code=unit.department).first()
+        if department is None:
+            raise ValidationError({field: f"未知部门编码: {unit.department}"})
+    if unit.region:
+        region = Region.objects.filter(code=unit.region, is_active=True).first()
+        if region is None:
+            raise ValidationError({field: f"未知区划代码: {unit.region}"})
+    if (department is None) == (region is None):
+        raise ValidationError({field: "办理单位须为一个部门或一个属地区域(department 或 region 二选一)"})
+    return Unit(department=department, region=region)
+
+
+def _dispatch(request: HttpRequest, payload: DispatchIn) -> dict[str, Any]:
+    if payload.priority is not None and payload.priority not in Priority.values:
+        raise ValidationError({"priority": f"未知紧急程度: {payload.priority}"})
+    return {
+        "lead": _unit(payload.lead, "lead"),
+        "co_units": [_unit(u, "co_units") for u in payload.co_units],
+        "sign_hours": payload.sign_hours,
+        "resolve_days": payload.resolve_days,
+        "priority": payload.priority,
+    }
+
+
+def _rate(request: HttpRequest, payload: RateIn) -> dict[str, Any]:
+    value = SATISFACTION_BY_LABEL.get(payload.satisfaction.strip(), payload.satisfaction.strip())
+    return {"satisfaction": value, "comment": payload.comment}
+
+
+def _merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
+    try:
+        main = selectors.access_case_by_code(request.user, payload.main_case)
+    except NotFoundError:
+        raise ValidationError({"main_case": f"未知诉求编号: {payload.main_case}"}) from None
+    return {"main_case": main}
+
+
+def _follow_up(request: HttpRequest, payload: FollowUpIn) -> dict[str, Any]:
+    value = SATISFACTION_BY_LABEL.get(payload.satisfaction.strip(), payload.satisfaction.strip())
+    if value and value not in Satisfaction.values:
+        raise ValidationError({"satisfaction": f"未知满意度: {payload.satisfaction}"})
+    return {"method": payload.method, "satisfaction": value}
+
+
+# The body of each move and how it becomes ``case_transition`` parameters (default: the body's fields).
+BODIES: dict[Action, tuple[type[Schema], Params]] = {
+    Action.DISPATCH: (DispatchIn, _dispatch),
+    Action.SIGN: (TaskActionIn, _plain),
+    Action.NOTE: (TaskActionIn, _plain),
+    Action.RETURN: (TaskActionIn, _plain),
+    Action.RESOLVE: (TaskActionIn, _plain),
+    Action.RATE: (RateIn, _rate),
+    Action.MERGE: (MergeIn, _merge),
+    Action.REQUEST_EXTENSION: (ExtensionRequestIn, _plain),
+    Action.APPROVE_EXTENSION: (ExtensionApproveIn, _plain),
+    Action.REFUSE_EXTENSION: (TaskActionIn, _plain),
+    Action.FOLLOW_UP: (FollowUpIn, _follow_up),
+}
+
+
+def _allowed_now(user: Any, case_id: int) -> list[str]:
+    case = Case.objects.select_related("handling_region", "grid").get(pk=case_id)
+    return [a["action"] for a in actions_for(relations(user, case), case.status)]
+
+
+def _endpoint(action: Action, body: type[Schema], to_params: Params) -> Callable[..., Any]:
+    def endpoint(request: HttpRequest, code: str, payload: body | None = None) -> dict[str, Any]:  # type: ignore[valid-type]
+        data = payload if payload is not None else body()
+        case = selectors.access_case_by_code(request.user, code)
+        params = to_params(request, data)
+        try:
+            case_transition(
+                case=case,
+                action=action,
+                actor=request.user,
+                reason=data.reason,  # type: ignore[attr-defined]
+                expected_version=data.expected_version,  # type: ignore[attr-defined]
+                **params,
+            )
+        except ConflictError as exc:
+            if getattr(exc, "allowed", None) is None:
+                exc.allowed = _allowed_now(request.user, case.pk)  # type: ignore[attr-defined]
+            raise
+        return case_detail(selectors.access_case_by_id(request.user, case.pk), request.user)
+
+    endpoint.__name__ = f"case_{action.value}"
+    return endpoint
+
+
+def register(router: Router) -> None:
+    """Add POST /cases/{code}/<move> for every move a person makes (the overdue sweep is the worker's)."""
+    for action, path in ACTION_PATHS.items():
+        transition = TRANSITIONS[action]
+        body, to_params = BODIES.get(action, (ActionIn, _plain))
+        router.post(
+            f"/cases/{{code}}/{path}",
+            response=CaseDetailOut,
+            summary=transition.label,
+            operation_id=f"case_{action.value}",
+            description=f"{transition.label}。可在状态:"
+            + "、".join(sorted(s.label for s in transition.sources))
+            + (";须填写 reason" if transition.needs_reason else ""),
+        )(_endpoint(action, body, to_params))

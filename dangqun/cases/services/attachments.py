@@ -1,0 +1,110 @@
+"""Attachments (photos, documents) on a case. Adding one does not change the status, so it does not
+go through ``case_transition``; it still locks the case row and appends exactly one ``CaseEvent``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangqun.cases.enums import TERMINAL_STATUSES, CaseEventType
+from dangqun.cases.errors import ForbiddenError
+from dangqun.cases.models import Attachment, AttachmentStage, Case, CaseEvent, CaseTask
+from dangqun.cases.permissions import relations, visible_cases_q
+from dangqun.cases.services.timeline import actor_label, actor_unit
+from dangqun.cases.workflow import Relation
+from dangqun.core.errors import ConflictError, NotFoundError
+from dangqun.core.time import now
+from dangqun.core.uploads import UploadData, inspect_upload, store_upload
+
+ATTACHMENT_FOLDER = "cases/attachments"
+# Who may add files: the reporter and anyone who acts on the case (not a supervisor as such).
+ATTACH_RELATIONS = frozenset(
+    {
+        Relation.REPORTER,
+        Relation.DISPATCHER,
+        Relation.LEAD_UNIT,
+        Relation.CO_UNIT,
+        Relation.GRID,
+        Relation.ESCALATOR,
+    }
+)
+MAX_ATTACHMENTS_PER_CASE = 30
+
+
+def _check_actor(actor: Any, case: Case, tasks: list[CaseTask] | None = None) -> frozenset[Relation]:
+    if not Case.objects.filter(visible_cases_q(actor), pk=case.pk).exists():
+        raise NotFoundError("诉求不存在或无权访问")
+    rels = relations(actor, case, tasks)
+    if not rels & ATTACH_RELATIONS:
+        raise ForbiddenError("只有诉求人和办理人员可以上传附件")
+    return rels
+
+
+def attachment_add(
+    *,
+    actor: Any,
+    case: Case,
+    task: CaseTask | None = None,
+    stage: str,
+    name: str,
+    data: UploadData,
+    declared_type: str = "",
+) -> Attachment:
+    """Check, store and attach an uploaded file; 413/415 for a file too large or not what it claims."""
+    if stage not in AttachmentStage.values:
+        raise ValidationError({"stage": f"未知附件阶段: {stage}"})
+    if task is not None and task.case_id != case.pk:
+        raise ValidationError({"task_id": "任务不属于该诉求"})
+    _check_actor(actor, case)
+    checked = inspect_upload(name=name, data=data, declared_type=declared_type)
+    # The file is stored before the transaction: it is named by its hash, so a rolled-back attach
+    # leaves at most an unreferenced copy, and the row lock is not held while an image is re-encoded.
+    stored = store_upload(checked=checked, folder=ATTACHMENT_FOLDER)
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("handling_region", "grid")
+            .get(pk=case.pk)
+        )
+        tasks = list(CaseTask.objects.filter(case=locked).select_related("region").order_by("id"))
+        _check_actor(actor, locked, tasks)
+        if locked.status in TERMINAL_STATUSES:
+            raise ConflictError("诉求已结束,不能再上传附件", code="case_closed")
+        if Attachment.objects.filter(case=locked).count() >= MAX_ATTACHMENTS_PER_CASE:
+            raise ConflictError(f"每条诉求最多{MAX_ATTACHMENTS_PER_CASE}个附件", code="too_many_attachments")
+        attachment = Attachment(
+            case=locked,
+            task=task,
+            stage=stage,
+            file=stored.path,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            original_name=stored.original_name[:200],
+            width=stored.width,
+            height=stored.height,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        attachment.full_clean(exclude=["case", "task", "uploaded_by"])
+        attachment.save()
+        CaseEvent.objects.create(
+            case=locked,
+            task=task,
+            event_type=CaseEventType.ATTACHMENT_ADDED,
+            actor=attachment.uploaded_by,
+            actor_label=actor_label(actor),
+            actor_unit=actor_unit(actor),
+            from_status=locked.status,
+            to_status=locked.status,
+            payload={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "stage": stage,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+            },
+            created_at=now(),
+        )
+    return attachment

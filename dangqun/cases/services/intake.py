@@ -1,0 +1,248 @@
+"""Intake: every channel creates a case through ``case_create`` (web, app, grid worker, hotline,
+department, proactive, Open311, imports). A retried submission with the same Idempotency-Key returns
+the case the first one made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangqun.accounts.scope import get_scope
+from dangqun.cases.codes import next_case_code
+from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
+from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
+from dangqun.cases.routing import suggest_route
+from dangqun.cases.services.timeline import actor_label, actor_unit
+from dangqun.core.errors import ConflictError
+from dangqun.core.time import now
+from dangqun.regions import selectors as region_selectors
+from dangqun.regions.coords import CoordSystem, to_wgs84
+from dangqun.regions.models import Region, RegionLevel
+
+_RESOLVED_RELATIONS = [
+    "category",
+    "grid",
+    "region",
+    "handling_region",
+    "first_contact_owner",
+    "reporter",
+    "lead_department",
+    "merged_into",
+]
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: Case
+    created: bool
+
+
+def _request_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def _idempotent_case(owner: str, key: str, request_hash: str) -> Case | None:
+    record = IdempotencyRecord.objects.filter(owner=owner, key=key).select_related("case").first()
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise ConflictError("幂等键已用于另一条不同的诉求", code="idempotency_key_reused")
+    return record.case
+
+
+def _locate(
+    *, lng: float | None, lat: float | None, crs: CoordSystem, region: Region | None
+) -> tuple[float | None, float | None, Region | None, Region]:
+    """(wgs84 lng, lat, grid, deepest region) for the case."""
+    if lng is not None or lat is not None:
+        if lng is None or lat is None:
+            raise ValidationError({"lat": "经度和纬度须同时提供"})
+        grid = region_selectors.locate_grid(lng, lat, crs=crs)
+        wlng, wlat = to_wgs84(lng, lat, crs)
+        return wlng, wlat, grid, grid
+    if region is not None:
+        return None, None, (region if region.level == RegionLevel.GRID else None), region
+    root = Region.objects.filter(parent__isnull=True, is_active=True).order_by("path").first()
+    if root is None:
+        raise ValidationError("系统尚未配置区划")
+    return None, None, None, root
+
+
+def _handling_region(channel: str, region: Region, actor: Any) -> Region:
+    """首问负责: a grid worker's or staff member's own report stays at their own level (the shallowest
+    region above the case that their scope covers); the public channels go to the command centre."""
+    paths = region.ancestor_paths()
+    if channel in (CaseChannel.GRID_WORKER, CaseChannel.PROACTIVE):
+        scope = get_scope(actor)
+        for path in paths:
+            if scope.covers_path(path):
+                return Region.objects.get(path=path)
+    return Region.objects.get(path=paths[0])
+
+
+@transaction.atomic
+def _create(
+    *,
+    actor: Any,
+    fields: dict[str, Any],
+    category: Category | None,
+    grid: Region | None,
+    region: Region,
+    lng: float | None,
+    lat: float | None,
+    idempotency: tuple[str, str, str] | None,
+) -> Case:
+    at = now()
+    route = suggest_route(
+        category=category, region=region, title=fields["title"], description=fields["description"]
+    )
+    case = Case(
+        code=next_case_code(timezone.localtime(at).date()),
+        channel=fields["channel"],
+        case_type=fields["case_type"],
+        category=category,
+        priority=fields["priority"],
+        status=CaseStatus.SUBMITTED,
+        title=fields["title"],
+        description=fields["description"],
+        lng=lng,
+        lat=lat,
+        address=fields["address"],
+        grid=grid,
+        region=region,
+        region_path=region.path,
+        handling_region=_handling_region(fields["channel"], region, actor),
+        first_contact_owner=actor if getattr(actor, "is_authenticated", False) else None,
+        reporter=fields["reporter"],
+        reporter_name="" if fields["is_anonymous"] else fields["reporter_name"],
+        reporter_phone=fields["reporter_phone"],
+        is_anonymous=fields["is_anonymous"],
+        source_ref=fields["source_ref"],
+        suggested_route=route.as_json(),
+        submitted_at=at,
+    )
+    # The foreign keys were resolved above and uniqueness is the database's (IntegrityError below):
+    # validate the plain fields only, without one query per relation.
+    case.full_clean(exclude=_RESOLVED_RELATIONS, validate_unique=False, validate_constraints=False)
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        event_type=CaseEventType.CREATED,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        actor_unit=actor_unit(actor),
+        to_status=CaseStatus.SUBMITTED,
+        payload={"channel": case.channel, "route": case.suggested_route},
+        created_at=at,
+    )
+    if idempotency is not None:
+        owner, key, request_hash = idempotency
+        IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
+    return case
+
+
+def case_create(
+    *,
+    actor: Any,
+    channel: str,
+    title: str,
+    description: str,
+    case_type: str = CaseType.HELP,
+    category: Category | None = None,
+    priority: str = Priority.NORMAL,
+    lng: float | None = None,
+    lat: float | None = None,
+    crs: CoordSystem | str = CoordSystem.WGS84,
+    region: Region | None = None,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    is_anonymous: bool = False,
+    source_ref: str = "",
+    idempotency_key: str = "",
+    idempotency_owner: str = "",
+) -> IntakeResult:
+    """Create a case from any channel. Routing runs here; status changes go through case_transition."""
+    if channel not in CaseChannel.values:
+        raise ValidationError({"channel": f"未知来源渠道: {channel}"})
+    if case_type not in CaseType.values:
+        raise ValidationError({"case_type": f"未知诉求类型: {case_type}"})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": f"未知紧急程度: {priority}"})
+    title = (title or "").strip()
+    description = (description or "").strip()
+    if not title:
+        raise ValidationError({"title": "标题不能为空"})
+    if not description:
+        raise ValidationError({"description": "内容不能为空"})
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": f"分类“{category.name}”已停用"})
+    # The reporter follows the case and rates it: the citizen who submitted it. An operator typing in a
+    # hotline call, a department forwarding, a grid worker reporting: they own first contact, not the rating.
+    is_citizen_channel = channel in (CaseChannel.APP, CaseChannel.WEB)
+    reporter = actor if is_citizen_channel and getattr(actor, "is_authenticated", False) else None
+    fields = {
+        "channel": channel,
+        "case_type": case_type,
+        "priority": priority,
+        "title": title,
+        "description": description,
+        "address": (address or "").strip(),
+        "reporter": reporter,
+        "reporter_name": (reporter_name or "").strip(),
+        "reporter_phone": (reporter_phone or "").strip(),
+        "is_anonymous": bool(is_anonymous),
+        "source_ref": (source_ref or "").strip(),
+    }
+    key = (idempotency_key or "").strip()
+    idempotency = None
+    if key:
+        if len(key) > 100:
+            raise ValidationError({"idempotency_key": "幂等键不能超过100个字符"})
+        authenticated = getattr(actor, "is_authenticated", False)
+        owner = idempotency_owner or (f"user:{actor.pk}" if authenticated else f"channel:{channel}")
+        request_hash = _request_hash(
+            {
+                **{k: v for k, v in fields.items() if k != "reporter"},
+                "category": category.pk if category else None,
+                "lng": lng,
+                "lat": lat,
+                "crs": str(crs),
+                "region": region.pk if region else None,
+            }
+        )
+        existing = _idempotent_case(owner, key, request_hash)
+        if existing is not None:
+            return IntakeResult(existing, created=False)
+        idempotency = (owner, key, request_hash)
+    wlng, wlat, grid, where = _locate(lng=lng, lat=lat, crs=CoordSystem(crs), region=region)
+    try:
+        case = _create(
+            actor=actor,
+            fields=fields,
+            category=category,
+            grid=grid,
+            region=where,
+            lng=wlng,
+            lat=wlat,
+            idempotency=idempotency,
+        )
+    except IntegrityError:
+        if idempotency is not None:
+            existing = _idempotent_case(*idempotency)
+            if existing is not None:
+                return IntakeResult(existing, created=False)
+        if fields["source_ref"]:
+            raise ConflictError(
+                f"来源单号“{fields['source_ref']}”已登记", code="duplicate_source_ref"
+            ) from None
+        raise
+    return IntakeResult(case, created=True)

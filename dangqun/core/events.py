@@ -1,0 +1,9 @@
+"""Audit event types of the core app."""
+
+from __future__ import annotations
+
+from dangqun.core.audit import AuditEventType
+
+
+class CoreEvent(AuditEventType):
+    CALENDAR_DAY_SET = "core.calendar_day_set", "设置工作日历"
