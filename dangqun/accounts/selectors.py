@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dangqun.accounts.models import Membership, Role, User
+from dangqun.accounts.models import Membership, Role
 from dangqun.orgs.models import PartyOrg
 from dangqun.regions.models import Region, RegionLevel
 
@@ -80,7 +80,3 @@ def responsibility_chain(grid: Region) -> ResponsibilityChain:
         ChainLink("street_committee", "街道党工委", street, street_org),
     )
     return ResponsibilityChain(grid=grid, links=links)
-
-
-def users_holding(role: str) -> list[User]:
-    return list(User.objects.filter(memberships__role=role, memberships__is_active=True).distinct())

@@ -3,14 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from dangqun.accounts.scope import DataScope, get_scope
-from dangqun.core.errors import DomainError
-
-
-class ForbiddenError(DomainError):
-    status_code = 403
-
-    def __init__(self, message: str = "无权执行此操作") -> None:
-        super().__init__(message, code="forbidden")
+from dangqun.core.errors import ForbiddenError
 
 
 def scope_of(request: HttpRequest) -> DataScope:

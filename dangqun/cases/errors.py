@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-from dangqun.core.errors import ConflictError, DomainError
+from dangqun.core.errors import ConflictError, ForbiddenError
 
-
-class ForbiddenError(DomainError):
-    status_code = 403
-
-    def __init__(self, message: str = "无权执行此操作") -> None:
-        super().__init__(message, code="forbidden")
+__all__ = ["ForbiddenError", "TransitionNotAllowedError"]
 
 
 class TransitionNotAllowedError(ConflictError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-__all__ = ["DomainError", "NotFoundError", "ValidationError"]
+__all__ = ["ConflictError", "DomainError", "ForbiddenError", "NotFoundError", "ValidationError"]
 
 
 class DomainError(Exception):
@@ -35,3 +35,12 @@ class ConflictError(DomainError):
 
     def __init__(self, message: str, *, code: str = "conflict") -> None:
         super().__init__(message, code=code)
+
+
+class ForbiddenError(DomainError):
+    """The actor may see the object but may not do this to it (HTTP 403)."""
+
+    status_code = 403
+
+    def __init__(self, message: str = "无权执行此操作") -> None:
+        super().__init__(message, code="forbidden")
