@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "dangqun.notify",
     "dangqun.party",
     "dangqun.cases",
+    "dangqun.triage",
+    "dangqun.open311",
+    "dangqun.exchange",
     "dangqun.api",
     "dangqun.web",
     "dangqun.demo",
@@ -220,6 +223,18 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries come from the npm registry through package-lock.json (`npm ci` at set-up time,
+# `make install`) and are served as our own static files under /static/vendor/ (never a CDN: district
+# intranets are often offline). Each entry: (URL prefix, folder inside node_modules).
+NODE_MODULES = BASE_DIR / "node_modules"
+VENDOR_ASSETS = [
+    ("vendor/htmx", "htmx.org/dist"),
+    ("vendor/leaflet", "leaflet/dist"),
+    ("vendor/leaflet.markercluster", "leaflet.markercluster/dist"),
+    ("vendor/leaflet.heat", "leaflet.heat/dist"),
+    ("vendor/echarts", "echarts/dist"),
+]
+STATICFILES_DIRS = [(prefix, NODE_MODULES / folder) for prefix, folder in VENDOR_ASSETS]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
