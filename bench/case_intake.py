@@ -47,6 +47,8 @@ sys.path.insert(0, str(ROOT))
 from bench.case_kpis import pg_admin, setup_django  # noqa: E402
 
 PASSWORD = "Dangqun@2026"  # noqa: S105 - the published demo password
+# One client address and one user send every request: lift the per-minute intake limit (settings).
+os.environ["DANGQUN_RATE_INTAKE"] = "1000000000"
 SQLITE_ENV = "DANGQUN_BENCH_SQLITE"
 
 
@@ -112,6 +114,22 @@ def payloads(count: int, seed: int = 7) -> list[dict[str, Any]]:
     return out
 
 
+def citizen_token() -> str:
+    """A fresh API token of the demo ``citizen`` (``Authorization: Bearer``)."""
+    from dangqun.accounts.models import User
+    from dangqun.accounts.services import api_token_create
+
+    user = User.objects.get(username="citizen")
+    return api_token_create(actor=None, user=user, name=f"bench {uuid.uuid4().hex[:8]}").key
+
+
+class TokenSession:
+    """The citizen's bearer token: no cookie, no CSRF token, one query to authenticate."""
+
+    def __init__(self, key: str) -> None:
+        self.headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
+
+
 class Session:
     """A logged-in citizen: cookies and the CSRF token, shared read-only by the client threads."""
 
@@ -132,7 +150,9 @@ class Session:
         conn.close()
 
 
-def run_load(port: int, session: Session, bodies: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
+def run_load(
+    port: int, session: Session | TokenSession, bodies: list[dict[str, Any]], concurrency: int
+) -> dict[str, Any]:
     local = threading.local()
     latencies: list[float] = [0.0] * len(bodies)
     statuses: dict[int, int] = {}
@@ -194,9 +214,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(db: str, url: str, sqlite_path: str, workers: int, port: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    db: str, url: str, sqlite_path: str, workers: int, port: int, *, threads: int = 1
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
+        "DANGQUN_RATE_INTAKE": "1000000000",  # one client address and one user: no per-minute limit
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-key-not-used-in-production-0123456789",
         "DJANGO_SECURE": "0",
@@ -213,6 +236,7 @@ def start_gunicorn(db: str, url: str, sqlite_path: str, workers: int, port: int)
     cmd = [
         sys.executable, "-m", "gunicorn",
         "--workers", str(workers),
+        *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
         "--bind", f"127.0.0.1:{port}",
         "--backlog", "2048",
         "--timeout", "60",
@@ -236,11 +260,7 @@ def start_gunicorn(db: str, url: str, sqlite_path: str, workers: int, port: int)
 def profile(count: int) -> None:
     from django.test import Client
 
-    client = Client()
-    response = client.post(
-        "/api/v1/auth/login", {"username": "citizen", "password": PASSWORD}, content_type="application/json"
-    )
-    assert response.status_code == 200, response.content
+    client = Client(headers={"Authorization": f"Bearer {citizen_token()}"})
     bodies = payloads(count + 20)
     for body in bodies[:20]:
         client.post("/api/v1/cases", body, content_type="application/json")
@@ -276,7 +296,18 @@ def profile(count: int) -> None:
     stats.sort_stats("tottime").print_stats(20)
 
 
-def main() -> None:
+def _setup_of(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "db": args.db,
+        "workers": args.workers,
+        "threads": args.threads,
+        "auth": args.auth,
+        "scale": args.scale,
+        "load_average": os.getloadavg(),
+    }
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -285,6 +316,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="> 1: gthread workers with this many threads")
+    parser.add_argument("--auth", choices=["token", "session"], default="token")
     parser.add_argument("--scale", type=float, default=0.1, help="seed_demo --scale")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/dangqun_bench_intake")
     parser.add_argument("--sqlite-path", default=str(ROOT / "var" / "bench_intake.sqlite3"))
@@ -292,7 +325,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--json", help="write the results to this file")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = _parser().parse_args()
 
     if args.reuse:
         if args.db == "pg":
@@ -307,16 +344,19 @@ def main() -> None:
             return
         bodies = payloads(args.warmup + args.requests)
         port = free_port()
-        proc = start_gunicorn(args.db, args.pg_url, args.sqlite_path, args.workers, port)
+        token = citizen_token() if args.auth == "token" else ""
+        proc = start_gunicorn(
+            args.db, args.pg_url, args.sqlite_path, args.workers, port, threads=args.threads
+        )
         try:
-            session = Session(port, "citizen")
+            session: Session | TokenSession = TokenSession(token) if token else Session(port, "citizen")
             warm = run_load(port, session, bodies[: args.warmup], args.concurrency)
             print(f"warm-up: {warm['cases_per_s']} cases/s {warm['statuses']}", file=sys.stderr)
             result = run_load(port, session, bodies[args.warmup :], args.concurrency)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
-        result.update({"db": args.db, "workers": args.workers, "scale": args.scale})
+        result.update(_setup_of(args))
         print(json.dumps(result, ensure_ascii=False, indent=2))
         if args.json:
             Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))

@@ -361,7 +361,7 @@ def explain(fn: Callable[[], Any]) -> list[str]:
     with connection.cursor() as cur:
         for query in ctx.captured_queries:
             sql = query["sql"]
-            if "cases_case" not in sql:
+            if "cases_case" not in sql and "cases_kpidaily" not in sql:
                 continue
             if connection.vendor == "postgresql":
                 cur.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
@@ -372,15 +372,33 @@ def explain(fn: Callable[[], Any]) -> list[str]:
     return plans
 
 
-def measure(ref: dict[str, Any], repeat: int, label: str) -> dict[str, Any]:
+def dashboard_queries(ref: dict[str, Any], *, rollup: bool) -> dict[str, Callable[[], Any]]:
     from dangqun.cases.kpis import case_kpis
+    from dangqun.cases.models import Category
+    from dangqun.orgs.models import Department
 
     street = ref["streets"][0]
+    department = Department.objects.order_by("code").first()
+    category = Category.objects.filter(level=1).order_by("code").first()
+    year = {"start": YEAR_START, "end": YEAR_END, "use_rollup": rollup}
     queries: dict[str, Callable[[], Any]] = {
-        "district": lambda: case_kpis(start=YEAR_START, end=YEAR_END),
-        "street": lambda: case_kpis(region=street, start=YEAR_START, end=YEAR_END),
-        "by street": lambda: case_kpis(start=YEAR_START, end=YEAR_END, group_by="street"),
+        "district": lambda: case_kpis(**year),
+        "street": lambda: case_kpis(region=street, **year),
+        "by street": lambda: case_kpis(group_by="street", **year),
     }
+    if rollup:  # cheap with the rollup; each costs a full scan without it
+        queries |= {
+            "department": lambda: case_kpis(department=department, **year),
+            "category": lambda: case_kpis(category=category, **year),
+            "by department": lambda: case_kpis(group_by="department", **year),
+            "by community": lambda: case_kpis(group_by="community", **year),
+            "by month": lambda: case_kpis(group_by="month", **year),
+        }
+    return queries
+
+
+def measure(ref: dict[str, Any], repeat: int, label: str, *, rollup: bool = False) -> dict[str, Any]:
+    queries = dashboard_queries(ref, rollup=rollup)
     out: dict[str, Any] = {"label": label, "queries": {}}
     for name, fn in queries.items():
         times, report = timed(fn, repeat)
@@ -408,6 +426,26 @@ def measure(ref: dict[str, Any], repeat: int, label: str) -> dict[str, Any]:
             flush=True,
         )
     return out
+
+
+def check_rollup(ref: dict[str, Any]) -> bool:
+    """Once per query: the rollup's counts equal the cases table's (hour totals to 1e-6 relative)."""
+    rolled, direct = dashboard_queries(ref, rollup=True), dashboard_queries(ref, rollup=False)
+    for name, fn in direct.items():
+        a, b = rolled[name](), fn()
+        for field in a.figures.__dataclass_fields__:
+            x, y = getattr(a.figures, field), getattr(b.figures, field)
+            same = abs(x - y) <= 1e-6 * max(1.0, abs(y)) if isinstance(x, float) else x == y
+            if not same:
+                print(f"MISMATCH {name}.{field}: rollup {x} direct {y}", file=sys.stderr)
+                return False
+        if [(g.key, g.figures.submitted) for g in a.groups] != [
+            (g.key, g.figures.submitted) for g in b.groups
+        ]:
+            print(f"MISMATCH {name}: groups differ", file=sys.stderr)
+            return False
+    print("rollup figures equal the cases table's", file=sys.stderr)
+    return True
 
 
 def analyze() -> None:
@@ -501,6 +539,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sqlite-path", default=str(ROOT / "var" / "bench_kpis.sqlite3"))
     parser.add_argument("--extra-index", action="append", default=[], help="CREATE INDEX … to measure after")
     parser.add_argument("--keep", action="store_true", help="keep the database (reuse it with --reuse)")
+    parser.add_argument("--direct", action="store_true", help="also measure without the rollup (slow)")
     parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep")
     parser.add_argument("--json", help="write the results to this file")
     return parser.parse_args()
@@ -513,6 +552,7 @@ def main() -> None:
 
     from django.core.management import call_command
 
+    from dangqun.cases.kpi_rollup import kpi_rollup_run
     from dangqun.cases.models import Case, Category
     from dangqun.regions.models import Region
 
@@ -543,7 +583,15 @@ def main() -> None:
         print(f"loaded {args.cases:,} cases in {result['load_s']} s", file=sys.stderr)
     assert Category.objects.exists()
     result["size"] = size_report()
-    runs = [measure(ref, args.repeat, "schema indexes")]
+    runs = []
+    if args.direct:
+        runs.append(measure(ref, args.repeat, "cases table only"))
+    started = time.perf_counter()
+    result["rollup"] = kpi_rollup_run(max_days=10_000)
+    result["rollup"]["seconds"] = round(time.perf_counter() - started, 1)
+    print(f"rollup: {result['rollup']}", file=sys.stderr)
+    runs.append(measure(ref, args.repeat, "rollup", rollup=True))
+    result["rollup_equals_direct"] = check_rollup(ref)
     if args.extra_index:
         from django.db import connection
 

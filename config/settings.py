@@ -89,12 +89,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangqun.core.security.SecurityHeadersMiddleware",
     "dangqun.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangqun.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangqun.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -211,6 +213,36 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else Non
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy: dangqun.core.security (extra sources per directive).
+DANGQUN_CSP_EXTRA: dict[str, list[str]] = {}
+
+# --- Rate limits (dangqun.core.ratelimit) ---------------------------------------------------------
+# Per minute. The test suite logs in hundreds of times a minute from one address, so under
+# DANGQUN_TESTING the defaults are out of reach; tests of the limiter set their own rules.
+DANGQUN_CLIENT_IP_HEADER = os.environ.get("DANGQUN_CLIENT_IP_HEADER", "")
+
+
+def _rate(name: str, default: int) -> int:
+    return int(os.environ.get(f"DANGQUN_RATE_{name}", 100_000 if TESTING else default))
+
+
+DANGQUN_RATE_LIMITS = [
+    {
+        "name": "login",
+        "methods": ["POST"],
+        "paths": ["/login/", "/api/v1/auth/login"],
+        "limit": _rate("LOGIN", 20),
+        "per": "ip",
+    },
+    {
+        "name": "intake",
+        "methods": ["POST"],
+        "paths": ["/api/v1/cases", "/citizen/submit/", "/grid/report/"],
+        "limit": _rate("INTAKE", 30),
+    },
+    {"name": "open311", "methods": ["POST"], "prefixes": ["/open311/"], "limit": _rate("OPEN311", 30)},
+]
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -256,12 +288,32 @@ DANGQUN = {
     "GEO_INDEX_CHECK_SECONDS": float(os.environ.get("DANGQUN_GEO_INDEX_CHECK_SECONDS", "5")),
     # Case codes: <PREFIX>-<YYYYMMDD>-<NNNNNN> (元宝 → YB).
     "CASE_CODE_PREFIX": os.environ.get("DANGQUN_CASE_CODE_PREFIX", "YB"),
+    # Smart triage: a case whose predicted category has at least this confidence (0..1) and whose
+    # routing rules name a lead unit is accepted and dispatched by the system. Empty or 0: off.
+    "TRIAGE_AUTO_DISPATCH_CONFIDENCE": os.environ.get("DANGQUN_TRIAGE_AUTO_DISPATCH_CONFIDENCE", ""),
+    # Where is it: a case with only a typed address is placed when the match is at least this sure.
+    "TRIAGE_ADDRESS_CONFIDENCE": os.environ.get("DANGQUN_TRIAGE_ADDRESS_CONFIDENCE", "0.8"),
+    # Duplicates (并单): the time window (days) and the score (0..1) above which the system merges a
+    # new case into an older one on its own. Empty or 0: off (the dispatcher merges).
+    "TRIAGE_DUPLICATE_DAYS": os.environ.get("DANGQUN_TRIAGE_DUPLICATE_DAYS", "7"),
+    "TRIAGE_AUTO_MERGE_SCORE": os.environ.get("DANGQUN_TRIAGE_AUTO_MERGE_SCORE", ""),
     "UPLOAD_MAX_BYTES": {"image": 10 * 1024 * 1024, "document": 20 * 1024 * 1024},  # core.uploads caps
     "WORKDAY_HOURS": ((8, 30, 12, 0), (13, 0, 17, 30)),  # working spans (local time): 8 h a workday
     # Deadline lights: yellow when less than this share of the allowed working time is left.
     "YELLOW_FRACTION": float(os.environ.get("DANGQUN_YELLOW_FRACTION", "0.25")),
     # How often a process re-reads the admin's working-calendar overrides (seconds).
     "WORKCAL_CHECK_SECONDS": float(os.environ.get("DANGQUN_WORKCAL_CHECK_SECONDS", "60")),
+    # Periodic jobs (dotted path of a django-tasks task, every N seconds), enqueued by run_scheduler.
+    "PERIODIC_JOBS": [
+        ("dangqun.cases.tasks.sweep_cases", 60),  # overdue sweep: lights, breach, escalation
+        ("dangqun.cases.tasks.rollup_kpis", 60),  # KPI daily rollup of closed and changed days
+        # retrain triage from the dispatchers' confirmations, once a day
+        (
+            "dangqun.triage.tasks.retrain_triage",
+            float(os.environ.get("DANGQUN_TRIAGE_RETRAIN_SECONDS", "86400")),
+        ),
+        ("dangqun.triage.tasks.refresh_hotspots", 600),  # hotspots (热点) of the last 90 days
+    ],
     # External notification channels (dangqun.notify.channels): every name only logs until configured.
     "NOTIFY_CHANNELS": {
         n: {"BACKEND": "dangqun.notify.channels.LoggingChannel"}

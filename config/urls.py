@@ -11,6 +11,7 @@ admin.site.index_title = "系统管理"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("dangqun.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("dangqun.web.urls")),
 ]

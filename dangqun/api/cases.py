@@ -143,6 +143,10 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status:
         source_ref=payload.source_ref,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
+    if result.event is not None:
+        # A new case with nothing else done to it: no tasks, no attachments, its one event.
+        detail = case_detail(result.case, user, tasks=[], events=[result.event], attachments=[])
+        return Status(201, detail)
     case = selectors.access_case_by_id(user, result.case.pk)
     return Status(201 if result.created else 200, case_detail(case, user))
 

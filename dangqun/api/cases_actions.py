@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import ValidationError as PydanticValidationError
 
 from dangqun.api.cases_schemas import (
     ACTION_PATHS,
@@ -123,7 +124,12 @@ def _allowed_now(user: Any, case_id: int) -> list[str]:
 
 def _endpoint(action: Action, body: type[Schema], to_params: Params) -> Callable[..., Any]:
     def endpoint(request: HttpRequest, code: str, payload: body | None = None) -> dict[str, Any]:  # type: ignore[valid-type]
-        data = payload if payload is not None else body()
+        try:
+            data = payload if payload is not None else body()
+        except PydanticValidationError as exc:  # no body, but the move has required fields: 422
+            raise ValidationError(
+                {".".join(map(str, e["loc"])) or "body": "缺少必填字段" for e in exc.errors()}
+            ) from None
         case = selectors.access_case_by_code(request.user, code)
         params = to_params(request, data)
         try:

@@ -385,9 +385,18 @@ def actions_for(rels: frozenset[Relation], status: str) -> list[dict[str, Any]]:
     ]
 
 
-def case_detail(case: Case, user: Any) -> dict[str, Any]:
-    """The case as its viewer may see it: contact masked unless they handle it or reported it."""
-    tasks = selectors.case_tasks(case)
+def case_detail(
+    case: Case,
+    user: Any,
+    *,
+    tasks: list[CaseTask] | None = None,
+    events: list[CaseEvent] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> dict[str, Any]:
+    """The case as its viewer may see it: contact masked unless they handle it or reported it.
+    ``tasks``, ``events`` and ``attachments`` are read from the database unless the caller has them."""
+    if tasks is None:
+        tasks = selectors.case_tasks(case)
     rels = relations(user, case, tasks)
     is_staff = bool(rels & STAFF_RELATIONS) or get_scope(user).is_sysadmin
     sees_contact = (
@@ -427,9 +436,12 @@ def case_detail(case: Case, user: Any) -> dict[str, Any]:
         "rated_at": case.rated_at,
         "closed_at": case.closed_at,
         "resolved_on_time": case.resolved_on_time,
-        "timeline": [_event(e) for e in selectors.case_timeline(case)],
+        "timeline": [_event(e) for e in (events if events is not None else selectors.case_timeline(case))],
         "tasks": [_task(t) for t in tasks],
-        "attachments": [attachment_out(a) for a in selectors.case_attachments(case)],
+        "attachments": [
+            attachment_out(a)
+            for a in (attachments if attachments is not None else selectors.case_attachments(case))
+        ],
         "actions": actions_for(rels, case.status),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 
 from dangqun.core.errors import DomainError
@@ -30,3 +31,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return api.create_response(request, _validation_payload(exc), status=422)
+
+    @api.exception_handler(RawPostDataException)
+    def form_body_for_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+        # A form-encoded body was already parsed (by the CSRF check) where a JSON body is expected.
+        detail = "请求体须为 JSON(Content-Type: application/json)"
+        payload = {"detail": detail, "code": "unsupported_media_type"}
+        return api.create_response(request, payload, status=415)

@@ -2,6 +2,8 @@
 
 Leaders and dispatchers see their region subtree, street and community staff theirs, departments the
 cases they hold a task in (``cases.permissions.visible_cases_q``); filters narrow that further.
+When the caller sees the whole region asked for, no scope filter is added, so whole past days come
+from the daily rollup (``cases.kpi_rollup``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pydantic import ConfigDict, Field
 
 from dangqun.cases.kpis import KpiGroupBy, KpiReport, case_kpis
 from dangqun.cases.models import Category
-from dangqun.cases.permissions import visible_cases_q
+from dangqun.cases.permissions import kpi_scope_q
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
 
@@ -85,9 +87,10 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 def kpis(request: HttpRequest, filters: Query[KpiFilter]) -> KpiReport:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ValidationError({"to": "结束日期不能早于开始日期"})
+    region = _by_code(Region, filters.region, "region", "区划代码")
     return case_kpis(
-        scope_q=visible_cases_q(request.user),
-        region=_by_code(Region, filters.region, "region", "区划代码"),
+        scope_q=kpi_scope_q(request.user, region),
+        region=region,
         department=_by_code(Department, filters.department, "department", "部门编码"),
         category=_by_code(Category, filters.category, "category", "分类编码"),
         start=_local_midnight(filters.date_from) if filters.date_from else None,

@@ -41,31 +41,23 @@ so no join is needed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import NotSupportedError
-from django.db.models import CharField, Count, Expression, F, FloatField, Func, Q, Sum
+from django.db.models import CharField, Expression, F, Func, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from dangqun.cases.enums import CaseStatus, Satisfaction
+from dangqun.cases.kpi_figures import (
+    KpiFigures,
+    KpiGroupBy,
+    kpi_aggregates,
+)
+from dangqun.cases.kpi_read import covered_days, live_ranges, read_rollup, rollup_plan
 from dangqun.cases.models import Case, Category
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
-
-
-class KpiGroupBy(StrEnum):
-    STREET = "street"
-    COMMUNITY = "community"
-    DEPARTMENT = "department"
-    CATEGORY = "category"
-    MONTH = "month"
-    DAY = "day"
-
 
 # Labels for the group of cases that have no street, community, department or category.
 NO_GROUP_LABELS: dict[KpiGroupBy, str] = {
@@ -77,38 +69,6 @@ NO_GROUP_LABELS: dict[KpiGroupBy, str] = {
 
 
 # --- database-side expressions ----------------------------------------------------------------------
-
-
-class HoursBetween(Func):
-    """``end − start`` in hours, as a float, computed by the database (PostgreSQL or SQLite)."""
-
-    arity = 2
-    output_field = FloatField()
-
-    def as_sql(
-        self,
-        compiler: Any,
-        connection: Any,
-        function: str | None = None,
-        template: str | None = None,
-        arg_joiner: str | None = None,
-        **extra_context: Any,
-    ) -> Any:
-        raise NotSupportedError("HoursBetween supports PostgreSQL and SQLite only")
-
-    def _operands(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
-        end_sql, end_params = compiler.compile(self.source_expressions[0])
-        start_sql, start_params = compiler.compile(self.source_expressions[1])
-        return end_sql, start_sql, [*end_params, *start_params]
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        end, start, params = self._operands(compiler, connection)
-        return f"(date_part('epoch', {end} - {start}) / 3600.0)", params
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # Django stores aware datetimes on SQLite as UTC text, which julianday() parses (to ~50 µs).
-        end, start, params = self._operands(compiler, connection)
-        return f"((julianday({end}) - julianday({start})) * 24.0)", params
 
 
 class PathSegment(Func):
@@ -155,69 +115,6 @@ class PathSegment(Func):
 # --- the report ------------------------------------------------------------------------------------------
 
 
-def _rate(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
-
-
-def _mean(total: float, count: int) -> float | None:
-    return round(total / count, 2) if count else None
-
-
-@dataclass(frozen=True)
-class KpiFigures:
-    """Exact counts and hour totals; rates and means are derived (see the module docstring)."""
-
-    submitted: int = 0
-    accepted: int = 0
-    resolved: int = 0
-    resolved_on_time: int = 0
-    satisfied: int = 0
-    basically_satisfied: int = 0
-    unsatisfied: int = 0
-    unrated: int = 0
-    signed: int = 0
-    sign_hours_total: float = 0.0
-    resolve_hours_total: float = 0.0
-
-    @property
-    def rated(self) -> int:
-        return self.satisfied + self.basically_satisfied + self.unsatisfied
-
-    @property
-    def resolution_rate(self) -> float | None:
-        return _rate(self.resolved, self.accepted)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return _rate(self.resolved_on_time, self.resolved)
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return _rate(self.satisfied + self.basically_satisfied, self.rated)
-
-    @property
-    def mean_sign_hours(self) -> float | None:
-        return _mean(self.sign_hours_total, self.signed)
-
-    @property
-    def mean_resolve_hours(self) -> float | None:
-        return _mean(self.resolve_hours_total, self.resolved)
-
-    def __add__(self, other: KpiFigures) -> KpiFigures:
-        values: dict[str, Any] = {
-            name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__
-        }
-        return KpiFigures(**values)
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> KpiFigures:
-        values: dict[str, Any] = {
-            name: (float(row[name] or 0) if name.endswith("_total") else int(row[name] or 0))
-            for name in cls.__dataclass_fields__
-        }
-        return cls(**values)
-
-
 @dataclass(frozen=True)
 class KpiGroup:
     key: str  # a region, department or category code, or an ISO date ("2026-11" for a month); "" = none
@@ -232,29 +129,6 @@ class KpiReport:
     end: dt.datetime | None
     group_by: KpiGroupBy | None = None
     groups: list[KpiGroup] = field(default_factory=list)
-
-
-_ACCEPTED = Q(accepted_at__isnull=False) & ~Q(status__in=[CaseStatus.REJECTED, CaseStatus.MERGED])
-_RESOLVED = _ACCEPTED & Q(resolved_at__isnull=False)
-_SIGNED = _ACCEPTED & Q(
-    signed_at__isnull=False, dispatched_at__isnull=False, signed_at__gte=F("dispatched_at")
-)
-
-
-def _aggregates() -> dict[str, Any]:
-    return {
-        "submitted": Count("pk"),
-        "accepted": Count("pk", filter=_ACCEPTED),
-        "resolved": Count("pk", filter=_RESOLVED),
-        "resolved_on_time": Count("pk", filter=_RESOLVED & Q(resolved_on_time=True)),
-        "satisfied": Count("pk", filter=_ACCEPTED & Q(satisfaction=Satisfaction.SATISFIED)),
-        "basically_satisfied": Count("pk", filter=_ACCEPTED & Q(satisfaction=Satisfaction.BASICALLY)),
-        "unsatisfied": Count("pk", filter=_ACCEPTED & Q(satisfaction=Satisfaction.UNSATISFIED)),
-        "unrated": Count("pk", filter=_ACCEPTED & Q(satisfaction=Satisfaction.UNRATED)),
-        "signed": Count("pk", filter=_SIGNED),
-        "sign_hours_total": Sum(HoursBetween("signed_at", "dispatched_at"), filter=_SIGNED),
-        "resolve_hours_total": Sum(HoursBetween("resolved_at", "submitted_at"), filter=_RESOLVED),
-    }
 
 
 def _category_group_level(category: Category | None) -> int:
@@ -327,11 +201,14 @@ def case_kpis(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     group_by: str | None = None,
+    use_rollup: bool = True,
 ) -> KpiReport:
     """The KPIs of the cases registered in ``[start, end)`` inside the filters, optionally grouped.
 
     ``scope_q`` is the caller's visibility (``cases.permissions.visible_cases_q``); ``None`` means no
     restriction (jobs, exports run by the system). ``department`` filters on the lead unit (主办).
+    Whole closed days come from the rollup when the filters allow it (``cases.kpi_read``); the rest
+    is aggregated from the cases. ``use_rollup=False`` reads only the cases (tests compare the two).
     """
     grouping: KpiGroupBy | None = None
     if group_by:
@@ -349,10 +226,6 @@ def case_kpis(
     qs = Case.objects.all()
     if scope_q is not None:
         qs = qs.filter(scope_q)
-    if start is not None:
-        qs = qs.filter(submitted_at__gte=start)
-    if end is not None:
-        qs = qs.filter(submitted_at__lt=end)
     if region is not None:
         qs = qs.filter(region_path__subtree=region.path)
     if department is not None:
@@ -360,20 +233,38 @@ def case_kpis(
     if category is not None:
         qs = qs.filter(category__in=Category.objects.filter(path__subtree=category.path).values("pk"))
 
-    if grouping is None:
-        figures = KpiFigures.from_row(qs.order_by().aggregate(**_aggregates()))
-        return KpiReport(figures=figures, start=start, end=end)
-
-    rows = (
-        qs.order_by()
-        .annotate(kpi_group=_group_expression(grouping, category))
-        .values("kpi_group")
-        .annotate(**_aggregates())
-    )
+    plan = None
+    if use_rollup and scope_q is None:
+        plan = rollup_plan(region=region, department=department, category=category, group_by=grouping)
     merged: dict[str, KpiFigures] = {}
-    for row in rows:
-        key = _group_key(grouping, row["kpi_group"])
-        merged[key] = merged.get(key, KpiFigures()) + KpiFigures.from_row(row)
+    ranges: list[tuple[dt.datetime | None, dt.datetime | None]] = [(start, end)]
+    if plan is not None:
+        covered = covered_days(start, end)
+        if covered:
+            merged = read_rollup(plan, covered)
+            ranges = live_ranges(covered, start, end)
+    # One query per live range (each a plain range on ``submitted_at`` that an index serves).
+    for lo, hi in ranges:
+        part = qs.order_by()
+        if lo is not None:
+            part = part.filter(submitted_at__gte=lo)
+        if hi is not None:
+            part = part.filter(submitted_at__lt=hi)
+        if grouping is None:
+            merged[""] = merged.get("", KpiFigures()) + KpiFigures.from_row(
+                part.aggregate(**kpi_aggregates())
+            )
+            continue
+        rows = (
+            part.annotate(kpi_group=_group_expression(grouping, category))
+            .values("kpi_group")
+            .annotate(**kpi_aggregates())
+        )
+        for row in rows:
+            key = _group_key(grouping, row["kpi_group"])
+            merged[key] = merged.get(key, KpiFigures()) + KpiFigures.from_row(row)
+    if grouping is None:
+        return KpiReport(figures=merged.get("", KpiFigures()), start=start, end=end)
     total = sum(merged.values(), KpiFigures())
     groups = _labelled(grouping, list(merged.items()))
     return KpiReport(figures=total, start=start, end=end, group_by=grouping, groups=groups)

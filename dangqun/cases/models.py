@@ -451,3 +451,69 @@ class CaseConfig(models.Model):
 
     def __str__(self) -> str:
         return "办理配置"
+
+
+class KpiDaily(models.Model):
+    """The KPI rollup (``cases.kpi_rollup``): one day's exact counts and hour totals of the cases
+    registered that day, per dimension and key.
+
+    ``dim`` is ``all`` (one row a day), ``region`` (one row per region on the cases' paths, at each
+    depth: key = the path down to that depth), ``department`` (key = the lead department's id, ``""``
+    for none) or ``category`` (key = the category path down to each depth). Each case counts once at
+    each depth of each dimension, so every row is a sum of whole cases and the rows add up exactly.
+    """
+
+    day = models.DateField("日期")
+    dim = models.CharField("维度", max_length=12)
+    depth = models.PositiveSmallIntegerField("层级", default=0)
+    key = models.CharField("键", max_length=255, blank=True)
+    submitted = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    unsatisfied = models.PositiveIntegerField(default=0)
+    unrated = models.PositiveIntegerField(default=0)
+    signed = models.PositiveIntegerField(default=0)
+    sign_hours_total = models.FloatField(default=0.0)
+    resolve_hours_total = models.FloatField(default=0.0)
+
+    class Meta:
+        verbose_name = "指标日汇总"
+        verbose_name_plural = "指标日汇总"
+        indexes = [models.Index(fields=["dim", "depth", "key", "day"], name="kpidaily_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "dim", "depth", "key"], name="kpidaily_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dim}:{self.key}"
+
+
+class KpiRolledDay(models.Model):
+    """A day whose ``KpiDaily`` rows were computed (after the day ended)."""
+
+    day = models.DateField("日期", primary_key=True)
+    rolled_at = models.DateTimeField("汇总时间")
+
+    class Meta:
+        verbose_name = "已汇总日期"
+        verbose_name_plural = "已汇总日期"
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class KpiDirtyDay(models.Model):
+    """A change to a case registered on ``day`` since that day's rollup: the day is read live until
+    the rollup job recomputes it. Append-only (no row contention); the job deletes what it consumed."""
+
+    day = models.DateField("日期", db_index=True)
+
+    class Meta:
+        verbose_name = "待重算日期"
+        verbose_name_plural = "待重算日期"
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -11,6 +11,7 @@ from dangqun.accounts.scope import DataScope, get_scope
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, TaskRole
 from dangqun.cases.models import Case, CaseTask
 from dangqun.cases.workflow import Relation
+from dangqun.regions.models import Region
 
 DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
 UNIT_REGION_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.GRID_LEADER, Role.GRID_WORKER})
@@ -87,3 +88,25 @@ def visible_cases_q(actor: object) -> Q:
             unit_q |= Q(region__path__subtree=path)
         q |= Q(pk__in=CaseTask.objects.filter(unit_q).values("case_id"))
     return q
+
+
+def kpi_scope_q(actor: object, region: object | None = None) -> Q | None:
+    """The scope filter of a KPI report over ``region``'s subtree (every region when ``None``), or
+    ``None`` when the actor sees every case there, so the report may read the daily rollup.
+    ``visible_cases_q`` contains the subtrees held with a region-viewing role, so a region inside
+    one of them is wholly visible."""
+    scope = get_scope(actor)
+    if scope.is_sysadmin:
+        return None
+    path = getattr(region, "path", None)
+    if path is not None:
+        paths = [path]
+    else:
+        paths = list(Region.objects.filter(parent__isnull=True).values_list("path", flat=True))
+    if (
+        scope.user_id is not None
+        and paths
+        and all(scope.covers_path(p, roles=REGION_VIEW_ROLES) for p in paths)
+    ):
+        return None
+    return visible_cases_q(actor)

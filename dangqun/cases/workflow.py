@@ -92,7 +92,16 @@ OPEN_HANDLING = {S.DISPATCHED, S.IN_PROGRESS}
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in (
-        _t(Action.ACCEPT, "受理", {S.SUBMITTED}, S.ACCEPTED, {R.DISPATCHER}, E.ACCEPTED, stamp="accepted_at"),
+        # The system (actor None) accepts and dispatches only for triage's auto-dispatch.
+        _t(
+            Action.ACCEPT,
+            "受理",
+            {S.SUBMITTED},
+            S.ACCEPTED,
+            {R.DISPATCHER, R.SYSTEM},
+            E.ACCEPTED,
+            stamp="accepted_at",
+        ),
         _t(
             Action.REJECT,
             "不予受理",
@@ -108,7 +117,7 @@ TRANSITIONS: dict[Action, Transition] = {
             "派单",
             {S.ACCEPTED},
             S.DISPATCHED,
-            {R.DISPATCHER},
+            {R.DISPATCHER, R.SYSTEM},
             E.DISPATCHED,
             stamp="dispatched_at",
             clock="start",
@@ -215,7 +224,7 @@ TRANSITIONS: dict[Action, Transition] = {
             "并单",
             {S.SUBMITTED, S.ACCEPTED},
             S.MERGED,
-            {R.DISPATCHER},
+            {R.DISPATCHER, R.SYSTEM},  # the system: triage's auto-merge (off unless configured)
             E.MERGED,
             stamp="closed_at",
         ),

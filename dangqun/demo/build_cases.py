@@ -47,6 +47,7 @@ from tqdm import tqdm
 from dangqun.accounts.models import Membership, Role, User
 from dangqun.cases import taxonomy
 from dangqun.cases.enums import CaseChannel, CaseStatus, Priority, Satisfaction, TaskRole, TaskStatus
+from dangqun.cases.kpi_rollup import kpi_rollup_reset
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask, Category, RoutingRule, SlaPolicy
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.rules import case_config_save, routing_rule_save, sla_policy_save
@@ -931,6 +932,7 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
         mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
     ):
         runner.run(plans)
+    kpi_rollup_reset()  # the past was written under a simulated clock: the next rollup run computes it
     in_district = tree.district.path
     ctx.counts["cases"] = sum(1 for p in plans if p.case_id is not None)
     statuses = Case.objects.filter(region_path__subtree=in_district).values("status")

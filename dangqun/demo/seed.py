@@ -33,6 +33,7 @@ from dangqun.demo.build_orgs import seed_departments, seed_party_tree
 from dangqun.demo.build_party import seed_party_members
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
+from dangqun.demo.build_triage import seed_triage_model
 from dangqun.demo.context import DISTRICT_CODE, SeedContext, SeedOptions
 from dangqun.demo.events import DemoEvent
 from dangqun.demo.personas import PERSONAS
@@ -124,6 +125,7 @@ def demo_seed(
         lambda c: seed_accounts(c, RegionTree.load()),
         lambda c: seed_case_reference(c, RegionTree.load(), taxonomy),
         lambda c: seed_cases(c, RegionTree.load()),
+        seed_triage_model,
     ]
     for stage in stages:
         try:

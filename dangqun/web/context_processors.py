@@ -10,8 +10,13 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from dangqun.accounts.models import Role
 from dangqun.accounts.scope import get_scope
 from dangqun.web.roles import REGION_HOME_ROLES, user_role
+
+# Who sees the PC terminals in the menu: the command centre and the unit workbench.
+COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
+WORKBENCH_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,12 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         assert region is not None  # noqa: S101 - REGION_HOME_ROLES memberships carry a region
         label: Promise = _("我的网格") if region.level == 5 else _("辖区浏览")
         items.append(("region", label, reverse("web:region", args=[region.code])))
+    if scope.is_sysadmin or scope.roles & COMMAND_ROLES:
+        items.append(("command", _("指挥中心"), reverse("web:command")))
+    if scope.department_ids or scope.roles & WORKBENCH_ROLES:
+        items.append(("workbench", _("工作台"), reverse("web:workbench")))
+    if scope.department_ids:
+        items.append(("department", _("本部门"), reverse("web:department")))
     items.append(("find_grid", _("找网格员"), reverse("web:find_grid")))
     if scope.is_sysadmin or getattr(user, "is_staff", False):
         items.append(("admin", _("管理后台"), reverse("admin:index")))

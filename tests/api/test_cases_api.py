@@ -595,3 +595,51 @@ def test_a_supervisor_only_may_not_attach(api_as, persona_grid, settings, tmp_pa
     response = _upload(api_as("leader"), code, "a.png", _png())
 
     assert response.status_code == 403
+
+
+# --- intake cost -------------------------------------------------------------------------------------
+
+
+def test_a_submission_costs_a_bounded_number_of_queries_and_answers_like_the_detail(
+    demo, persona_grid, category, django_assert_max_num_queries
+):
+    """The intake hot path: token auth, scope, category, idempotency check, grid, handling region,
+    code counter, three inserts (case, event, idempotency key), transaction; the answer is built from
+    the case in hand and reads nothing more. It equals what the detail endpoint shows afterwards."""
+    citizen = User.objects.get(username="citizen")
+    key = account_services.api_token_create(actor=None, user=citizen, name="app").key
+    app = Client(headers={"Authorization": f"Bearer {key}"})
+    body = {
+        "channel": "app",
+        "case_type": "help",
+        "category": category.code,
+        "title": "小区门口路灯不亮",
+        "description": "幸福小区东门路灯连续三晚不亮,夜间出行不便。",
+        "lng": persona_grid.centroid_lng,
+        "lat": persona_grid.centroid_lat,
+    }
+    app.post("/api/v1/cases", body, content_type="application/json", headers={"Idempotency-Key": "warm"})
+
+    with django_assert_max_num_queries(13):
+        created = app.post(
+            "/api/v1/cases", body, content_type="application/json", headers={"Idempotency-Key": "k-1"}
+        )
+    retried = app.post(
+        "/api/v1/cases", body, content_type="application/json", headers={"Idempotency-Key": "k-1"}
+    )
+
+    assert created.status_code == 201, created.content
+    shown = app.get(f"/api/v1/cases/{created.json()['code']}")
+    assert created.json() == shown.json()
+    assert retried.status_code == 200
+    assert retried.json() == shown.json()
+    count = Case.objects.count()
+    reused = app.post(
+        "/api/v1/cases",
+        {**body, "title": "另一件事"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "k-1"},
+    )
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert Case.objects.count() == count

@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 DEMO_PASSWORD = "Dangqun@2026"
 
@@ -128,7 +130,10 @@ def server_url() -> Iterator[str]:
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API leaves an asyncio loop in this thread while it is
+# started, and Django then refuses ORM calls in the same process (SynchronousOnlyOperation). Stopping
+# it after each browser module keeps the database tests that xdist runs next in this worker working.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")

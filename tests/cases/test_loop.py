@@ -205,3 +205,53 @@ def test_closed_cases_do_not_change(world):
     for action in (Action.ESCALATE, Action.RESOLVE, Action.DISPATCH, Action.RATE):
         with pytest.raises(TransitionNotAllowedError):
             case_transition(case=case, action=action, actor=world.dispatcher, reason="x")
+
+
+def test_follow_up_calls_are_recorded_without_changing_the_case(world):
+    """回访: the dispatcher calls the citizen back after the case is handled; each call is an event
+    with its method, what was said and the satisfaction heard, and the status stays."""
+    case = reviewed(world)
+    case = case_transition(
+        case=case, action=Action.RATE, actor=world.citizen, satisfaction=Satisfaction.SATISFIED
+    )
+    before = case.version
+
+    after = case_transition(
+        case=case,
+        action=Action.FOLLOW_UP,
+        actor=world.dispatcher,
+        reason="电话回访:路灯已亮,居民表示满意",
+        method="phone",
+        satisfaction=Satisfaction.SATISFIED,
+    )
+
+    assert after.status == CaseStatus.CLOSED
+    assert after.satisfaction == Satisfaction.SATISFIED
+    event = CaseEvent.objects.filter(case=case).order_by("id").last()
+    assert event is not None
+    assert event.event_type == CaseEventType.FOLLOWED_UP
+    assert (event.from_status, event.to_status) == (CaseStatus.CLOSED, CaseStatus.CLOSED)
+    assert event.reason == "电话回访:路灯已亮,居民表示满意"
+    assert event.payload == {"method": "phone", "satisfaction": Satisfaction.SATISFIED}
+    assert event.actor == world.dispatcher
+    assert after.version == before + 1
+    with pytest.raises(ValidationError):
+        case_transition(case=case, action=Action.FOLLOW_UP, actor=world.dispatcher, reason="x", method="fax")
+    with pytest.raises(ValidationError):
+        case_transition(case=case, action=Action.FOLLOW_UP, actor=world.dispatcher, method="phone")
+    with pytest.raises(ForbiddenError):
+        case_transition(case=case, action=Action.FOLLOW_UP, actor=world.citizen, reason="自己回访")
+    assert CaseEvent.objects.filter(case=case, event_type=CaseEventType.FOLLOWED_UP).count() == 1
+
+
+def test_a_dispatcher_may_record_the_rating_heard_on_a_follow_up_call(world):
+    case = reviewed(world)
+
+    case = case_transition(
+        case=case, action=Action.RATE, actor=world.dispatcher, satisfaction=Satisfaction.BASICALLY
+    )
+
+    assert case.status == CaseStatus.CLOSED
+    assert case.satisfaction == Satisfaction.BASICALLY
+    rated = CaseEvent.objects.filter(case=case, event_type=CaseEventType.RATED).get()
+    assert rated.payload["by"] == "follow_up"

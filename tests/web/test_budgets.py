@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,7 @@ HOMES = [
 
 @pytest.mark.parametrize("username", HOMES)
 def test_home_pages_weigh_under_200_kb(client_as, username: str) -> None:
-    response = client_as(username).get("/")
+    response = client_as(username).get("/", follow=True)
 
     assert response.status_code == 200
     assert len(response.content) < PAGE_BUDGET
@@ -40,7 +41,9 @@ def test_css_is_small_and_pages_load_no_third_party_assets(client_as) -> None:
     html = client_as("grid_worker").get("/").content.decode()
 
     assert "/static/web/site.css" in html
-    assert "<script" not in html
+    # scripts only from our own static files (the grid app's outbox and service worker)
+    assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]*\ssrc="([^"]*)"', html))
+    assert not re.search(r"<script(?![^>]*\s(src|type=\"application/json\"))[^>]*>", html)
     assert "cdn" not in html.lower()
     assert "https://" not in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
@@ -117,19 +120,20 @@ def test_other_homes_have_bounded_queries(
 ) -> None:
     client = client_as(username)
 
-    with django_assert_max_num_queries(25):
-        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(40):
+        assert client.get("/", follow=True).status_code == 200
 
 
 def test_district_home_queries_do_not_grow_with_grids(
     world: World, client_as, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     client = client_as("dispatcher")
+    page = f"/regions/{world.district.code}/"
 
     with CaptureQueriesContext(connection) as before:
-        client.get("/")
+        client.get(page)
     _big_community(world, grids=20)
     Membership.objects.filter(user__username="dispatcher").update(title="调度员")
 
     with django_assert_num_queries(len(before.captured_queries)):
-        client.get("/")
+        client.get(page)

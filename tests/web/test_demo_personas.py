@@ -49,7 +49,7 @@ def test_each_persona_signs_in_and_gets_its_home(demo: None, persona: Any) -> No
     assert persona.display_name in html
     unit = _unit_name(persona.username)
     if persona.role == Role.CITIZEN:
-        assert response.redirect_chain[-1][0] == "/find-grid/"
+        assert response.redirect_chain[-1][0] == "/citizen/"
     elif persona.role == Role.SYSADMIN:
         assert "系统概况" in html
     else:

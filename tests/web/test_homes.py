@@ -28,9 +28,9 @@ def _nav_keys(html: str) -> set[str]:
             ["春江", "金山街道"],
         ),
         ("street_staff", ["六道口街道", "锦江社区"], ["春江社区", "金山街道"]),
-        ("dispatcher", ["元宝区", "六道口街道", "金山街道", "区城市管理局", "区水务局"], ["春江一网格"]),
-        ("leader", ["元宝区", "六道口街道", "金山街道", "区城市管理局"], ["春江一网格"]),
-        ("department_staff", ["区城市管理局", "市容环境", "路灯", "井盖"], ["区水务局", "消火栓"]),
+        ("dispatcher", ["指挥中心", "待派单队列", "按时办结率", "调度小郑"], ["春江一网格"]),
+        ("leader", ["指挥中心", "待派单队列", "满意率"], ["春江一网格"]),
+        ("department_staff", ["部门工作台", "待签收", "城管小吴"], ["区水务局", "消火栓"]),
         ("party_admin", ["锦江社区党委", "锦江花园小区党支部", "李书记"], ["春江社区党委", "金山街道党工委"]),
         ("sysadmin", ["系统概况", "regions.boundary_changed", "/admin/"], []),
     ],
@@ -38,7 +38,7 @@ def _nav_keys(html: str) -> set[str]:
 def test_each_role_gets_its_own_home(client_as, username: str, shown: list[str], hidden: list[str]) -> None:
     client = client_as(username)
 
-    response = client.get("/")
+    response = client.get("/", follow=True)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -58,16 +58,15 @@ def test_header_shows_name_and_role(client_as) -> None:
     assert "csrfmiddlewaretoken" in header
 
 
-def test_citizen_home_is_the_grid_finder(client_as) -> None:
+def test_citizen_home_is_the_citizen_app(client_as) -> None:
     client = client_as("citizen")
 
     response = client.get("/", follow=True)
 
-    assert response.redirect_chain[-1][0] == "/find-grid/"
+    assert response.redirect_chain[-1][0] == "/citizen/"
     html = response.content.decode()
-    assert "找网格员" in html
-    assert "六道口街道" in html
-    assert "金山街道" in html
+    assert "我要反映" in html
+    assert 'href="/find-grid/"' in html
 
 
 @pytest.mark.parametrize(
@@ -75,11 +74,11 @@ def test_citizen_home_is_the_grid_finder(client_as) -> None:
     [
         ("citizen", {"home", "find_grid"}),
         ("grid_worker", {"home", "region", "find_grid"}),
-        ("community_staff", {"home", "region", "find_grid"}),
-        ("dispatcher", {"home", "region", "find_grid"}),
-        ("department_staff", {"home", "find_grid"}),
+        ("community_staff", {"home", "region", "workbench", "find_grid"}),
+        ("dispatcher", {"home", "region", "command", "find_grid"}),
+        ("department_staff", {"home", "workbench", "department", "find_grid"}),
         ("party_admin", {"home", "find_grid"}),
-        ("sysadmin", {"home", "find_grid", "admin"}),
+        ("sysadmin", {"home", "command", "find_grid", "admin"}),
     ],
 )
 def test_menu_lists_only_what_the_role_may_use(client_as, username: str, entries: set[str]) -> None:
@@ -122,8 +121,8 @@ def test_community_home_counts_every_grid(client_as) -> None:
     assert "锦江二网格" in table
 
 
-def test_district_home_rolls_counts_up_per_street(client_as) -> None:
-    html = client_as("leader").get("/").content.decode()
+def test_district_home_rolls_counts_up_per_street(client_as, world: World) -> None:
+    html = client_as("leader").get(f"/regions/{world.district.code}/").content.decode()
 
     row = re.search(r"六道口街道</a></th>(.*?)</tr>", html, re.S)
     assert row is not None
@@ -146,3 +145,11 @@ def test_staff_whose_unit_is_inactive_falls_back_to_the_finder(client_as, world:
 
     assert response.status_code == 302
     assert response["Location"] == "/find-grid/"
+
+
+def test_department_staff_still_see_their_departments_and_facilities(client_as) -> None:
+    html = client_as("department_staff").get("/department/").content.decode()
+
+    for text in ["区城市管理局", "市容环境", "路灯", "井盖"]:
+        assert text in html, text
+    assert "区水务局" not in html

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangqun.accounts.scope import get_scope
+from dangqun.cases.classify import classify, locate_address, suggestion_applied
 from dangqun.cases.codes import next_case_code
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
 from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
@@ -22,7 +23,7 @@ from dangqun.cases.services.timeline import actor_label, actor_unit
 from dangqun.core.errors import ConflictError
 from dangqun.core.time import now
 from dangqun.regions import selectors as region_selectors
-from dangqun.regions.coords import CoordSystem, to_wgs84
+from dangqun.regions.coords import CoordSystem, parse_crs, to_wgs84
 from dangqun.regions.models import Region, RegionLevel
 
 _RESOLVED_RELATIONS = [
@@ -41,6 +42,9 @@ _RESOLVED_RELATIONS = [
 class IntakeResult:
     case: Case
     created: bool
+    # The new case's one event while nothing else happened to it (no triage follow-up): callers may
+    # answer with the case in hand instead of reading it again.
+    event: CaseEvent | None = None
 
 
 def _request_hash(fields: dict[str, Any]) -> str:
@@ -59,21 +63,25 @@ def _idempotent_case(owner: str, key: str, request_hash: str) -> Case | None:
 
 
 def _locate(
-    *, lng: float | None, lat: float | None, crs: CoordSystem, region: Region | None
-) -> tuple[float | None, float | None, Region | None, Region]:
-    """(wgs84 lng, lat, grid, deepest region) for the case."""
+    *, lng: float | None, lat: float | None, crs: CoordSystem, region: Region | None, address: str = ""
+) -> tuple[float | None, float | None, Region | None, Region, dict[str, Any] | None]:
+    """(wgs84 lng, lat, grid, deepest region, what the address locator made of the address) for the
+    case. The locator (``cases.classify.locate_address``) is asked only with no point and no region."""
     if lng is not None or lat is not None:
         if lng is None or lat is None:
             raise ValidationError({"lat": "经度和纬度须同时提供"})
         grid = region_selectors.locate_grid(lng, lat, crs=crs)
         wlng, wlat = to_wgs84(lng, lat, crs)
-        return wlng, wlat, grid, grid
+        return wlng, wlat, grid, grid, None
     if region is not None:
-        return None, None, (region if region.level == RegionLevel.GRID else None), region
+        return None, None, (region if region.level == RegionLevel.GRID else None), region, None
+    located = locate_address(address) if address else None
+    if located is not None and located.region is not None:
+        return None, None, located.grid, located.region, located.details
     root = Region.objects.filter(parent__isnull=True, is_active=True).order_by("path").first()
     if root is None:
         raise ValidationError("系统尚未配置区划")
-    return None, None, None, root
+    return None, None, None, root, (located.details if located is not None else None)
 
 
 def _handling_region(channel: str, region: Region, actor: Any) -> Region:
@@ -99,11 +107,25 @@ def _create(
     lng: float | None,
     lat: float | None,
     idempotency: tuple[str, str, str] | None,
-) -> Case:
+) -> tuple[Case, CaseEvent | None]:
     at = now()
+    # Everything read before the code counter is bumped: its row stays locked until commit.
+    handling_region = _handling_region(fields["channel"], region, actor)
+    unit = actor_unit(actor)
+    # No category given: the triage classifier (if one is registered and trained) suggests one for
+    # routing; the case's own category stays empty until the dispatcher confirms it.
+    suggestion = classify(fields["title"], fields["description"]) if category is None else None
     route = suggest_route(
-        category=category, region=region, title=fields["title"], description=fields["description"]
+        category=category or (suggestion.category if suggestion else None),
+        region=region,
+        title=fields["title"],
+        description=fields["description"],
     )
+    suggested_route = route.as_json()
+    if suggestion is not None:
+        suggested_route["triage"] = suggestion.as_json()
+    if fields.get("address_match"):
+        suggested_route["address"] = fields["address_match"]
     case = Case(
         code=next_case_code(timezone.localtime(at).date()),
         channel=fields["channel"],
@@ -119,26 +141,26 @@ def _create(
         grid=grid,
         region=region,
         region_path=region.path,
-        handling_region=_handling_region(fields["channel"], region, actor),
+        handling_region=handling_region,
         first_contact_owner=actor if getattr(actor, "is_authenticated", False) else None,
         reporter=fields["reporter"],
         reporter_name="" if fields["is_anonymous"] else fields["reporter_name"],
         reporter_phone=fields["reporter_phone"],
         is_anonymous=fields["is_anonymous"],
         source_ref=fields["source_ref"],
-        suggested_route=route.as_json(),
+        suggested_route=suggested_route,
         submitted_at=at,
     )
     # The foreign keys were resolved above and uniqueness is the database's (IntegrityError below):
     # validate the plain fields only, without one query per relation.
     case.full_clean(exclude=_RESOLVED_RELATIONS, validate_unique=False, validate_constraints=False)
     case.save()
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         event_type=CaseEventType.CREATED,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
-        actor_unit=actor_unit(actor),
+        actor_unit=unit,
         to_status=CaseStatus.SUBMITTED,
         payload={"channel": case.channel, "route": case.suggested_route},
         created_at=at,
@@ -146,7 +168,10 @@ def _create(
     if idempotency is not None:
         owner, key, request_hash = idempotency
         IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
-    return case
+    if suggestion is not None:
+        suggestion_applied(case, suggestion)
+        return case, None
+    return case, event
 
 
 def case_create(
@@ -177,6 +202,10 @@ def case_create(
         raise ValidationError({"case_type": f"未知诉求类型: {case_type}"})
     if priority not in Priority.values:
         raise ValidationError({"priority": f"未知紧急程度: {priority}"})
+    try:
+        crs = parse_crs(crs)
+    except ValueError as exc:
+        raise ValidationError({"crs": str(exc)}) from None
     title = (title or "").strip()
     description = (description or "").strip()
     if not title:
@@ -223,9 +252,12 @@ def case_create(
         if existing is not None:
             return IntakeResult(existing, created=False)
         idempotency = (owner, key, request_hash)
-    wlng, wlat, grid, where = _locate(lng=lng, lat=lat, crs=CoordSystem(crs), region=region)
+    wlng, wlat, grid, where, address_match = _locate(
+        lng=lng, lat=lat, crs=CoordSystem(crs), region=region, address=str(fields["address"])
+    )
+    fields["address_match"] = address_match
     try:
-        case = _create(
+        case, event = _create(
             actor=actor,
             fields=fields,
             category=category,
@@ -245,4 +277,4 @@ def case_create(
                 f"来源单号“{fields['source_ref']}”已登记", code="duplicate_source_ref"
             ) from None
         raise
-    return IntakeResult(case, created=True)
+    return IntakeResult(case, created=True, event=event)

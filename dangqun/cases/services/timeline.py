@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dangqun.accounts.models import Membership
+from dangqun.accounts.scope import get_scope
 
 
 def actor_label(actor: Any) -> str:
@@ -20,6 +21,8 @@ def actor_unit(actor: Any) -> str:
     cached = getattr(actor, "_dangqun_unit_name", None)
     if cached is not None:
         return str(cached)
+    if not get_scope(actor).roles:
+        return ""  # no active membership (a citizen): the scope, usually loaded already, says so
     membership = (
         Membership.objects.filter(user=actor, is_active=True)
         .select_related("department", "region", "party_org")

@@ -15,6 +15,7 @@ from dangqun.regions.models import Region
 from dangqun.web import queries
 from dangqun.web.access import not_found_as_404
 from dangqun.web.roles import REGION_HOME_ROLES, UserRole, user_role
+from dangqun.web.views import gridapp
 from dangqun.web.views.regions import region_page
 
 
@@ -58,6 +59,34 @@ def _sysadmin_home(request: HttpRequest, role: UserRole) -> HttpResponse:
     )
 
 
+def _grid_app_home(request: HttpRequest, role: UserRole) -> HttpResponse:
+    """A grid worker lands on the grid app (``gridapp``); one without a grid, on the region page."""
+    grid = gridapp.grid_of(role)
+    if grid is None:
+        return _region_home(request, role)
+    return gridapp.app_home(request, grid)
+
+
+def _command_home(request: HttpRequest, role: UserRole) -> HttpResponse:
+    """Dispatchers and leaders work in the command centre (指挥中心)."""
+    return redirect("web:command")
+
+
+@login_required
+@not_found_as_404
+def department_overview(request: HttpRequest) -> HttpResponse:
+    """本部门: the departments of a department staff member with their facilities."""
+    role = user_role(request)
+    if not get_scope(request.user).department_ids:
+        return redirect("web:home")
+    return _department_home(request, role)
+
+
+def _workbench_home(request: HttpRequest, role: UserRole) -> HttpResponse:
+    """Department staff work from their unit's inbox (工作台)."""
+    return redirect("web:workbench")
+
+
 HomeBuilder = Callable[[HttpRequest, UserRole], HttpResponse]
 
 HOMES: dict[str, HomeBuilder] = {
@@ -65,6 +94,10 @@ HOMES: dict[str, HomeBuilder] = {
     Role.DEPARTMENT_STAFF: _department_home,
     Role.PARTY_ADMIN: _party_home,
     **dict.fromkeys(REGION_HOME_ROLES, _region_home),
+    Role.GRID_WORKER: _grid_app_home,
+    Role.DISPATCHER: _command_home,
+    Role.LEADER: _command_home,
+    Role.DEPARTMENT_STAFF: _workbench_home,
 }
 
 
@@ -73,6 +106,8 @@ HOMES: dict[str, HomeBuilder] = {
 def home(request: HttpRequest) -> HttpResponse:
     role = user_role(request)
     builder = HOMES.get(role.role)
+    if role.role == Role.CITIZEN:
+        return redirect("web:citizen_home")
     if builder is None or (role.role != Role.SYSADMIN and not role.memberships):
         # citizens, and staff whose only membership points at an inactive unit, find their grid
         return redirect("web:find_grid")

@@ -1,0 +1,182 @@
+"""The KPI rollup: ``KpiDaily`` rows per closed day, so dashboards need not scan a year of cases.
+
+Exactness: a day's rows are used only while they equal a fresh computation. The periodic job
+``kpi_rollup_run`` (scheduled every minute) computes each *closed* day — a day that ended at least
+``CLOSE_MARGIN`` ago, so no intake transaction of that day is still open — and records it in
+``KpiRolledDay``. Every change to a case after that appends its registration day to ``KpiDirtyDay``
+in the same transaction (``mark_cases_changed``, called by ``case_transition``); a dirty day is read
+from the cases table until the job recomputes it and deletes exactly the dirty rows it saw before
+recomputing, so a change committed meanwhile keeps the day dirty. Reads (``rollup_days``) therefore
+use the rollup only for rolled, clean, whole days; today, dirty days and partial days at the
+period's edges are aggregated live.
+
+Writers that bypass the services (bulk loads, seeds) call ``kpi_rollup_reset`` afterwards (every day
+becomes live until the next run) or mark the days they touched with ``mark_days_dirty``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from dangqun.cases.kpi_figures import kpi_aggregates
+from dangqun.cases.models import Case, KpiDaily, KpiDirtyDay, KpiRolledDay
+from dangqun.core.time import now
+
+CLOSE_MARGIN = dt.timedelta(minutes=10)
+FIGURES = (
+    "submitted",
+    "accepted",
+    "resolved",
+    "resolved_on_time",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "unrated",
+    "signed",
+    "sign_hours_total",
+    "resolve_hours_total",
+)
+DIM_ALL, DIM_REGION, DIM_DEPARTMENT, DIM_CATEGORY = "all", "region", "department", "category"
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Local midnight at the start of ``day``, aware."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def path_prefixes(path: str) -> list[tuple[int, str]]:
+    """``/a/b/`` → ``[(1, "/a/"), (2, "/a/b/")]``."""
+    codes = [c for c in path.split("/") if c]
+    return [(i, "/" + "/".join(codes[:i]) + "/") for i in range(1, len(codes) + 1)]
+
+
+def mark_days_dirty(days: Iterable[dt.date]) -> None:
+    KpiDirtyDay.objects.bulk_create(KpiDirtyDay(day=d) for d in sorted(set(days)))
+
+
+def mark_cases_changed(cases: Iterable[Case], at: dt.datetime) -> None:
+    """Call inside the transaction that changes the cases. Today's cases are read live anyway."""
+    today = local_day(at)
+    mark_days_dirty(d for d in (local_day(c.submitted_at) for c in cases) if d < today)
+
+
+def last_closed_day(at: dt.datetime) -> dt.date:
+    """The latest day that ended at least ``CLOSE_MARGIN`` before ``at``."""
+    return local_day(at - CLOSE_MARGIN) - dt.timedelta(days=1)
+
+
+def rollup_days(first: dt.date, last: dt.date) -> set[dt.date]:
+    """The days in ``[first, last]`` whose rollup rows may be read now (rolled and clean)."""
+    if first > last:
+        return set()
+    rolled = set(KpiRolledDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
+    if not rolled:
+        return rolled
+    dirty = set(
+        KpiDirtyDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True).distinct()
+    )
+    return rolled - dirty
+
+
+def _compute(first: dt.date, last: dt.date) -> list[KpiDaily]:
+    """The rollup rows of the days ``[first, last]`` from one grouped query over their cases."""
+    tz = timezone.get_current_timezone()
+    rows: Any = (
+        Case.objects.filter(
+            submitted_at__gte=day_start(first), submitted_at__lt=day_start(last + dt.timedelta(days=1))
+        )
+        .order_by()
+        .annotate(kpi_day=TruncDate("submitted_at", tzinfo=tz))
+        .values("kpi_day", "region_path", "lead_department_id", "category__path")
+        .annotate(**kpi_aggregates())
+    )
+    sums: dict[tuple[dt.date, str, int, str], list[float]] = defaultdict(lambda: [0] * len(FIGURES))
+
+    def add(key: tuple[dt.date, str, int, str], row: dict[str, Any]) -> None:
+        acc = sums[key]
+        for i, name in enumerate(FIGURES):
+            acc[i] += row[name] or 0
+
+    for row in rows:
+        day = row["kpi_day"]
+        add((day, DIM_ALL, 0, ""), row)
+        for depth, prefix in path_prefixes(row["region_path"] or ""):
+            add((day, DIM_REGION, depth, prefix), row)
+        department = row["lead_department_id"]
+        add((day, DIM_DEPARTMENT, 0, "" if department is None else str(department)), row)
+        for depth, prefix in path_prefixes(row["category__path"] or ""):
+            add((day, DIM_CATEGORY, depth, prefix), row)
+    return [
+        KpiDaily(day=day, dim=dim, depth=depth, key=key, **dict(zip(FIGURES, values, strict=True)))
+        for (day, dim, depth, key), values in sums.items()
+    ]
+
+
+def _roll(first: dt.date, last: dt.date, at: dt.datetime) -> int:
+    """Recompute ``[first, last]`` in one transaction; return the number of rows written."""
+    with transaction.atomic():
+        seen = list(KpiDirtyDay.objects.filter(day__gte=first, day__lte=last).values_list("pk", flat=True))
+        KpiDaily.objects.filter(day__gte=first, day__lte=last).delete()
+        rows = _compute(first, last)
+        KpiDaily.objects.bulk_create(rows, batch_size=2000)
+        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+        KpiRolledDay.objects.filter(day__in=days).delete()
+        KpiRolledDay.objects.bulk_create(KpiRolledDay(day=d, rolled_at=at) for d in days)
+        if seen:
+            KpiDirtyDay.objects.filter(pk__in=seen).delete()
+    return len(rows)
+
+
+def _runs(days: list[dt.date], longest: int) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days as ``(first, last)`` runs of at most ``longest`` days."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs and day == runs[-1][1] + dt.timedelta(days=1) and (day - runs[-1][0]).days < longest:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def kpi_rollup_run(at: dt.datetime | None = None, max_days: int = 400) -> dict[str, int]:
+    """Roll every closed day that is not rolled yet or is dirty, oldest first, at most ``max_days``.
+
+    Idempotent: a second run finds nothing to do; two runs at once compute the same rows (the
+    unique key makes the later one fail and retry on its next schedule).
+    """
+    at = at or now()
+    last = last_closed_day(at)
+    earliest = Case.objects.aggregate(first=Min("submitted_at"))["first"]
+    if earliest is None:
+        return {"days": 0, "rows": 0}
+    first = local_day(earliest)
+    if first > last:
+        return {"days": 0, "rows": 0}
+    rolled = set(KpiRolledDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
+    dirty = set(KpiDirtyDay.objects.filter(day__lte=last).values_list("day", flat=True).distinct())
+    span = (last - first).days + 1
+    todo = sorted(({first + dt.timedelta(days=i) for i in range(span)} - rolled) | dirty)[:max_days]
+    written = 0
+    for run_first, run_last in _runs(todo, longest=31):
+        written += _roll(run_first, run_last, at)
+    return {"days": len(todo), "rows": written}
+
+
+def kpi_rollup_reset() -> None:
+    """Forget every rolled day: reads go live until the next run recomputes them."""
+    with transaction.atomic():
+        KpiRolledDay.objects.all().delete()
+        KpiDaily.objects.all().delete()
+        KpiDirtyDay.objects.all().delete()

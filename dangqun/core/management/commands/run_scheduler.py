@@ -1,0 +1,56 @@
+"""Enqueue the periodic jobs on their schedule; the worker (``db_worker``) runs them.
+
+The jobs and their intervals are ``settings.DANGQUN["PERIODIC_JOBS"]``: dotted paths of django-tasks
+tasks, so that each app schedules its own jobs without this command importing the app (core is the
+lowest layer). Run one scheduler per deployment (``make run`` starts it beside the worker). It enqueues
+a job only when the previous run of the same job is no longer waiting, so a slow worker never piles
+them up.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
+
+
+def periodic_jobs() -> list[tuple[Any, float]]:
+    """(task, every seconds) for each configured job; a bad entry stops the scheduler at once."""
+    jobs = []
+    configured = cast(list[tuple[str, float]], settings.DANGQUN["PERIODIC_JOBS"])
+    for path, every in configured:
+        try:
+            job = import_string(path)
+        except ImportError as exc:
+            raise CommandError(f"周期任务 {path} 无法导入: {exc}") from exc
+        if not hasattr(job, "enqueue") or float(every) <= 0:
+            raise CommandError(f"周期任务 {path} 不是后台任务,或间隔 {every} 不是正数")
+        jobs.append((job, float(every)))
+    return jobs
+
+
+class Command(BaseCommand):
+    help = "周期性任务调度:按时把超时巡检、指标汇总等任务放入后台队列"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="enqueue every job once and exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        jobs = periodic_jobs()
+        next_run = {job.module_path: 0.0 for job, _ in jobs}
+        while True:
+            current = time.monotonic()
+            for job, every in jobs:
+                if current < next_run[job.module_path]:
+                    continue
+                waiting = DBTaskResult.objects.filter(task_path=job.module_path, status="READY").exists()
+                if not waiting:
+                    job.enqueue()
+                next_run[job.module_path] = current + every
+            if options["once"]:
+                return
+            time.sleep(1.0)

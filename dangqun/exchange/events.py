@@ -1,0 +1,13 @@
+"""Audit event types of the exchange app."""
+
+from __future__ import annotations
+
+from dangqun.core.audit import AuditEventType
+
+
+class ExchangeEvent(AuditEventType):
+    PROFILE_SAVED = "exchange.profile_saved", "保存导入方案"
+    IMPORT_STARTED = "exchange.import_started", "开始导入"
+    IMPORT_FINISHED = "exchange.import_finished", "导入完成"
+    CASES_EXPORTED = "exchange.cases_exported", "导出诉求"
+    KPIS_EXPORTED = "exchange.kpis_exported", "导出考核报表"

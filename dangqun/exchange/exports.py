@@ -1,0 +1,160 @@
+"""Excel exports: a case list with the list page's filters, and the KPI report by street, department
+and category. Every cell that a spreadsheet would read as a formula (starting with = + - @, or a tab or
+carriage return before one) is written as text with a leading apostrophe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from dangqun.cases.kpis import KpiFigures, KpiReport, case_kpis
+from dangqun.cases.models import Case
+from dangqun.cases.permissions import visible_cases_q
+from dangqun.cases.selectors import CaseFilters, cases_for
+from dangqun.core.audit import record_event
+from dangqun.exchange.events import ExchangeEvent
+
+MAX_EXPORT_ROWS = 100_000
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+CASE_COLUMNS = [
+    "诉求编号",
+    "标题",
+    "状态",
+    "诉求类型",
+    "分类",
+    "来源渠道",
+    "所在区域",
+    "地址",
+    "主办部门",
+    "登记时间",
+    "办结时限",
+    "办结时间",
+    "按时办结",
+    "满意度",
+    "来源系统单号",
+]
+KPI_COLUMNS = ["名称", "受理", "办结", "办结率", "按时办结", "按时办结率", "满意率", "登记"]
+KPI_SHEETS = [("street", "按街道"), ("department", "按部门"), ("category", "按分类")]
+
+
+def safe(value: Any) -> Any:
+    """A value safe to put in a cell: text that would start a formula gets a leading apostrophe."""
+    if isinstance(value, str):
+        stripped = value.lstrip(" ")
+        if value.startswith(DANGEROUS_START) or stripped.startswith(DANGEROUS_START):
+            return "'" + value
+        # Control characters other than newline are not allowed in XML.
+        return "".join(ch for ch in value if ch >= " " or ch == "\n")
+    return value
+
+
+def _local(value: dt.datetime | None) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+
+
+def _case_row(case: Case) -> list[Any]:
+    on_time = "" if case.resolved_on_time is None else ("是" if case.resolved_on_time else "否")
+    return [
+        case.code,
+        case.title,
+        case.get_status_display(),
+        case.get_case_type_display(),
+        case.category.name if case.category else "",
+        case.get_channel_display(),
+        case.region.name,
+        case.address,
+        case.lead_department.name if case.lead_department else "",
+        _local(case.submitted_at),
+        _local(case.resolve_due_at),
+        _local(case.resolved_at),
+        on_time,
+        case.get_satisfaction_display() if case.satisfaction else "",
+        case.source_ref,
+    ]
+
+
+def _header(sheet: Any, names: list[str]) -> None:
+    cells = []
+    for name in names:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def export_cases(*, actor: Any, filters: CaseFilters) -> bytes:
+    """The cases ``actor`` may see with ``filters``, newest first, at most MAX_EXPORT_ROWS."""
+    qs = cases_for(actor, filters)[:MAX_EXPORT_ROWS]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("诉求列表")
+    _header(sheet, CASE_COLUMNS)
+    count = 0
+    for case in qs.iterator(chunk_size=2000):
+        sheet.append([safe(v) for v in _case_row(case)])
+        count += 1
+    record_event(
+        actor=actor,
+        event_type=ExchangeEvent.CASES_EXPORTED,
+        data={"rows": count, "filters": {k: str(v) for k, v in filters.__dict__.items() if v}},
+    )
+    return _bytes(workbook)
+
+
+def _rate(value: float | None) -> str:
+    return f"{value * 100:.1f}%" if value is not None else "—"
+
+
+def _kpi_row(label: str, f: KpiFigures) -> list[Any]:
+    return [
+        label,
+        f.accepted,
+        f.resolved,
+        _rate(f.resolution_rate),
+        f.resolved_on_time,
+        _rate(f.on_time_rate),
+        _rate(f.satisfaction_rate),
+        f.submitted,
+    ]
+
+
+def kpi_reports(
+    *, actor: Any, start: dt.datetime | None, end: dt.datetime | None
+) -> list[tuple[str, KpiReport]]:
+    scope_q = visible_cases_q(actor)
+    return [
+        (title, case_kpis(scope_q=scope_q, start=start, end=end, group_by=group))
+        for group, title in KPI_SHEETS
+    ]
+
+
+def export_kpis(*, actor: Any, start: dt.datetime | None, end: dt.datetime | None) -> bytes:
+    """受理, 办结, 办结率, 按时办结率, 满意率 by street, department and category, one sheet each."""
+    workbook = Workbook(write_only=True)
+    period = f"{_local(start) or '不限'} 至 {_local(end) or '不限'}"
+    for title, report in kpi_reports(actor=actor, start=start, end=end):
+        sheet = workbook.create_sheet(title)
+        sheet.append([safe(f"诉求办理考核报表({title}) 统计区间:{period}")])
+        _header(sheet, KPI_COLUMNS)
+        for group in report.groups:
+            sheet.append([safe(v) for v in _kpi_row(group.label, group.figures)])
+        sheet.append([safe(v) for v in _kpi_row("合计", report.figures)])
+    record_event(
+        actor=actor,
+        event_type=ExchangeEvent.KPIS_EXPORTED,
+        data={"start": str(start or ""), "end": str(end or "")},
+    )
+    return _bytes(workbook)
+
+
+def _bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

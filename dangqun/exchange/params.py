@@ -1,0 +1,64 @@
+"""Query parameters of the exports, shared by the API and the web views (the case list's names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dangqun.cases.selectors import CaseFilters
+
+
+def _date(params: Any, name: str) -> dt.date | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: f"日期格式应为 YYYY-MM-DD:{raw[:20]}"}) from None
+
+
+def _bool(params: Any, name: str) -> bool | None:
+    raw = (params.get(name) or "").strip().lower()
+    if raw in ("", "any"):
+        return None
+    if raw in ("1", "true", "yes"):
+        return True
+    if raw in ("0", "false", "no"):
+        return False
+    raise ValidationError({name: f"应为 true 或 false:{raw[:10]}"})
+
+
+def case_filters(params: Any) -> CaseFilters:
+    """``params`` is a QueryDict (or a dict of lists) with the case list's filter names."""
+    statuses = params.getlist("status") if hasattr(params, "getlist") else params.get("status", [])
+    return CaseFilters(
+        status=tuple(s.strip() for raw in statuses for s in raw.split(",") if s.strip()),
+        category=(params.get("category") or "").strip(),
+        region=(params.get("region") or "").strip(),
+        unit=(params.get("unit") or "").strip(),
+        light=(params.get("light") or "").strip(),
+        overdue=_bool(params, "overdue"),
+        channel=(params.get("channel") or "").strip(),
+        submitted_from=_date(params, "submitted_from"),
+        submitted_to=_date(params, "submitted_to"),
+        supervised=_bool(params, "supervised"),
+        q=(params.get("q") or "").strip()[:100],
+    )
+
+
+def kpi_period(params: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
+    start, end = _date(params, "from"), _date(params, "to")
+    if start and end and start > end:
+        raise ValidationError({"to": "结束日期不能早于开始日期"})
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    return (
+        midnight(start) if start else None,
+        midnight(end + dt.timedelta(days=1)) if end else None,
+    )

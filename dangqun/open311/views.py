@@ -1,0 +1,306 @@
+"""The GeoReport v2 endpoints at /open311/v2/ (``.xml`` or ``.json``), with FixMyStreet's
+``servicerequestupdates``. Plain Django views: the spec fixes the wire format and the error body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.views.decorators.csrf import csrf_exempt
+
+from dangqun.core.errors import DomainError
+from dangqun.core.time import now
+from dangqun.core.uploads import inspect_upload, store_upload
+from dangqun.open311 import selectors
+from dangqun.open311.attributes import parse_iso_datetime
+from dangqun.open311.keys import client_for_key, within_rate
+from dangqun.open311.models import Open311Client
+from dangqun.open311.render import Open311Error, error_response, respond
+from dangqun.open311.services import RequestInput, UpdateInput, request_create, update_create
+
+MAX_SPAN = dt.timedelta(days=90)
+MAX_RECORDS = 1000
+ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,40})\](\[\])?$")
+MEDIA_FOLDER = "open311"
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-22T00:00:00+08:00"
+
+View = Callable[..., HttpResponse]
+
+
+def georeport(methods: tuple[str, ...]) -> Callable[[View], View]:
+    """Spec errors for everything that goes wrong; the format from the URL suffix."""
+
+    def decorate(view: View) -> View:
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = error_response(fmt, 405, "不支持的请求方法")
+                response["Allow"] = ", ".join(methods)
+                return response
+            if _has_nul(request):
+                return error_response(fmt, 400, "参数含有非法字符(NUL)")
+            try:
+                return view(request, fmt, **kwargs)
+            except Open311Error as exc:
+                return error_response(fmt, exc.status, exc.description)
+            except ValidationError as exc:
+                return error_response(fmt, 400, "; ".join(exc.messages))
+            except DomainError as exc:
+                status = exc.status_code if exc.status_code in (403, 404) else 400
+                return error_response(fmt, status, exc.message)
+
+        return wrapped
+
+    return decorate
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """A NUL byte anywhere in the parameters (PostgreSQL text cannot hold one)."""
+    for params in (request.GET, request.POST):
+        for key, values in params.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return True
+    return False
+
+
+def _params(request: HttpRequest) -> QueryDict:
+    return request.POST if request.method == "POST" else request.GET
+
+
+def _client(request: HttpRequest, *, write: bool) -> Open311Client:
+    client = client_for_key(_params(request).get("api_key", "") or request.GET.get("api_key", ""))
+    if client is None:
+        raise Open311Error(403, "api_key 无效或已吊销")
+    if write and not within_rate(client):
+        raise Open311Error(429, "请求过于频繁,请稍后再试")
+    return client
+
+
+def _district(request: HttpRequest, client: Open311Client | None = None) -> Any:
+    district = selectors.jurisdiction(_params(request).get("jurisdiction_id", ""))
+    if client is not None and client.district_id != district.pk:
+        raise Open311Error(403, "该 api_key 不属于此 jurisdiction")
+    return district
+
+
+def _date(params: QueryDict, name: str) -> dt.datetime | None:
+    raw = params.get(name, "").strip()
+    return parse_iso_datetime(raw, name) if raw else None
+
+
+def _window(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
+    start, end = _date(params, "start_date"), _date(params, "end_date")
+    end = end or ((start + MAX_SPAN) if start else now())
+    start = start or (end - MAX_SPAN)
+    if start > end:
+        raise Open311Error(400, "start_date 不能晚于 end_date")
+    if end - start > MAX_SPAN:
+        raise Open311Error(400, "start_date 与 end_date 相隔不能超过90天")
+    return start, end
+
+
+def _positive(params: QueryDict, name: str, default: int, high: int) -> int:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= high:
+        raise Open311Error(400, f"{name} 应为 1 到 {high} 的整数")
+    return int(raw)
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+# --- discovery and services ---------------------------------------------------------------------------
+
+
+@georeport(("GET",))
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri("/open311/v2/")
+    data = {
+        "changeset": CHANGESET,
+        "contact": "党群一张网 · 12345 指挥中心",
+        "key_service": "API 密钥由区级管理员在管理后台签发(Open311客户端)",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return respond(fmt, "discovery", None, data)
+
+
+@georeport(("GET",))
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    _district(request)
+    return respond(fmt, "services", "service", selectors.services())
+
+
+@georeport(("GET",))
+def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    _district(request)
+    category = selectors.service_category(code)
+    return respond(fmt, "service_definition", None, selectors.service_definition(category))
+
+
+# --- requests ---------------------------------------------------------------------------------------
+
+
+def _attributes(params: QueryDict) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for key, values in params.lists():
+        match = ATTRIBUTE.match(key)
+        if match:
+            found.setdefault(match.group(1), []).extend(values)
+    return found
+
+
+def _media_url(request: HttpRequest) -> str:
+    upload = request.FILES.get("media")
+    if upload is None:
+        return str(_params(request).get("media_url", ""))
+    try:
+        checked = inspect_upload(
+            name=upload.name or "media", data=upload, declared_type=upload.content_type or ""
+        )
+    except (ValidationError, DomainError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
+        raise Open311Error(400, f"media: {message}") from None
+    if checked.kind != "image":
+        raise Open311Error(400, "media 只接受图片")
+    stored = store_upload(checked=checked, folder=MEDIA_FOLDER)
+    return request.build_absolute_uri(default_storage.url(stored.path))
+
+
+def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    client = _client(request, write=True)
+    _district(request, client)
+    params = request.POST
+    category = selectors.service_category(params.get("service_code", ""))
+    data = RequestInput(
+        service_code=category.code,
+        description=params.get("description", ""),
+        lat=params.get("lat", ""),
+        long=params.get("long", ""),
+        address_string=params.get("address_string", ""),
+        address_id=params.get("address_id", ""),
+        email=params.get("email", ""),
+        device_id=params.get("device_id", ""),
+        account_id=params.get("account_id", ""),
+        first_name=params.get("first_name", ""),
+        last_name=params.get("last_name", ""),
+        phone=params.get("phone", ""),
+        attributes=_attributes(params),
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    data.media_url = _media_url(request)
+    case, posted, created = request_create(actor=None, client=client, category=category, data=data)
+    body = [
+        {
+            "service_request_id": case.code,
+            "token": str(posted.token),
+            "service_notice": "",
+            "account_id": posted.account_id,
+        }
+    ]
+    return respond(fmt, "service_requests", "request", body, status=201 if created else 200)
+
+
+@georeport(("GET", "POST"))
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    district = _district(request)
+    params = request.GET
+    extensions = params.get("extensions", "").lower() == "true"
+    qs = selectors.requests_qs(district)
+    ids = _csv(params.get("service_request_id", ""))
+    if ids:
+        cases = list(qs.filter(code__in=ids[:MAX_RECORDS]))
+    else:
+        start, end = _window(params)
+        qs = selectors.filter_requests(
+            qs,
+            service_codes=_csv(params.get("service_code", "")),
+            statuses=[s.lower() for s in _csv(params.get("status", ""))],
+            start=start,
+            end=end,
+        )
+        page_size = _positive(params, "page_size", MAX_RECORDS, MAX_RECORDS)
+        page = _positive(params, "page", 1, 1_000_000)
+        offset = (page - 1) * page_size
+        cases = list(qs[offset : offset + page_size])
+    body = selectors.requests_out(cases, extensions=extensions)
+    return respond(fmt, "service_requests", "request", body)
+
+
+@georeport(("GET",))
+def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
+    district = _district(request)
+    case = selectors.requests_qs(district).filter(code=service_request_id).first()
+    if case is None:
+        raise Open311Error(404, f"未找到 service_request_id: {service_request_id[:40]}")
+    extensions = request.GET.get("extensions", "").lower() == "true"
+    return respond(fmt, "service_requests", "request", selectors.requests_out([case], extensions=extensions))
+
+
+@georeport(("GET",))
+def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    district = _district(request)
+    posted = selectors.token_request(token)
+    if not posted.case.region_path.startswith(district.path):
+        raise Open311Error(404, "未找到该 token")
+    body = [{"service_request_id": posted.case.code, "token": str(posted.token)}]
+    return respond(fmt, "service_requests", "request", body)
+
+
+# --- servicerequestupdates (FixMyStreet) ---------------------------------------------------------------
+
+
+@georeport(("GET", "POST"))
+def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    client = _client(request, write=request.method == "POST")
+    _district(request, client)
+    params = _params(request)
+    if request.method == "GET":
+        start, end = _window(params)
+        body = selectors.updates(client, start=start, end=end, limit=MAX_RECORDS)
+        return respond(fmt, "service_request_updates", "request_update", body)
+    updated = _date(params, "updated_datetime")
+    if updated is None:
+        raise Open311Error(400, "updated_datetime 为必填项")
+    update, created = update_create(
+        actor=None,
+        client=client,
+        data=UpdateInput(
+            service_request_id=params.get("service_request_id", ""),
+            update_id=params.get("update_id", ""),
+            updated_datetime=updated,
+            status=params.get("status", ""),
+            description=params.get("description", ""),
+            media_url=params.get("media_url", ""),
+            first_name=params.get("first_name", ""),
+            last_name=params.get("last_name", ""),
+        ),
+    )
+    body = [{"update_id": f"o311u-{update.pk}"}]
+    return respond(fmt, "service_request_updates", "request_update", body, status=201 if created else 200)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    fmt = "json" if rest.endswith(".json") else "xml"
+    return error_response(fmt, 404, "未知的资源")

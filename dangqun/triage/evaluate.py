@@ -1,0 +1,78 @@
+"""Scores for a classifier: held-out evaluation and k-fold cross-validation through ``learn.train``
+(the path production uses)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold
+
+from dangqun.triage.learn import Classifier, Params, train
+from dangqun.triage.text import clean
+
+# For choosing the auto-dispatch threshold: how many messages reach it, and how often they are right.
+CONFIDENCE_THRESHOLDS = (0.7, 0.8, 0.9)
+
+
+def score(classifier: Classifier, test: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    """macro-F1 over the labels present in ``test``, accuracy, and predictions per second (one thread)."""
+    truth = [label for *_, label in test]
+    started = time.perf_counter()
+    cleaned = [clean(t, x) for t, x, _ in test]
+    scores = classifier.scores(cleaned)
+    predicted = [classifier.labels[i] for i in scores.argmax(axis=1)]
+    elapsed = time.perf_counter() - started
+    present = sorted(set(truth))
+    confidence = scores.max(axis=1)
+    correct = np.array([p == t for p, t in zip(predicted, truth, strict=True)])
+    by_threshold = {}
+    for threshold in CONFIDENCE_THRESHOLDS:
+        sure = confidence >= threshold
+        by_threshold[str(threshold)] = {
+            "share": round(float(sure.mean()), 4),
+            "accuracy": round(float(correct[sure].mean()), 4) if sure.any() else None,
+        }
+    return {
+        "macro_f1": round(
+            float(f1_score(truth, predicted, labels=present, average="macro", zero_division=0)), 4
+        ),
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+        "n_test": len(test),
+        "predict_per_second": round(len(test) / elapsed, 1) if elapsed > 0 else None,
+        "confident": by_threshold,
+    }
+
+
+def cross_validate(
+    labelled: Sequence[tuple[str, str, str]],
+    unlabelled: Sequence[tuple[str, str]] = (),
+    taxonomy: Mapping[str, Sequence[str]] | None = None,
+    *,
+    folds: int = 5,
+    params: Params | None = None,
+    seed: int = 0,
+) -> dict[str, Any] | None:
+    """Stratified k-fold macro-F1 on ``labelled`` (taxonomy and unlabelled rows in every fold), or
+    ``None`` when some label has fewer than two examples (nothing honest to report)."""
+    counts = Counter(label for *_, label in labelled)
+    if len(counts) < 2 or min(counts.values()) < 2:
+        return None
+    folds = max(2, min(folds, *counts.values()))
+    y = np.array([label for *_, label in labelled])
+    results = []
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
+        model = train([labelled[i] for i in train_idx], unlabelled, taxonomy, params)
+        results.append(score(model, [labelled[i] for i in test_idx]))
+    f1s = [r["macro_f1"] for r in results]
+    return {
+        "folds": folds,
+        "cv_macro_f1": round(float(np.mean(f1s)), 4),
+        "cv_macro_f1_folds": f1s,
+        "cv_accuracy": round(float(np.mean([r["accuracy"] for r in results])), 4),
+    }

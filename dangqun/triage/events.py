@@ -1,0 +1,12 @@
+"""Audit event types of the triage app."""
+
+from __future__ import annotations
+
+from dangqun.core.audit import AuditEventType
+
+
+class TriageEvent(AuditEventType):
+    MODEL_TRAINED = "triage.model_trained", "训练分拨模型"
+    MODEL_ACTIVATED = "triage.model_activated", "启用分拨模型"
+    AUTO_DISPATCHED = "triage.auto_dispatched", "智能自动派单"
+    AUTO_MERGED = "triage.auto_merged", "智能自动并单"

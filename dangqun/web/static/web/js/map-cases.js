@@ -1,0 +1,80 @@
+/* 诉求地图: cases over the grid polygons (Leaflet), with clusters and a heat layer. Tiles come from
+   the configured URL template; without one the polygons draw on a plain background (offline). */
+(function () {
+  "use strict";
+  var box = document.getElementById("case-map");
+  var status = document.getElementById("map-status");
+  if (!box || !window.L) { return; }
+  var L = window.L;
+  var COLORS = { red: "#b3261e", yellow: "#c58a00", green: "#2e7d32", "": "#1a5fb4" };
+
+  // maxZoom on the map itself: without a tile layer nothing else sets it (the cluster layer needs it)
+  var map = L.map(box, { preferCanvas: true, keyboard: true, zoomControl: true, minZoom: 3, maxZoom: 19 });
+  var tileUrl = box.getAttribute("data-tile-url");
+  if (tileUrl) {
+    L.tileLayer(tileUrl, { attribution: box.getAttribute("data-tile-attribution") || "", maxZoom: 19 }).addTo(map);
+  } else {
+    box.classList.add("map-plain");
+  }
+  map.setView([30, 110], 4);
+
+  function say(text) { if (status) { status.textContent = text; } }
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+      return r.json().then(function (body) { if (!r.ok) { throw new Error(body.detail || r.statusText); } return body; });
+    });
+  }
+  function escape(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  var gridLayer = null, clusterLayer = null, heatLayer = null;
+  var heatBox = document.getElementById("layer-heat");
+  var pointsBox = document.getElementById("layer-points");
+
+  function toggle(layer, on) {
+    if (!layer) { return; }
+    if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
+    if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
+  }
+  if (heatBox) { heatBox.addEventListener("change", function () { toggle(heatLayer, heatBox.checked); }); }
+  if (pointsBox) { pointsBox.addEventListener("change", function () { toggle(clusterLayer, pointsBox.checked); }); }
+
+  getJSON(box.getAttribute("data-grids-url")).then(function (grids) {
+    gridLayer = L.geoJSON(grids, {
+      style: { color: "#a8504a", weight: 1, fillColor: "#f3dcd9", fillOpacity: 0.35 },
+      onEachFeature: function (feature, layer) { layer.bindTooltip(escape(feature.properties.name)); }
+    }).addTo(map);
+    if (grids.features.length) { map.fitBounds(gridLayer.getBounds(), { padding: [10, 10] }); }
+    box.setAttribute("data-grids", String(grids.features.length));
+    return getJSON(box.getAttribute("data-cases-url"));
+  }).then(function (cases) {
+    var caseUrl = box.getAttribute("data-case-url");
+    clusterLayer = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
+    var heat = [];
+    cases.features.forEach(function (f) {
+      var p = f.properties, c = f.geometry.coordinates;
+      heat.push([c[1], c[0], 0.6]);
+      var marker = L.circleMarker([c[1], c[0]], { radius: 6, color: "#fff", weight: 1, fillColor: COLORS[p.light] || COLORS[""], fillOpacity: 0.9 });
+      marker.bindPopup('<a href="' + caseUrl + encodeURIComponent(p.code) + '/">' + escape(p.code) + "</a><br>" +
+        escape(p.title) + "<br>" + escape(p.status_label) + (p.category ? " · " + escape(p.category) : ""));
+      clusterLayer.addLayer(marker);
+    });
+    if (pointsBox ? pointsBox.checked : true) { clusterLayer.addTo(map); }
+    if (L.heatLayer) {
+      heatLayer = L.heatLayer(heat, { radius: 22, blur: 18, minOpacity: 0.3 });
+      if (heatBox ? heatBox.checked : true) { heatLayer.addTo(map); }
+    }
+    if (!gridLayer || !gridLayer.getLayers().length) {
+      if (cases.features.length) { map.fitBounds(clusterLayer.getBounds ? clusterLayer.getBounds() : L.latLngBounds(heat)); }
+    }
+    say("共 " + cases.features.length + " 件诉求有定位" + (cases.truncated ? "(只显示最新的部分)" : ""));
+    box.setAttribute("data-loaded", String(cases.features.length));
+  }).catch(function (error) {
+    say("地图数据加载失败:" + (error && error.message ? error.message : String(error)));
+    if (window.console) { window.console.error(error); }
+    box.setAttribute("data-loaded", "error");
+  });
+})();

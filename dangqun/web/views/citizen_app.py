@@ -1,0 +1,367 @@
+"""群众 app (phone): my requests, submit one with photos and a place, track by code, rate, inbox.
+
+Plain server-rendered forms: they work without JavaScript, show errors next to the field and keep
+what was typed. ``citizen-submit.js`` adds the map picker and refuses a photo that is too large or
+not an image before it is sent; the server checks again (413/415).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from dangqun.cases import selectors as case_selectors
+from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Satisfaction
+from dangqun.cases.models import AttachmentStage, Case
+from dangqun.cases.permissions import relations
+from dangqun.cases.services.attachments import attachment_add
+from dangqun.cases.services.intake import case_create
+from dangqun.cases.services.transition import case_transition
+from dangqun.cases.workflow import Action, available
+from dangqun.core.errors import ConflictError, DomainError, NotFoundError
+from dangqun.core.uploads import UploadKind, UploadRejectedError, inspect_upload
+from dangqun.notify import selectors as notify_selectors
+from dangqun.notify.services import notifications_mark_all_read
+from dangqun.regions.models import Region, RegionLevel
+from dangqun.web.access import not_found_as_404
+from dangqun.web.views.gridapp import upload_limit
+
+LIST_LIMIT = 50
+MAX_PHOTOS = 6
+TRACK_RATE_PER_MINUTE = 30
+CITIZEN_TYPES = [
+    (t.value, t.label)
+    for t in (CaseType.HELP, CaseType.COMPLAINT, CaseType.CONSULT, CaseType.SUGGESTION, CaseType.PRAISE)
+]
+# What the citizen sees of the timeline (the same events the public tracking API shows).
+PUBLIC_EVENTS = frozenset(
+    {
+        CaseEventType.CREATED,
+        CaseEventType.ACCEPTED,
+        CaseEventType.REJECTED,
+        CaseEventType.DISPATCHED,
+        CaseEventType.SIGNED,
+        CaseEventType.RESOLVED,
+        CaseEventType.RESOLVED_ON_SPOT,
+        CaseEventType.REVIEWED,
+        CaseEventType.REOPENED,
+        CaseEventType.REVIEW_FAILED,
+        CaseEventType.RATED,
+        CaseEventType.CLOSED,
+        CaseEventType.ESCALATED,
+        CaseEventType.MERGED,
+    }
+)
+REASON_EVENTS = frozenset({CaseEventType.REJECTED, CaseEventType.RESOLVED, CaseEventType.RESOLVED_ON_SPOT})
+RATINGS = [
+    (s.value, s.label) for s in (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED)
+]
+
+
+def mask_name(name: str) -> str:
+    """``"王小明"`` → ``"王**"`` (as the tracking API shows staff); "系统" stays."""
+    text = (name or "").strip()
+    if not text or text == "系统":
+        return text
+    return text[0] + "*" * max(len(text) - 1, 1)
+
+
+def public_timeline(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": e.get_event_type_display(),
+            "actor": mask_name(e.actor_label),
+            "unit": e.actor_unit,
+            "reason": e.reason if e.event_type in REASON_EVENTS else "",
+            "at": e.created_at,
+        }
+        for e in case_selectors.case_timeline(case)
+        if e.event_type in PUBLIC_EVENTS
+    ]
+
+
+class SubmitForm(forms.Form):
+    title = forms.CharField(
+        label=_("标题"),
+        max_length=120,
+        error_messages={"required": _("请填写标题"), "max_length": _("标题不能超过120字")},
+    )
+    case_type = forms.ChoiceField(label=_("类型"), choices=CITIZEN_TYPES, initial=CaseType.HELP)
+    description = forms.CharField(
+        label=_("详细描述"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请描述您的诉求"), "max_length": _("描述不能超过5000字")},
+    )
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_point = data.get("lng") is not None and data.get("lat") is not None
+        if not has_point and not (data.get("address") or "").strip():
+            self.add_error("address", gettext("请在地图上选择位置,或填写地址"))
+        return data
+
+
+PICK_AREAS_BUDGET = 24 * 1024  # the page and Leaflet stay under 200 KB
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 5)
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def pick_areas() -> list[dict[str, Any]]:
+    """Street outlines for the place picker (coordinates rounded to ~1 m); the district outline
+    alone if the streets would make the page heavy."""
+    for level in (RegionLevel.STREET, RegionLevel.DISTRICT):
+        rows = Region.objects.filter(level=level, is_active=True, boundary__isnull=False).order_by("path")
+        areas = [{"name": r.name, "boundary": _rounded(r.boundary)} for r in rows.only("name", "boundary")]
+        if len(json.dumps(areas, ensure_ascii=False)) <= PICK_AREAS_BUDGET:
+            return areas
+    return []
+
+
+def _check_photos(files: list[UploadedFile]) -> tuple[str, int]:
+    """('', 200) when every photo is an image within the cap, else (message, 413/415)."""
+    if len(files) > MAX_PHOTOS:
+        return gettext("最多上传%(n)d张照片") % {"n": MAX_PHOTOS}, 422
+    for upload in files:
+        try:
+            checked = inspect_upload(
+                name=upload.name or "", data=upload, declared_type=upload.content_type or ""
+            )
+        except UploadRejectedError as exc:
+            return exc.message, exc.status_code
+        finally:
+            upload.seek(0)
+        if checked.kind != UploadKind.IMAGE:
+            return gettext("“%(name)s”不是图片,请上传照片") % {"name": checked.name}, 415
+    return "", 200
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    cases = list(case_selectors.cases_for(request.user, case_selectors.CaseFilters(mine=True))[:LIST_LIMIT])
+    return render(
+        request,
+        "web/citizen/home.html",
+        {"cases": cases, "unread": notify_selectors.unread_count(request.user), "tab": "home"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"tab": "submit", "max_bytes": upload_limit(), "max_photos": MAX_PHOTOS}
+    context["max_mb"] = context["max_bytes"] // (1024 * 1024)
+    context["map_data"] = {"tiles": settings.DANGQUN.get("MAP_TILE_URL", ""), "areas": pick_areas()}
+    if request.method == "GET":
+        context["form"] = SubmitForm(initial={"key": uuid.uuid4().hex})
+        return render(request, "web/citizen/submit.html", context)
+    form = SubmitForm(request.POST)
+    photos = request.FILES.getlist("photos")
+    status = 200
+    if form.is_valid():
+        message, status = _check_photos(photos)
+        if message:
+            context["photo_error"] = message
+        else:
+            data = form.cleaned_data
+            try:
+                result = case_create(
+                    actor=request.user,
+                    channel=CaseChannel.APP,
+                    title=data["title"],
+                    description=data["description"],
+                    case_type=data["case_type"],
+                    lng=data["lng"],
+                    lat=data["lat"],
+                    address=data["address"],
+                    reporter_name=getattr(request.user, "display_name", ""),
+                    reporter_phone=getattr(request.user, "phone", ""),
+                    idempotency_key=data["key"],
+                )
+            except (ValidationError, DomainError):
+                form.add_error("address", gettext("所选位置不在本区范围内,请重新选择或填写地址"))
+                status = 422
+            else:
+                if result.created:
+                    for upload in photos:
+                        attachment_add(
+                            actor=request.user,
+                            case=result.case,
+                            stage=AttachmentStage.REPORT,
+                            name=upload.name or "",
+                            data=upload,
+                            declared_type=upload.content_type or "",
+                        )
+                return redirect(f"{reverse('web:citizen_case', args=[result.case.code])}?new=1")
+    else:
+        status = 422
+    context["form"] = form
+    return render(request, "web/citizen/submit.html", context, status=status)
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"),
+        choices=RATINGS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择满意度"), "invalid_choice": _("请选择满意度")},
+    )
+    comment = forms.CharField(
+        label=_("评价内容(选填)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("评价不能超过500字")},
+    )
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One of my requests: its progress (staff masked), photos, and the rating form when due."""
+    case = case_selectors.access_case_by_code(request.user, code)
+    form = RateForm(request.POST if request.method == "POST" else None)
+    status, conflict = 200, ""
+    if request.method == "POST":
+        if form.is_valid():
+            version = request.POST.get("version", "")
+            try:
+                case_transition(
+                    case=case,
+                    action=Action.RATE,
+                    actor=request.user,
+                    expected_version=int(version) if version.isdigit() else None,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ConflictError:
+                conflict, status = gettext("该诉求的状态已变化,暂时不能评价,请查看最新进度。"), 409
+            except (DomainError, ValidationError) as exc:
+                form.add_error("comment", str(getattr(exc, "message", "") or exc))
+                status = 422
+            else:
+                return redirect(f"{reverse('web:citizen_case', args=[case.code])}?rated=1")
+        else:
+            status = 422
+        case = case_selectors.access_case_by_code(request.user, code)
+    moves = available(case.status, relations(request.user, case))
+    context = {
+        "case": case,
+        "timeline": public_timeline(case),
+        "photos": [a for a in case_selectors.case_attachments(case) if a.content_type.startswith("image/")],
+        "can_rate": any(t.action == Action.RATE for t in moves),
+        "show_result": case.status in {CaseStatus.RESOLVED, CaseStatus.REVIEWED, CaseStatus.CLOSED},
+        "form": form,
+        "conflict": conflict,
+        "tab": "home",
+    }
+    return render(request, "web/citizen/case.html", context, status=status)
+
+
+def _throttled(request: HttpRequest) -> bool:
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    key = f"web:track:{address}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=120)
+        count = 1
+    domain: dict[str, Any] = getattr(settings, "DANGQUN", {})
+    limit = int(domain.get("TRACK_RATE_PER_MINUTE", TRACK_RATE_PER_MINUTE))
+    return count > limit
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("诉求编号"),
+        max_length=32,
+        error_messages={"required": _("请填写诉求编号")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "YB-20260101-000001"}),
+    )
+    phone_last4 = forms.RegexField(
+        label=_("手机号后四位"),
+        regex=r"^\d{4}$",
+        error_messages={"required": _("请填写手机号后四位"), "invalid": _("请填写4位数字")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4}),
+    )
+
+
+@require_http_methods(["GET"])
+def track(request: HttpRequest) -> HttpResponse:
+    """查询进度: by case code and the last four digits of the reporter's phone (no login needed)."""
+    form = TrackForm(request.GET if "code" in request.GET else None)
+    context: dict[str, Any] = {"form": form, "tab": "track"}
+    status = 200
+    if form.is_bound and form.is_valid():
+        if _throttled(request):
+            form.add_error(None, gettext("查询过于频繁,请一分钟后再试"))
+            status = 429
+        else:
+            try:
+                case = case_selectors.case_by_code_for_tracking(
+                    form.cleaned_data["code"], form.cleaned_data["phone_last4"]
+                )
+            except NotFoundError:
+                form.add_error(None, gettext("未找到该诉求,请核对诉求编号和手机号后四位"))
+                status = 404
+            else:
+                context.update(
+                    {
+                        "case": case,
+                        "timeline": public_timeline(case),
+                        "show_result": case.status
+                        in {CaseStatus.RESOLVED, CaseStatus.REVIEWED, CaseStatus.CLOSED},
+                    }
+                )
+    return render(request, "web/citizen/track.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notifications_mark_all_read(actor=request.user)  # type: ignore[arg-type]
+        return redirect("web:citizen_inbox")
+    notices = list(notify_selectors.inbox_for(request.user)[:LIST_LIMIT])
+    rows = [(n, _citizen_link(n.link)) for n in notices]
+    return render(
+        request,
+        "web/citizen/inbox.html",
+        {"rows": rows, "unread": sum(1 for n in notices if n.read_at is None), "tab": "inbox"},
+    )
+
+
+def _citizen_link(link: str) -> str:
+    """Notices link to the PC case page (``/cases/<code>/``); the citizen opens the app's page."""
+    if link.startswith("/cases/"):
+        return "/citizen" + link
+    return link

@@ -1,0 +1,156 @@
+"""指挥中心 (command centre) pages for dispatchers and leaders: the dashboard with the triage queue,
+the supervision board, the map and the big screen (大屏). Reads are in ``command_data``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+
+from dangqun.cases.enums import Priority
+from dangqun.core.errors import DomainError
+from dangqun.triage.hotspots_services import visible_hotspots
+from dangqun.web.views import command_data as data
+from dangqun.web.views.case_duplicates import queue_duplicates
+
+View = Callable[..., HttpResponse]
+
+
+def command_required(view: View) -> View:
+    """Signed in, with a dispatcher or leader role (or sysadmin); others get a 403 page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not data.may_command(request.user):
+            return render(request, "web/command/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _period(request: HttpRequest) -> str:
+    period = request.GET.get("period", data.DEFAULT_PERIOD)
+    return period if period in data.PERIODS else data.DEFAULT_PERIOD
+
+
+def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    period = _period(request)
+    board = data.dashboard(request.user, period)
+    return {
+        "period": period,
+        "periods": data.PERIODS,
+        "board": board,
+        "figures": data.figures_row(board.figures),
+        "chart_data": board.chart_data(),
+        "department_ranking": board.department_ranking()[:10],
+        "street_ranking": board.street_ranking()[:10],
+        "lights": data.light_counts(request.user),
+        "charts": [
+            ("street", gettext("按街道:受理(灰)与办结(红)"), board.streets),
+            ("department", gettext("按部门:受理(灰)与办结(红)"), board.departments),
+            ("category", gettext("按分类:受理量"), board.categories),
+            ("time", gettext("趋势:受理(蓝)、办结(红)与满意率(金色,右轴)"), board.timeline),
+        ],
+    }
+
+
+@command_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The dispatcher's home: KPI header, triage queue with one-action dispatch, lights, charts."""
+    context = _dashboard_context(request)
+    rows, total = data.triage_queue(request.user)
+    units = data.unit_options() if rows else []
+    may_dispatch = data.may_dispatch(request.user)
+    context.update(
+        {
+            "queue_duplicates": (
+                queue_duplicates(request.user, [r.case for r in rows]) if may_dispatch else {}
+            ),
+            "queue": rows,
+            "queue_total": total,
+            "units": units,
+            "unit_values": {u.value for u in units},
+            "may_dispatch": may_dispatch,
+            "priorities": Priority.choices,
+            "hotspots": list(visible_hotspots(request.user)[:3]),
+        }
+    )
+    return render(request, "web/command/dashboard.html", context)
+
+
+@command_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """督办: the lights, the overdue list, supervised cases and extension requests."""
+    return render(
+        request,
+        "web/command/supervision.html",
+        {
+            "lights": data.light_counts(request.user),
+            "overdue": data.overdue_cases(request.user),
+            "supervised": data.supervised_cases(request.user),
+            "extensions": data.extension_requests(request.user),
+        },
+    )
+
+
+@command_required
+def case_map(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    return render(
+        request,
+        "web/command/map.html",
+        {
+            **data.filter_choices(),
+            "selected_status": params.getlist("status"),
+            "selected_category": params.get("category", ""),
+            "selected_street": params.get("street", ""),
+            "date_from": params.get("from", ""),
+            "date_to": params.get("to", ""),
+            "tile_url": settings.DANGQUN.get("MAP_TILE_URL", ""),
+            "tile_attribution": settings.DANGQUN.get("MAP_TILE_ATTRIBUTION", ""),
+            "query": params.urlencode(),
+        },
+    )
+
+
+def _json(payload: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@command_required
+def map_cases(request: HttpRequest) -> JsonResponse:
+    try:
+        filters = data.map_filters(request.GET)
+        return _json(data.case_features(request.user, filters))
+    except ValidationError as exc:
+        text = ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+        return _json({"detail": text}, status=422)
+    except DomainError as exc:
+        return _json({"detail": str(exc)}, status=exc.status_code)
+
+
+@command_required
+def map_grids(request: HttpRequest) -> JsonResponse:
+    response = _json(data.grid_features(request.user))
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@command_required
+def big_screen(request: HttpRequest) -> HttpResponse:
+    """大屏: the figures, lights, charts and the latest overdue cases, refreshed by htmx polling."""
+    context = _dashboard_context(request)
+    context["overdue"] = data.overdue_cases(request.user, limit=10)
+    context["refresh_seconds"] = 60
+    template = (
+        "web/command/_screen_panel.html" if request.headers.get("HX-Request") else "web/command/screen.html"
+    )
+    return render(request, template, context)

@@ -1,0 +1,347 @@
+"""What the command centre (指挥中心) reads: the triage queue, the lights, the KPI report and charts.
+
+Every read goes through the case selectors (``cases_for``: the user's visible cases) and
+``cases.kpis.case_kpis`` with the user's scope, so a street dispatcher sees their street only. Each
+function runs a fixed number of queries whatever the number of cases (the query-count tests hold it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangqun.accounts.models import Role
+from dangqun.accounts.scope import get_scope
+from dangqun.cases import selectors
+from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, ExtensionStatus
+from dangqun.cases.kpis import KpiFigures, KpiGroup, KpiGroupBy, case_kpis
+from dangqun.cases.models import Case, CaseTask, Category
+from dangqun.cases.permissions import DISPATCH_ROLES, SUPERVISE_ROLES, kpi_scope_q, visible_cases_q
+from dangqun.core.time import now
+from dangqun.orgs.models import Department
+from dangqun.regions.models import Region, RegionLevel
+
+COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
+QUEUE_LIMIT = 30
+OVERDUE_LIMIT = 50
+TRIAGE_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED)
+PERIODS: dict[str, Any] = {
+    "7": _("近7天"),
+    "30": _("近30天"),
+    "90": _("近90天"),
+    "365": _("近一年"),
+    "all": _("全部"),
+}
+DEFAULT_PERIOD = "all"
+
+
+def may_command(user: Any) -> bool:
+    scope = get_scope(user)
+    return scope.is_sysadmin or bool(scope.roles & COMMAND_ROLES)
+
+
+def may_dispatch(user: Any) -> bool:
+    scope = get_scope(user)
+    return scope.is_sysadmin or bool(scope.region_paths(DISPATCH_ROLES))
+
+
+# --- the triage queue ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    value: str  # "d:<department code>" or "r:<region code>"
+    name: str
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    triage: dict[str, Any]
+    rule_name: str
+    lead_value: str
+    lead_name: str
+    co_values: tuple[str, ...]
+    co_names: tuple[str, ...]
+    confidence_pct: int | None
+
+
+def unit_options() -> list[Unit]:
+    """Lead/co-unit choices: active departments, then streets (one query each)."""
+    departments = Department.objects.filter(is_active=True).order_by("sort_order", "code")
+    streets = Region.objects.filter(level=RegionLevel.STREET, is_active=True).order_by("sort_order", "path")
+    return [Unit(f"d:{d.code}", d.name) for d in departments] + [Unit(f"r:{r.code}", r.name) for r in streets]
+
+
+def triage_queue(user: Any, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], int]:
+    """Cases waiting for acceptance or dispatch, oldest first: at the levels a dispatcher dispatches
+    for; a leader (who does not dispatch) sees every waiting case in their scope."""
+    scope = get_scope(user)
+    qs = selectors.cases_for(user, selectors.CaseFilters(status=tuple(TRIAGE_STATUSES)))
+    if scope.region_paths(DISPATCH_ROLES):
+        qs = qs.filter(scope.region_q("handling_region__path", roles=DISPATCH_ROLES))
+    total = qs.count()
+    cases = list(qs.order_by("submitted_at", "id")[:limit])
+    dept_codes: set[str] = set()
+    region_codes: set[str] = set()
+    for case in cases:
+        route = case.suggested_route or {}
+        if route.get("lead_department"):
+            dept_codes.add(str(route["lead_department"]))
+        if route.get("lead_region"):
+            region_codes.add(str(route["lead_region"]))
+        dept_codes.update(str(c) for c in route.get("co_departments") or [])
+    dept_names = dict(Department.objects.filter(code__in=dept_codes).values_list("code", "name"))
+    region_names = dict(Region.objects.filter(code__in=region_codes).values_list("code", "name"))
+    rows = []
+    for case in cases:
+        route = case.suggested_route or {}
+        lead_value = lead_name = ""
+        if route.get("lead_department") in dept_names:
+            lead_value, lead_name = f"d:{route['lead_department']}", dept_names[route["lead_department"]]
+        elif route.get("lead_region") in region_names:
+            lead_value, lead_name = f"r:{route['lead_region']}", region_names[route["lead_region"]]
+        co = [c for c in route.get("co_departments") or [] if c in dept_names]
+        triage = route.get("triage") if isinstance(route.get("triage"), dict) else {}
+        confidence = triage.get("confidence") if triage else None
+        rows.append(
+            QueueRow(
+                case=case,
+                triage=triage or {},
+                rule_name=str(route.get("rule_name") or ""),
+                lead_value=lead_value,
+                lead_name=lead_name,
+                co_values=tuple(f"d:{c}" for c in co),
+                co_names=tuple(dept_names[c] for c in co),
+                confidence_pct=round(float(confidence) * 100)
+                if isinstance(confidence, int | float)
+                else None,
+            )
+        )
+    return rows, total
+
+
+# --- supervision ------------------------------------------------------------------------------------------
+
+
+def light_counts(user: Any) -> dict[str, int]:
+    """Open cases on the clock by light (green/yellow/red)."""
+    return {
+        light: selectors.cases_for(user, selectors.CaseFilters(light=light)).count()
+        for light in selectors.LIGHTS
+    }
+
+
+def overdue_cases(user: Any, limit: int = OVERDUE_LIMIT) -> list[Case]:
+    qs = selectors.cases_for(user, selectors.CaseFilters(overdue=True))
+    return list(qs.order_by("resolve_due_at", "id")[:limit])
+
+
+def supervised_cases(user: Any, limit: int = OVERDUE_LIMIT) -> list[Case]:
+    qs = selectors.cases_for(user, selectors.CaseFilters(supervised=True))
+    return list(qs.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.MERGED])[:limit])
+
+
+def extension_requests(user: Any, limit: int = OVERDUE_LIMIT) -> list[CaseTask]:
+    """Active tasks asking for more time, in cases the user may see."""
+    return list(
+        CaseTask.objects.filter(
+            extension_status=ExtensionStatus.REQUESTED,
+            status__in=ACTIVE_TASK_STATUSES,
+            case__in=Case.objects.filter(visible_cases_q(user)).values("pk"),
+        )
+        .select_related("case", "department", "region")
+        .order_by("resolve_due_at", "id")[:limit]
+    )
+
+
+def may_supervise(user: Any) -> bool:
+    scope = get_scope(user)
+    return scope.is_sysadmin or bool(scope.region_paths(SUPERVISE_ROLES))
+
+
+# --- KPIs and charts ----------------------------------------------------------------------------------------
+
+
+def period_start(period: str) -> dt.datetime | None:
+    if period not in PERIODS:
+        raise ValidationError({"period": f"未知统计区间: {period}"})
+    if period == "all":
+        return None
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=int(period) - 1)
+    return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+
+
+def _pct(value: float | None) -> float | None:
+    return round(value * 100, 1) if value is not None else None
+
+
+def figures_row(figures: KpiFigures) -> dict[str, Any]:
+    return {
+        "accepted": figures.accepted,
+        "resolved": figures.resolved,
+        "resolution_rate": _pct(figures.resolution_rate),
+        "on_time_rate": _pct(figures.on_time_rate),
+        "satisfaction_rate": _pct(figures.satisfaction_rate),
+    }
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    figures: KpiFigures
+    streets: list[KpiGroup]
+    departments: list[KpiGroup]
+    categories: list[KpiGroup]
+    timeline: list[KpiGroup]
+    timeline_unit: str
+
+    def chart_data(self) -> dict[str, Any]:
+        """The series the ECharts script draws (also the tables that stand in for the charts)."""
+
+        def series(groups: list[KpiGroup]) -> dict[str, Any]:
+            return {
+                "labels": [g.label for g in groups],
+                "accepted": [g.figures.accepted for g in groups],
+                "resolved": [g.figures.resolved for g in groups],
+                "on_time_rate": [_pct(g.figures.on_time_rate) for g in groups],
+                "satisfaction_rate": [_pct(g.figures.satisfaction_rate) for g in groups],
+            }
+
+        return {
+            "street": series(self.streets),
+            "department": series(self.departments),
+            "category": series(self.categories),
+            "time": series(self.timeline),
+        }
+
+    def department_ranking(self) -> list[KpiGroup]:
+        return ranking(self.departments)
+
+    def street_ranking(self) -> list[KpiGroup]:
+        return ranking(self.streets)
+
+
+def ranking(groups: list[KpiGroup]) -> list[KpiGroup]:
+    """Units with accepted cases, best first: 按时办结率, then 办结率, then 满意率, then volume."""
+    named = [g for g in groups if g.key and g.figures.accepted]
+    return sorted(
+        named,
+        key=lambda g: (
+            -(g.figures.on_time_rate or 0),
+            -(g.figures.resolution_rate or 0),
+            -(g.figures.satisfaction_rate or 0),
+            -g.figures.accepted,
+            g.label,
+        ),
+    )
+
+
+def dashboard(user: Any, period: str = DEFAULT_PERIOD) -> Dashboard:
+    """Four grouped reports (street, department, category, time); the total is their sum."""
+    start = period_start(period)
+    # None when the user sees the whole district: the reports may then read the daily KPI rollup.
+    scope_q = kpi_scope_q(user)
+
+    def report(group_by: KpiGroupBy) -> list[KpiGroup]:
+        return case_kpis(scope_q=scope_q, start=start, group_by=group_by).groups
+
+    streets_report = case_kpis(scope_q=scope_q, start=start, group_by=KpiGroupBy.STREET)
+    unit = KpiGroupBy.DAY if period in ("7", "30") else KpiGroupBy.MONTH
+    return Dashboard(
+        figures=streets_report.figures,
+        streets=streets_report.groups,
+        departments=report(KpiGroupBy.DEPARTMENT),
+        categories=report(KpiGroupBy.CATEGORY),
+        timeline=report(unit),
+        timeline_unit=unit.value,
+    )
+
+
+# --- the map ----------------------------------------------------------------------------------------------
+
+MAP_LIMIT = 5000
+
+
+def map_filters(params: QueryDict) -> selectors.CaseFilters:
+    """Status, category, street and time from the query string (unknown codes: 422 by the selector)."""
+
+    def day(name: str) -> dt.date | None:
+        raw = params.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise ValidationError({name: "日期格式应为 YYYY-MM-DD"}) from None
+
+    status = tuple(s for s in params.getlist("status") if s)
+    return selectors.CaseFilters(
+        status=status,
+        category=params.get("category", "").strip(),
+        region=params.get("street", "").strip(),
+        submitted_from=day("from"),
+        submitted_to=day("to"),
+        light=params.get("light", "").strip(),
+    )
+
+
+def map_cases(user: Any, filters: selectors.CaseFilters) -> QuerySet[Case]:
+    return selectors.cases_for(user, filters).filter(lng__isnull=False, lat__isnull=False)
+
+
+def case_features(user: Any, filters: selectors.CaseFilters) -> dict[str, Any]:
+    """The located cases as GeoJSON points (newest ``MAP_LIMIT``), with the light each is in."""
+    at = now()
+    features = []
+    qs = map_cases(user, filters)
+    for case in qs[:MAP_LIMIT]:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [case.lng, case.lat]},
+                "properties": {
+                    "code": case.code,
+                    "title": case.title,
+                    "status": case.status,
+                    "status_label": case.get_status_display(),
+                    "category": case.category.name if case.category else "",
+                    "light": selectors.case_light(case, at=at) or "",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "truncated": len(features) >= MAP_LIMIT}
+
+
+def grid_features(user: Any) -> dict[str, Any]:
+    """The grid polygons inside the user's region scope (all of them for a district dispatcher)."""
+    scope = get_scope(user)
+    qs = Region.objects.filter(level=RegionLevel.GRID, is_active=True, boundary__isnull=False)
+    if not scope.is_sysadmin:
+        qs = qs.filter(scope.region_q("path"))
+    features = [
+        {
+            "type": "Feature",
+            "geometry": boundary,
+            "properties": {"code": code, "name": name},
+        }
+        for code, name, boundary in qs.order_by("path").values_list("code", "name", "boundary")
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def filter_choices() -> dict[str, Any]:
+    return {
+        "statuses": CaseStatus.choices,
+        "categories": list(Category.objects.filter(level=1, is_active=True).order_by("sort_order", "path")),
+        "streets": list(
+            Region.objects.filter(level=RegionLevel.STREET, is_active=True).order_by("sort_order", "path")
+        ),
+    }

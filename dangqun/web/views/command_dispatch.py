@@ -1,0 +1,123 @@
+"""One-action dispatch (一键派单) from the triage queue or the case page.
+
+A new case (待受理) is accepted and dispatched in one transaction: two moves through
+``case_transition`` (two timeline events), both or neither. The form carries the case's version, so a
+page that went stale while another dispatcher acted gets a clear message instead of a second dispatch.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from dangqun.cases import selectors
+from dangqun.cases.enums import CaseStatus, Priority
+from dangqun.cases.services.transition import Unit, case_transition
+from dangqun.cases.workflow import Action
+from dangqun.core.errors import ConflictError, DomainError
+from dangqun.orgs.models import Department
+from dangqun.regions.models import Region
+from dangqun.web.access import not_found_as_404
+
+
+def parse_unit(value: str, field: str) -> Unit:
+    """``d:<department code>`` or ``r:<region code>`` → a ``Unit``; anything else is a field error."""
+    kind, _, code = (value or "").partition(":")
+    if kind == "d" and code:
+        department = Department.objects.filter(code=code).first()
+        if department is not None:
+            return Unit(department=department)
+    if kind == "r" and code:
+        region = Region.objects.filter(code=code, is_active=True).first()
+        if region is not None:
+            return Unit(region=region)
+    if not value:
+        raise ValidationError({field: gettext("请选择主办单位")})
+    raise ValidationError({field: gettext("未知的办理单位:%(value)s") % {"value": value}})
+
+
+def _decimal(raw: str, field: str, label: str) -> Decimal | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError({field: gettext("%(label)s须为数字") % {"label": label}}) from None
+    if value <= 0:
+        raise ValidationError({field: gettext("%(label)s须大于0") % {"label": label}})
+    return value
+
+
+def dispatch_params(data: Any) -> dict[str, Any]:
+    """The dispatch move's parameters from a posted form."""
+    lead = parse_unit(data.get("lead", ""), "lead")
+    co_units = [parse_unit(v, "co_units") for v in data.getlist("co_units") if v and v != data.get("lead")]
+    priority = data.get("priority", "") or None
+    if priority is not None and priority not in Priority.values:
+        raise ValidationError({"priority": gettext("未知紧急程度")})
+    return {
+        "lead": lead,
+        "co_units": co_units,
+        "sign_hours": _decimal(data.get("sign_hours", ""), "sign_hours", gettext("签收时限")),
+        "resolve_days": _decimal(data.get("resolve_days", ""), "resolve_days", gettext("办结时限")),
+        "priority": priority,
+    }
+
+
+def accept_and_dispatch(*, case_id: int, actor: Any, version: int | None, params: dict[str, Any]) -> None:
+    with transaction.atomic():
+        case = selectors.access_case_by_id(actor, case_id)
+        if version is not None and version != case.version:
+            raise ConflictError(gettext("诉求已被他人更新,请刷新后重试"), code="stale_version")
+        if case.status == CaseStatus.SUBMITTED:
+            case = case_transition(case=case, action=Action.ACCEPT, actor=actor, expected_version=version)
+            version = case.version
+        case_transition(case=case, action=Action.DISPATCH, actor=actor, expected_version=version, **params)
+
+
+def _version(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dispatch(request: HttpRequest, code: str) -> HttpResponse:
+    case = selectors.access_case_by_code(request.user, code)
+    back = safe_next(request, f"/cases/{case.code}/")
+    try:
+        params = dispatch_params(request.POST)
+        accept_and_dispatch(
+            case_id=case.pk,
+            actor=request.user,
+            version=_version(request.POST.get("expected_version", "")),
+            params=params,
+        )
+    except ValidationError as exc:
+        text = ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+        messages.error(request, gettext("派单未完成(%(code)s):%(text)s") % {"code": case.code, "text": text})
+        return redirect(back)
+    except DomainError as exc:
+        messages.error(request, gettext("派单未完成(%(code)s):%(text)s") % {"code": case.code, "text": exc})
+        return redirect(back)
+    lead = params["lead"].name
+    messages.success(request, gettext("已派单 %(code)s → %(lead)s") % {"code": case.code, "lead": lead})
+    return redirect(back)

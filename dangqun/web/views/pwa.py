@@ -1,0 +1,97 @@
+"""The grid-worker app as a PWA: its manifest and its service worker, served from the site root so
+the worker's scope covers ``/grid/`` (a worker's scope is the folder of its script URL)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+
+SW_SOURCE = "web/js/sw.js"
+ICON_SIZES = (192, 512)
+
+
+@cache
+def _sw_source() -> str:
+    path = finders.find(SW_SOURCE)
+    if not path or isinstance(path, list):
+        raise FileNotFoundError(SW_SOURCE)
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def precache_urls() -> list[str]:
+    """The app shell the service worker stores on install: the grid pages and their static files."""
+    return [
+        reverse("web:grid_home"),
+        reverse("web:grid_report"),
+        reverse("web:grid_map"),
+        static("web/site.css"),
+        static("web/phone.css"),
+        static("web/js/grid-queue.js"),
+        static("web/js/grid-report.js"),
+        static("web/js/grid-map.js"),
+        static("vendor/leaflet/leaflet.js"),
+        static("vendor/leaflet/leaflet.css"),
+        *(static(f"web/icons/icon-{size}.png") for size in ICON_SIZES),
+    ]
+
+
+@cache
+def shell_version() -> str:
+    """A digest of the worker and the shell's static files: a deploy that changes any of them makes a
+    new cache name, so phones drop the old copies (static files are served cache-first)."""
+    digest = hashlib.sha256(_sw_source().encode())
+    prefix = settings.STATIC_URL or "/static/"
+    for url in precache_urls():
+        if url.startswith(prefix):
+            path = finders.find(url.removeprefix(prefix))
+            if path and not isinstance(path, list):
+                digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """``/sw.js``: the worker script with the shell list filled in; never cached by HTTP caches so a
+    new version reaches phones on their next visit."""
+    body = (
+        _sw_source()
+        .replace("__PRECACHE__", json.dumps(precache_urls()))
+        .replace("__VERSION__", shell_version())
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    data = {
+        "name": gettext("党群一张网 · 网格员"),
+        "short_name": gettext("网格通"),
+        "lang": "zh-CN",
+        "start_url": reverse("web:grid_home"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f6f3f2",
+        "theme_color": "#b3261e",
+        "icons": [
+            {"src": static(f"web/icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+            for size in ICON_SIZES
+        ],
+    }
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json; charset=utf-8"
+    )
