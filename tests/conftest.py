@@ -12,8 +12,23 @@ import os
 os.environ.setdefault("DANGQUN_TESTING", "1")
 
 import pytest
+import pytest_django.fixtures
 from django.core.management import call_command
 from django.test import Client
+
+_databases_for_setup = pytest_django.fixtures._get_databases_for_setup
+
+
+def _with_default_database(items):  # type: ignore[no-untyped-def]
+    """pytest-django creates only the test databases that the selected tests mark as used; the demo
+    district is loaded into "default" for every session, so that one is always created (a selection
+    of tests that reach the database only through fixtures, e.g. PostgreSQL concurrency tests or a
+    repository scan, would otherwise find no tables)."""
+    aliases, serialized = _databases_for_setup(items)
+    return aliases | {"default"}, serialized
+
+
+pytest_django.fixtures._get_databases_for_setup = _with_default_database
 
 DEMO_SCALE = 0.02
 DEMO_SEED = 7

@@ -11,7 +11,7 @@ SECRET_PATTERNS = [
     re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"),
     re.compile(r"\bAKIA[0-9A-Z]{16}\b"),  # cloud access key ids
     re.compile(r"""SECRET_KEY\s*=\s*["'][^"']{20,}["']"""),
-    re.compile(r"django-insecure-"),
+    re.compile(r"django-insecure-[^\s`'\"]{20,}"),  # a generated key, not the words naming it
 ]
 
 BINARY_SUFFIXES = {".png", ".jpg", ".ico", ".woff2", ".mo", ".xlsx", ".sqlite3"}
