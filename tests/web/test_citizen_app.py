@@ -193,6 +193,19 @@ def test_track_form_checks_its_fields(client: Client) -> None:
     assert "请填写4位数字" in html
 
 
+def test_guessing_tracking_codes_is_throttled_per_address(demo, client: Client, settings) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DANGQUN = {**settings.DANGQUN, "TRACK_RATE_PER_MINUTE": 2}
+    guess = {"code": "YB-20260101-000001", "phone_last4": "1234"}
+    statuses = [client.get("/citizen/track/", guess).status_code for _ in range(3)]
+
+    assert statuses == [404, 404, 429]  # an unknown code is not found, until the guesses run out
+    assert "查询过于频繁" in client.get("/citizen/track/", guess).content.decode()
+    cache.clear()
+
+
 def test_rate_once_reviewed(citizen: Client, client_as) -> None:
     code = _reviewed_case(citizen, client_as)
     page = citizen.get(f"/citizen/cases/{code}/").content.decode()

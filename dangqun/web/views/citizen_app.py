@@ -8,14 +8,12 @@ not an image before it is sent; the server checks again (413/415).
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +31,7 @@ from dangqun.cases.services.attachments import attachment_add
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action, available
+from dangqun.core import ratelimit
 from dangqun.core.errors import ConflictError, DomainError, NotFoundError
 from dangqun.core.uploads import UploadKind, UploadRejectedError, inspect_upload
 from dangqun.notify import selectors as notify_selectors
@@ -287,17 +286,11 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _throttled(request: HttpRequest) -> bool:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    key = f"web:track:{address}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
-        count = 1
+    """Tracking by code + phone digits is public: guesses per address share one bucket with the API's
+    ``/track/{code}`` (``core.ratelimit``)."""
     domain: dict[str, Any] = getattr(settings, "DANGQUN", {})
     limit = int(domain.get("TRACK_RATE_PER_MINUTE", TRACK_RATE_PER_MINUTE))
-    return count > limit
+    return not ratelimit.hit("track", ratelimit.client_ip(request), limit=limit, window=60).allowed
 
 
 class TrackForm(forms.Form):
