@@ -10,12 +10,20 @@ Environment variables (all optional on a developer machine):
 - ``DJANGO_SECURE``: ``1`` to force HTTPS-only cookies, HSTS and redirects (production behind TLS).
 - ``REDIS_URL``: use Redis for the cache (shared by several app processes).
 - ``DANGQUN_VAR_DIR``: where SQLite, uploads and generated keys live (default ``./var``).
+- ``DANGQUN_FIELD_KEYS``: Fernet keys for personal data at rest, comma-separated; the first
+  encrypts, all decrypt. ``DANGQUN_HASH_KEYS``: HMAC keys (at least 32 characters) for the
+  searchable hashes, the first writes. Both required when ``DJANGO_DEBUG`` is off; in debug one of
+  each is generated into ``var/field_keys`` and ``var/hash_keys`` (see ``dangqun.core.pii``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -41,20 +49,59 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 TESTING = env_bool("DANGQUN_TESTING", False)
 
 
+def _generated(name: str, make: Callable[[], str]) -> str:
+    """A key generated once into ``var/<name>`` (debug only). Created exclusively, so that
+    processes starting together (test workers, the server and its worker) share one key."""
+    key_file = VAR_DIR / name
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(100):
+            text = key_file.read_text().strip()
+            if text:
+                return text
+            time.sleep(0.05)  # another process created the file and is writing it
+        raise RuntimeError(f"{key_file} is empty: delete it to generate a new key") from None
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make())
+    return key_file.read_text().strip()
+
+
 def _secret_key() -> str:
     key = os.environ.get("DJANGO_SECRET_KEY", "")
     if key:
         return key
     if not DEBUG:
         raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return _generated("secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32 and len(key) == 44
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _pii_keys(name: str, file_name: str, make: Callable[[], str]) -> list[str]:
+    """Comma-separated keys from the environment; in debug, generated into ``var/`` once."""
+    keys = env_list(name, "")
+    if not keys:
+        if not DEBUG:
+            raise RuntimeError(f"{name} must be set when DJANGO_DEBUG=0 (see README, Configuration)")
+        keys = [k.strip() for k in _generated(file_name, make).split(",") if k.strip()]
+    return keys
 
 
 SECRET_KEY = _secret_key()
+DANGQUN_FIELD_KEYS = _pii_keys(
+    "DANGQUN_FIELD_KEYS", "field_keys", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+)
+if not all(_is_fernet_key(k) for k in DANGQUN_FIELD_KEYS):
+    raise RuntimeError("DANGQUN_FIELD_KEYS holds a key that is not a Fernet key (32 bytes, URL-safe base64)")
+DANGQUN_HASH_KEYS = _pii_keys("DANGQUN_HASH_KEYS", "hash_keys", lambda: secrets.token_urlsafe(48))
+if any(len(k) < 32 for k in DANGQUN_HASH_KEYS):
+    raise RuntimeError("DANGQUN_HASH_KEYS holds a key shorter than 32 characters")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 

@@ -7,7 +7,8 @@ wired in yet); every membership row is validated with ``full_clean`` so ``Member
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -19,6 +20,8 @@ from django.http import HttpRequest
 
 from dangqun.accounts.models import ApiToken, Membership, User
 from dangqun.accounts.services import api_token_create, api_token_revoke
+from dangqun.core.admin import PersonalDataAdminMixin
+from dangqun.core.masking import mask_phone
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -58,13 +61,23 @@ class DangqunUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     form = DangqunUserChangeForm
     add_form = DangqunUserCreationForm
     inlines = (MembershipInline,)
-    list_display = ("username", "display_name", "phone", "email", "is_staff", "is_active", "last_login")
+    list_display = (
+        "username",
+        "display_name",
+        "masked_phone",
+        "email",
+        "is_staff",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("is_staff", "is_superuser", "is_active", "memberships__role", "groups")
-    search_fields = ("username", "display_name", "phone", "email")
+    search_fields = ("username", "display_name", "email")
+    hashed_search_fields = ("phone",)
+    pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
     search_help_text = "按用户名、姓名、手机号或邮箱搜索"
     ordering = ("username",)
     fieldsets = (

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from dangqun.core import pii
+from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
 from dangqun.core.models import TimeStampedModel
 
 
@@ -53,7 +55,8 @@ ROLE_REGION_LEVEL: dict[str, tuple[int, ...]] = {
 
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    phone = EncryptedCharField("手机号", max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone", kind=pii.PHONE)
 
     class Meta:
         verbose_name = "用户"

@@ -1,6 +1,7 @@
 """The grid registries, read through the access helpers and scoped selectors.
 
-Personal data (ID numbers, phones) is always masked here; unmasking is a separate, audited action.
+Personal data (ID numbers, phones) is always masked here; unmasking is a separate, audited action
+(``POST /residents/{id}/unmask``, for holders of ``registry.view_resident_pii``).
 """
 
 import datetime as dt
@@ -17,6 +18,7 @@ from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.regions.models import Region
 from dangqun.registry import access, selectors
 from dangqun.registry.models import Resident
+from dangqun.registry.personal_data import filter_residents_by_pii, resident_pii_reveal
 
 router = Router(tags=["registry"])
 
@@ -124,9 +126,22 @@ class FacilityOut(Schema):
         return obj.grid.code
 
 
+class ResidentPiiOut(Schema):
+    id: int
+    name: str
+    id_number: str
+    phone: str
+
+
+class UnmaskIn(Schema):
+    reason: str = Field(..., max_length=200, description="查看原因(写入访问审计)")
+
+
 class ResidentQuery(Schema):
     region: str | None = Field(None, description="区划/网格代码:只看该区域内")
     q: str | None = Field(None, max_length=50, description="姓名包含")
+    id_number: str | None = Field(None, max_length=30, description="完整身份证号(精确匹配)")
+    phone: str | None = Field(None, max_length=30, description="完整电话(精确匹配)")
     tag: str | None = Field(None, max_length=40)
     is_floating: bool | None = None
 
@@ -144,7 +159,7 @@ def _grid_path(request: HttpRequest, code: str | None) -> str | None:
 @router.get("/residents", response=list[ResidentOut], summary="实有人口列表")
 @paginate(LimitOffsetPagination)
 def list_residents(request: HttpRequest, filters: Query[ResidentQuery]) -> Any:
-    return selectors.residents_for(
+    residents = selectors.residents_for(
         request.user,
         selectors.ResidentFilter(
             grid_path=_grid_path(request, filters.region),
@@ -153,11 +168,23 @@ def list_residents(request: HttpRequest, filters: Query[ResidentQuery]) -> Any:
             is_floating=filters.is_floating,
         ),
     )
+    return filter_residents_by_pii(residents, id_number=filters.id_number or "", phone=filters.phone or "")
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut, summary="人员详情")
 def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
     return access.access_resident_by_id(request.user, resident_id)
+
+
+@router.post(
+    "/residents/{resident_id}/unmask",
+    response=ResidentPiiOut,
+    summary="查看完整身份证号和电话(需权限,记录访问审计)",
+)
+def resident_unmask(request: HttpRequest, resident_id: int, payload: UnmaskIn) -> Resident:
+    return resident_pii_reveal(
+        actor=request.user, resident_id=resident_id, reason=payload.reason, where=request.path
+    )
 
 
 @router.get("/buildings", response=list[BuildingOut], summary="楼栋列表")

@@ -20,6 +20,8 @@ from dangqun.cases.enums import (
     TaskRole,
     TaskStatus,
 )
+from dangqun.core import pii
+from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
 from dangqun.core.fields import PathField
 from dangqun.core.models import TimeStampedModel
 
@@ -192,7 +194,10 @@ class Case(models.Model):
         related_name="reported_cases",
     )
     reporter_name = models.CharField("诉求人", max_length=50, blank=True)
-    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    reporter_phone = EncryptedCharField("联系电话", max_length=20, blank=True)
+    reporter_phone_hash = BlindIndexField(source="reporter_phone", kind=pii.PHONE)
+    # Tracking by code + the phone's last four digits compares this hash, never the plain phone.
+    reporter_phone_last4_hash = BlindIndexField(source="reporter_phone", kind=pii.PHONE_LAST4, db_index=False)
     is_anonymous = models.BooleanField("匿名", default=False)
     source_ref = models.CharField("来源系统单号", max_length=64, blank=True)
     lead_department = models.ForeignKey(

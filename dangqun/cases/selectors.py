@@ -16,7 +16,7 @@ from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, TaskRole
 from dangqun.cases.models import Attachment, Case, CaseEvent, CaseTask, Category
 from dangqun.cases.permissions import REGION_VIEW_ROLES, visible_cases_q
 from dangqun.cases.search import search_q
-from dangqun.core import workcal
+from dangqun.core import pii, workcal
 from dangqun.core.errors import NotFoundError
 from dangqun.core.time import now
 from dangqun.orgs.models import Department
@@ -81,15 +81,16 @@ def access_attachment_by_id(user: Any, attachment_id: int) -> Attachment:
 
 def case_by_code_for_tracking(code: str, phone_last4: str) -> Case:
     """A case for the public tracking page: the code and the last four digits of the reporter's phone
-    must both match. A wrong phone and an unknown code give the same 404."""
+    must both match. A wrong phone and an unknown code give the same 404. The digits are compared
+    with the keyed hash of the phone's last four (``reporter_phone_last4_hash``): nothing is
+    decrypted to answer a guess."""
     digits = (phone_last4 or "").strip()
     case = (
         Case.objects.select_related("category").filter(code=(code or "").strip()).first()
         if len(digits) == 4 and digits.isdigit()
         else None
     )
-    phone = "".join(ch for ch in (case.reporter_phone if case else "") if ch.isdigit())
-    if case is None or len(phone) < 4 or not phone.endswith(digits):
+    if case is None or not pii.hash_matches(pii.PHONE_LAST4, digits, case.reporter_phone_last4_hash):
         raise NotFoundError("未找到该诉求,请核对诉求编号和手机号后四位")
     return case
 

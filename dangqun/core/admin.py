@@ -1,4 +1,5 @@
-"""Admin for the audit trail, and the base that makes admin saves go through services.
+"""Admin for the audit trail, the base that makes admin saves go through services, and the mixin
+that masks, searches and audits personal data (``PersonalDataAdminMixin``).
 
 ``ServiceBackedAdmin``: the change form is validated by running the service in a savepoint that
 is then rolled back, so a ``ValidationError`` from the service becomes a form error (never a
@@ -9,18 +10,23 @@ uniqueness as usual before that.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
 from dangqun.core import workcal
+from dangqun.core.encrypted_fields import matching
 from dangqun.core.errors import DomainError
+from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.core.models import AuditEvent, WorkCalendarDay
+from dangqun.core.pii_audit import record_pii_view
 
 
 class _DryRunError(Exception):
@@ -197,3 +203,79 @@ class WorkCalendarDayAdmin(ServiceBackedAdmin):
             name=data["name"],
             note=data.get("note", ""),
         )
+
+
+class PersonalDataAdminMixin:
+    """For a ``ModelAdmin`` of records that hold ID numbers or phones.
+
+    - ``pii_fields`` (field name → masking function): without ``pii_permission`` the change form
+      of an existing record shows them masked and read-only (``masked_<name>``) instead of the
+      field; with it, every time the form shows them an access-audit row is written
+      (``core.pii_viewed``, via ``admin``).
+    - ``hashed_search_fields``: encrypted fields that the search box matches whole, through their
+      keyed hash (normalised: spaces, ``+86``, a lower-case ``x`` do not matter).
+    """
+
+    pii_permission: ClassVar[str] = "registry.view_resident_pii"
+    pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {}
+    hashed_search_fields: ClassVar[tuple[str, ...]] = ()
+    model: type[models.Model]
+
+    def may_see_pii(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(self.pii_permission))
+
+    def _hides_pii(self, request: HttpRequest, obj: Any) -> bool:
+        return bool(self.pii_fields) and obj is not None and not self.may_see_pii(request)
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        exclude = list(super().get_exclude(request, obj) or ())  # type: ignore[misc]
+        if self._hides_pii(request, obj):
+            exclude += list(self.pii_fields)
+        return exclude
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if self._hides_pii(request, obj):
+            readonly += [f"masked_{name}" for name in self.pii_fields]
+        return readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        if not self._hides_pii(request, obj):
+            return fieldsets
+        swap = {name: f"masked_{name}" for name in self.pii_fields}
+        out = []
+        for title, options in fieldsets:
+            names = [swap.get(n, n) if isinstance(n, str) else n for n in options.get("fields", ())]
+            out.append((title, {**options, "fields": tuple(dict.fromkeys(names))}))
+        return out
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
+        term = search_term.strip()
+        if term and self.hashed_search_fields:
+            by_hash = Q()
+            for name in self.hashed_search_fields:
+                by_hash |= matching(self.model, name, term)
+            found = found | queryset.filter(by_hash)
+        return found, may_have_duplicates
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response: HttpResponse = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        context = getattr(response, "context_data", None) or {}
+        obj = context.get("original")
+        if response.status_code == 200 and obj is not None and self.pii_fields and self.may_see_pii(request):
+            shown = [name for name in self.pii_fields if getattr(obj, name, "")]
+            if shown:
+                record_pii_view(actor=request.user, target=obj, fields=shown, via="admin", where=request.path)
+        return response
+
+    @admin.display(description="身份证号")
+    def masked_id_number(self, obj: Any) -> str:
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj: Any) -> str:
+        return mask_phone(obj.phone)

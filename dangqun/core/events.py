@@ -7,3 +7,4 @@ from dangqun.core.audit import AuditEventType
 
 class CoreEvent(AuditEventType):
     CALENDAR_DAY_SET = "core.calendar_day_set", "设置工作日历"
+    PII_VIEWED = "core.pii_viewed", "查看完整个人信息"

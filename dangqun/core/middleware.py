@@ -1,4 +1,5 @@
-"""Answer 503 while the database is away, instead of a 500 page or a hang."""
+"""Answer 503 while the database is away, instead of a 500 page or a hang; and 503 with a clear
+message when the configured keys cannot decrypt stored personal data (``core.pii.FieldKeyError``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from dangqun.core.pii import FieldKeyError
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +22,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, FieldKeyError):
+            logger.error("personal data cannot be decrypted with the configured keys: %s", request.path)
+            body = {"detail": exception.message, "code": exception.code}
+            return JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
         if isinstance(exception, (OperationalError, InterfaceError)) or (
             isinstance(exception, DatabaseError) and "read-only" in str(exception).lower()
         ):

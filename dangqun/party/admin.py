@@ -81,7 +81,8 @@ class PartyMemberAdmin(RegistryImportExportAdmin):
     )
     list_select_related = ("party_org",)
     list_filter = ("status", "is_probationary", "gender")
-    search_fields = ("name", "=id_number", "=phone", "party_org__name")
+    search_fields = ("name", "party_org__name")
+    hashed_search_fields = ("id_number", "phone")
     search_help_text = "按姓名、完整身份证号、完整电话或党组织名称搜索"
     autocomplete_fields = ("party_org", "resident")
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {

@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from dangqun.core import pii
+from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
 from dangqun.core.models import TimeStampedModel
 
 
@@ -30,8 +32,10 @@ class PartyMember(TimeStampedModel):
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number = EncryptedCharField("身份证号", max_length=18, blank=True)
+    id_number_hash = BlindIndexField(source="id_number", kind=pii.ID_NUMBER)
+    phone = EncryptedCharField("联系电话", max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone", kind=pii.PHONE)
     education = models.CharField("学历", max_length=20, blank=True)
     joined_on = models.DateField("入党日期", null=True, blank=True)
     is_probationary = models.BooleanField("预备党员", default=False)

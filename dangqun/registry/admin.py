@@ -23,6 +23,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from dangqun.core.admin import PersonalDataAdminMixin
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.models import (
@@ -42,7 +43,6 @@ from dangqun.registry.resources import (
     HouseholdResource,
     InstitutionResource,
     ResidentResource,
-    user_may_see_pii,
 )
 from dangqun.registry.services import export_registry, import_registry_file
 from dangqun.registry.validators import (
@@ -108,7 +108,7 @@ class RegistryAdminForm(forms.ModelForm):
 # --- the import/export admin base ---------------------------------------------------------------
 
 
-class RegistryImportExportAdmin(ImportExportModelAdmin):
+class RegistryImportExportAdmin(PersonalDataAdminMixin, ImportExportModelAdmin):
     """ModelAdmin with xlsx/csv import and export through the registry services."""
 
     form = RegistryAdminForm
@@ -117,9 +117,7 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
     export_form_class = RegistryExportForm
     to_encoding = "utf-8-sig"  # a BOM, so that Excel opens exported CSV as UTF-8
     show_full_result_count = False
-    # Personal fields: hidden from the change form of an existing record for users without
-    # the PII permission, and shown masked instead.
-    pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {}
+    pii_permission = PII_PERMISSION
 
     # -- import
 
@@ -191,31 +189,6 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
     def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         return {"user": request.user}
 
-    # -- personal data in the change form
-
-    def _hides_pii(self, request: HttpRequest, obj: Any) -> bool:
-        return bool(self.pii_fields) and obj is not None and not user_may_see_pii(request.user)
-
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
-        exclude = list(super().get_exclude(request, obj) or ())
-        if self._hides_pii(request, obj):
-            exclude += list(self.pii_fields)
-        return exclude
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        readonly = list(super().get_readonly_fields(request, obj))
-        if self._hides_pii(request, obj):
-            readonly += [f"masked_{name}" for name in self.pii_fields]
-        return readonly
-
-    @admin.display(description="身份证号")
-    def masked_id_number(self, obj: Any) -> str:
-        return mask_id_number(obj.id_number)
-
-    @admin.display(description="联系电话")
-    def masked_phone(self, obj: Any) -> str:
-        return mask_phone(obj.phone)
-
     @admin.display(description="楼栋长电话")
     def masked_manager_phone(self, obj: Any) -> str:
         return mask_phone(obj.manager_phone)
@@ -231,7 +204,8 @@ class BuildingAdmin(RegistryImportExportAdmin):
     list_select_related = ("grid",)
     list_filter = ("kind",)
     search_fields = ("code", "name", "address", "manager_name")
-    search_help_text = "按楼栋编码、名称、地址或楼栋长搜索"
+    hashed_search_fields = ("manager_phone",)
+    search_help_text = "按楼栋编码、名称、地址、楼栋长或其完整电话搜索"
     autocomplete_fields = ("grid",)
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"manager_phone": mask_phone}
 
@@ -269,7 +243,8 @@ class ResidentAdmin(RegistryImportExportAdmin):
     )
     list_select_related = ("grid", "household__building")
     list_filter = ("is_floating", "tags", "gender", "is_party_member")
-    search_fields = ("name", "=id_number", "=phone")
+    search_fields = ("name",)
+    hashed_search_fields = ("id_number", "phone")
     search_help_text = "按姓名、完整身份证号或完整电话搜索"
     autocomplete_fields = ("grid", "household")
     filter_horizontal = ("tags",)

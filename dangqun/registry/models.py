@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from dangqun.core import pii
+from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
 from dangqun.core.models import TimeStampedModel
 
 
@@ -40,7 +42,8 @@ class Building(Located):
     units = models.PositiveSmallIntegerField("单元数", default=1)
     built_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
     manager_name = models.CharField("楼栋长", max_length=50, blank=True)
-    manager_phone = models.CharField("楼栋长电话", max_length=30, blank=True)
+    manager_phone = EncryptedCharField("楼栋长电话", max_length=30, blank=True)
+    manager_phone_hash = BlindIndexField(source="manager_phone", kind=pii.PHONE)
 
     class Meta:
         verbose_name = "楼栋"
@@ -105,8 +108,9 @@ class Gender(models.TextChoices):
 
 
 class Resident(TimeStampedModel):
-    """实有人口. ``id_number`` and ``phone`` are personal information: the API and the pages show
-    them masked (``core.masking``)."""
+    """实有人口. ``id_number`` and ``phone`` are personal information: encrypted at rest, found
+    through their keyed hashes, shown masked unless the reader holds ``view_resident_pii``
+    (``core.pii``, ``core.masking``)."""
 
     household = models.ForeignKey(
         Household,
@@ -123,8 +127,10 @@ class Resident(TimeStampedModel):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")
-    id_number = models.CharField("身份证号", max_length=18, blank=True, db_index=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number = EncryptedCharField("身份证号", max_length=18, blank=True)
+    id_number_hash = BlindIndexField(source="id_number", kind=pii.ID_NUMBER)
+    phone = EncryptedCharField("联系电话", max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone", kind=pii.PHONE)
     relation_to_head = models.CharField("与户主关系", max_length=20, blank=True)
     is_floating = models.BooleanField("流动人口", default=False)
     is_party_member = models.BooleanField("党员", default=False)

@@ -21,10 +21,12 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
+from dangqun.core import pii
+from dangqun.core.encrypted_fields import EncryptedCharField, hash_field_for
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import Department, PartyOrg
 from dangqun.regions.models import Region, RegionLevel
@@ -450,18 +452,36 @@ class RegistryResource(resources.ModelResource):
         ordered = sorted(keys, key=str)
         for start in range(0, len(ordered), _LOOKUP_CHUNK):
             chunk = ordered[start : start + _LOOKUP_CHUNK]
-            lookup = {f"{self.natural_key}__in": chunk}
-            for obj in self.get_queryset().filter(**lookup).order_by("-pk"):
-                existing[getattr(obj, self.natural_key)] = obj  # the oldest row wins
+            for obj in self.get_queryset().filter(self._keys_filter(chunk)).order_by("-pk"):
+                existing[self._key_token(getattr(obj, self.natural_key))] = obj  # the oldest row wins
         self._existing = existing
+
+    def _keys_filter(self, keys: list[Any]) -> Q:
+        """Rows whose natural key is one of ``keys``; an encrypted key (an ID number) is found
+        through the index of its keyed hash, never by decrypting rows."""
+        assert self.natural_key is not None  # noqa: S101 - callers check
+        model = self._meta.model
+        if not isinstance(model._meta.get_field(self.natural_key), EncryptedCharField):
+            return Q(**{f"{self.natural_key}__in": keys})
+        field = hash_field_for(model, self.natural_key)
+        hashes = [h for key in keys for h in pii.blind_index_candidates(field.kind, str(key))]
+        return Q(**{f"{field.name}__in": hashes})
+
+    def _key_token(self, key: Any) -> Any:
+        """What two spellings of one natural key share: the keyed hash of an encrypted key."""
+        assert self.natural_key is not None  # noqa: S101 - callers check
+        model = self._meta.model
+        if not isinstance(model._meta.get_field(self.natural_key), EncryptedCharField):
+            return key
+        return pii.blind_index(hash_field_for(model, self.natural_key).kind, str(key or ""))
 
     def get_instance(self, instance_loader: Any, row: Any) -> Any:
         key = self._natural_key_value(row)
         if self.natural_key is None or key in (None, ""):
             return None
         if self._existing is not None:
-            return self._existing.get(key)
-        return self.get_queryset().filter(**{self.natural_key: key}).order_by("pk").first()
+            return self._existing.get(self._key_token(key))
+        return self.get_queryset().filter(self._keys_filter([key])).order_by("pk").first()
 
     def validate_instance(
         self,

@@ -45,7 +45,7 @@ SKIP_STATUSES = (CaseStatus.REJECTED,)
 def _reporter(case: Case) -> str:
     if case.reporter_id:
         return f"u{case.reporter_id}"
-    return case.reporter_phone or case.reporter_name or f"c{case.pk}"
+    return case.reporter_phone_hash or case.reporter_name or f"c{case.pk}"
 
 
 def _message(case: Case) -> Message:
@@ -67,6 +67,7 @@ def refresh_hotspots(*, actor: Any = None, window_days: int = WINDOW_DAYS, top: 
         Case.objects.filter(submitted_at__gte=at - dt.timedelta(days=window_days))
         .exclude(status__in=SKIP_STATUSES)
         .select_related("grid", "region")
+        .defer("reporter_phone")  # the reporter is told apart by the phone's keyed hash
         .order_by("-submitted_at")[:MAX_CASES]
     )
     found = find_hotspots([_message(c) for c in cases], top=top, reference=at, params=Params())

@@ -196,6 +196,11 @@ ROUTES: dict[str, Spec] = {
     # --- API: registries ---
     "GET /api/v1/residents": Spec("scoped_list", target="resident"),
     "GET /api/v1/residents/{resident_id}": Spec("scoped", target="resident"),
+    # Unmasking needs registry.view_resident_pii, which among the personas only the sysadmin holds:
+    # the permission is checked before the lookup (403 for every id), then the scope (404).
+    "POST /api/v1/residents/{resident_id}/unmask": Spec(
+        "scoped", target="resident", roles=frozenset({"sysadmin"}), body=lambda _w: {"reason": "核对身份信息"}
+    ),
     "GET /api/v1/buildings": Spec("scoped_list", target="building"),
     "GET /api/v1/buildings/{building_id}": Spec("scoped", target="building"),
     "GET /api/v1/buildings/{building_id}/households": Spec("scoped", target="building"),

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dangqun.accounts.models import User
+from dangqun.core.encrypted_fields import matching
 from dangqun.core.models import AuditEvent
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.models import PartyMember
@@ -73,11 +74,11 @@ def test_three_good_rows_create_three_residents(tree: dict[str, Region], superus
     assert (report.total_rows, report.created, report.updated) == (3, 3, 0)
     assert Resident.objects.count() == before + 3
     assert sorted(_test_residents(tree).values_list("name", flat=True)) == sorted(["张三", "李四", "王五"])
-    wang = Resident.objects.get(id_number=ID_3)
+    wang = Resident.objects.get(matching(Resident, "id_number", ID_3))
     assert wang.name == "王五"
     assert wang.gender == "F"  # taken from the ID number
     assert wang.birth_date == dt.date(2000, 2, 29)
-    assert Resident.objects.get(id_number=ID_2).is_floating is True
+    assert Resident.objects.get(matching(Resident, "id_number", ID_2)).is_floating is True
 
 
 def test_successful_import_writes_one_audit_event(tree: dict[str, Region], superuser: User) -> None:
@@ -203,7 +204,7 @@ def test_reimport_updates_by_id_number_and_duplicates_in_one_file_are_errors(
     report = _import(superuser, RESIDENT_HEADERS, rows)
 
     assert (report.created, report.updated) == (0, 3)
-    zhang = Resident.objects.get(id_number=ID_1)
+    zhang = Resident.objects.get(matching(Resident, "id_number", ID_1))
     assert zhang.grid == tree["grid_b"]
     assert [t.code for t in zhang.tags.all()] == ["elderly_alone"]
 
