@@ -21,7 +21,6 @@ worth hiding, and ``phone=""`` filters keep working.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from functools import lru_cache
@@ -159,7 +158,7 @@ def normalize(kind: str, value: str) -> str:
 
 
 def _hmac(key: bytes, kind: str, normal: str) -> str:
-    return hmac.new(key, f"{kind}:{normal}".encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, f"{kind}:{normal}".encode(), "sha256").hex()
 
 
 def blind_index(kind: str, value: str) -> str:
