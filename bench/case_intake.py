@@ -44,7 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.case_kpis import pg_admin, setup_django  # noqa: E402
+from bench.case_kpis import bench_pii_keys, pg_admin, setup_django  # noqa: E402
 
 PASSWORD = "Dangqun@2026"  # noqa: S105 - the published demo password
 # One client address and one user send every request: lift the per-minute intake limit (settings).
@@ -222,6 +222,7 @@ def start_gunicorn(
         "DANGQUN_RATE_INTAKE": "1000000000",  # one client address and one user: no per-minute limit
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-key-not-used-in-production-0123456789",
+        **bench_pii_keys(),
         "DJANGO_SECURE": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONPATH": str(ROOT),

@@ -26,10 +26,12 @@ measures again after creating candidate indexes. The database is dropped at the 
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import json
 import os
 import platform
+import secrets
 import statistics
 import sys
 import time
@@ -50,6 +52,22 @@ DEPARTMENTS = 30
 CATEGORY_TOP, CATEGORY_CHILDREN = 15, 4
 
 
+def bench_pii_keys() -> dict[str, str]:
+    """The personal-data keys of the throw-away bench databases (production settings need them):
+    generated once into ``var/bench_pii_keys.json`` so that ``--keep`` / ``--reuse`` runs read what
+    earlier runs wrote. Never used outside the benchmarks."""
+    path = ROOT / "var" / "bench_pii_keys.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = {
+            "DANGQUN_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "DANGQUN_HASH_KEYS": secrets.token_urlsafe(48),
+        }
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return dict(json.loads(path.read_text()))
+
+
 def setup_django(*, database_url: str = "", sqlite_path: str = "") -> None:
     """``django.setup()`` against a bench database: PostgreSQL by URL, or an SQLite file that keeps
     the app's SQLite options (WAL, IMMEDIATE transactions). Debug is off (no query log)."""
@@ -57,6 +75,8 @@ def setup_django(*, database_url: str = "", sqlite_path: str = "") -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-used-in-production-0123456789")
+    for name, value in bench_pii_keys().items():
+        os.environ.setdefault(name, value)
     os.environ.setdefault("DJANGO_SECURE", "0")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     os.environ.pop("DANGQUN_TESTING", None)
