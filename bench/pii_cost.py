@@ -7,13 +7,15 @@ cost of encrypting, decrypting and hashing an ID number or a phone.
 ``seed`` runs ``migrate`` and then ``seed_demo --scale S --taxonomy builtin`` in a fresh variable
 directory (its own SQLite file, its own generated keys) for each repeat, from the checkout at
 ``--tree`` (default: this one; give two, e.g. an export of another commit and this one, to
-compare: the runs alternate), and prints the seed's wall time per run, the load average before
-each, the medians and their ratio.
+compare: the runs alternate, or with ``--together`` run at the same time so that both see the
+same load), and prints each seed's wall time and CPU time (user + system of the process), the load
+average before each, the medians and the ratio of CPU times.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -29,38 +31,60 @@ def _load() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
-def _seed_once(python: str, tree: Path, scale: float) -> tuple[float, str]:
-    with tempfile.TemporaryDirectory(prefix="dangqun_pii_seed_") as var:
-        env = {**os.environ, "DANGQUN_VAR_DIR": var, "DATABASE_URL": "", "DJANGO_DEBUG": "1"}
-        env.pop("DANGQUN_TESTING", None)
-        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=tree, env=env, check=True)  # noqa: S603
-        load = _load()
-        started = time.perf_counter()
-        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-            [python, "manage.py", "seed_demo", "--scale", str(scale), "--taxonomy", "builtin"],
-            cwd=tree,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        return time.perf_counter() - started, load
+def _start_seed(python: str, tree: Path, scale: float, var: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DANGQUN_VAR_DIR": var, "DATABASE_URL": "", "DJANGO_DEBUG": "1"}
+    env.pop("DANGQUN_TESTING", None)
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=tree, env=env, check=True)  # noqa: S603
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+        [python, "manage.py", "seed_demo", "--scale", str(scale), "--taxonomy", "builtin"],
+        cwd=tree,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
-def seed(trees: list[Path], repeats: int, scale: float) -> None:
-    """Alternate the checkouts (A B A B …) so that both see the same machine load."""
+def _wait(proc: subprocess.Popen[bytes], started: float) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, from the child's rusage) of a seed."""
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"seed_demo failed with {proc.returncode}")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
+
+def seed(trees: list[Path], repeats: int, scale: float, together: bool) -> None:
+    """One seed per checkout and repeat. ``together``: the checkouts' seeds run at the same time, so
+    that on a shared machine both see the same load (compare their CPU seconds); otherwise they
+    alternate (A B A B …)."""
     python = str(ROOT / ".venv" / "bin" / "python")
-    times: dict[Path, list[float]] = {tree: [] for tree in trees}
+    wall: dict[Path, list[float]] = {tree: [] for tree in trees}
+    cpu: dict[Path, list[float]] = {tree: [] for tree in trees}
     for i in range(repeats):
-        for tree in trees:
-            elapsed, load = _seed_once(python, tree, scale)
-            times[tree].append(elapsed)
-            print(f"run {i + 1} {tree}: {elapsed:.1f} s (load average before: {load})", flush=True)
-    for tree, values in times.items():
-        print(f"{tree}: median of {repeats}: {statistics.median(values):.1f} s")
+        batches = [trees] if together else [[tree] for tree in trees]
+        for batch in batches:
+            with contextlib.ExitStack() as stack:
+                dirs = [
+                    stack.enter_context(tempfile.TemporaryDirectory(prefix="dangqun_pii_seed_"))
+                    for _ in batch
+                ]
+                load = _load()
+                started = time.perf_counter()
+                procs = [_start_seed(python, tree, scale, var) for tree, var in zip(batch, dirs, strict=True)]
+                for tree, proc in zip(batch, procs, strict=True):
+                    elapsed, used = _wait(proc, started)
+                    wall[tree].append(elapsed)
+                    cpu[tree].append(used)
+                    print(
+                        f"run {i + 1} {tree}: {elapsed:.1f} s wall, {used:.1f} s CPU (load before: {load})",
+                        flush=True,
+                    )
+    for tree in trees:
+        median_wall, median_cpu = statistics.median(wall[tree]), statistics.median(cpu[tree])
+        print(f"{tree}: median wall {median_wall:.1f} s, CPU {median_cpu:.1f} s")
     if len(trees) == 2:
-        base, new = (statistics.median(times[t]) for t in trees)
-        print(f"ratio {trees[1]} / {trees[0]}: {new / base:.3f}; load average now {_load()}")
+        base, new = (statistics.median(cpu[t]) for t in trees)
+        print(f"CPU ratio {trees[1]} / {trees[0]}: {new / base:.3f}; load average now {_load()}")
 
 
 def values(n: int) -> None:
@@ -100,11 +124,12 @@ def main() -> None:
     p_seed.add_argument("--tree", type=Path, action="append", help="a checkout (repeat to compare two)")
     p_seed.add_argument("--repeats", type=int, default=3)
     p_seed.add_argument("--scale", type=float, default=1.0)
+    p_seed.add_argument("--together", action="store_true", help="run the checkouts' seeds at the same time")
     p_values = sub.add_parser("values")
     p_values.add_argument("--n", type=int, default=20000)
     args = parser.parse_args()
     if args.what == "seed":
-        seed(args.tree or [ROOT], args.repeats, args.scale)
+        seed(args.tree or [ROOT], args.repeats, args.scale, args.together)
     else:
         values(args.n)
 
