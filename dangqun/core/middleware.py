@@ -1,17 +1,19 @@
-"""Answer 503 while the database is away, instead of a 500 page or a hang."""
+"""Answer 503 while the database is away, full or read-only, instead of a 500 page or a hang
+(``dangqun.core.dbfaults`` decides what counts; everything else stays a 500)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
-logger = logging.getLogger(__name__)
+from dangqun.core.dbfaults import is_database_unavailable, unavailable_response
 
 
 class DatabaseUnavailableMiddleware:
+    """Views' exceptions; ``handler500`` (``dbfaults.server_error``) catches the ones raised by
+    other middleware, and the API's handler (``api.errors``) the ones inside django-ninja."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -19,12 +21,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "read-only" in str(exception).lower()
-        ):
-            logger.warning("database unavailable: %s", exception)
-            body = {"detail": "服务暂时不可用,请稍后重试 (database unavailable)"}
-            response = JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
-            response["Retry-After"] = "5"
-            return response
+        if is_database_unavailable(exception):
+            return unavailable_response(request, exception)
         return None
