@@ -313,7 +313,11 @@ DANGQUN = {
             float(os.environ.get("DANGQUN_TRIAGE_RETRAIN_SECONDS", "86400")),
         ),
         ("dangqun.triage.tasks.refresh_hotspots", 600),  # hotspots (热点) of the last 90 days
+        ("dangqun.notify.tasks.redeliver_stuck", 300),  # deliveries whose job was lost
     ],
+    # A background job still running after this long lost its worker and is queued again
+    # (dangqun.core.jobs; a worker of this machine that died is seen at once). Longer than any job.
+    "JOB_LEASE_SECONDS": float(os.environ.get("DANGQUN_JOB_LEASE_SECONDS", "3600")),
     # External notification channels (dangqun.notify.channels): every name only logs until configured.
     "NOTIFY_CHANNELS": {
         n: {"BACKEND": "dangqun.notify.channels.LoggingChannel"}
