@@ -128,6 +128,12 @@ SQLITE_PATH = VAR_DIR / ("test.sqlite3" if TESTING else "dangqun.sqlite3")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # A server that does not answer fails the request after this many seconds (503, see
+    # dangqun.core.dbfaults) instead of holding the worker; a refused connection fails at once.
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DANGQUN_DB_CONNECT_TIMEOUT", "5"))
+        )
     if TESTING:
         # One test database per test run, so that runs from two checkouts never drop each other's.
         DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
@@ -146,6 +152,11 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A connection kept open between requests keeps the WAL index (-wal, -shm) in place: on
+            # a disk that takes no more bytes, reads go on (a new connection would have to create
+            # them); and a request saves the open and the PRAGMAs.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
