@@ -65,7 +65,6 @@ class Target:
     env: dict[str, str]
     sqlite_path: Path | None = None
     pg_url: str = ""
-    cleanup: list[Any] = field(default_factory=list)
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Run ``sql`` (``%s`` placeholders) on the copy, outside the app, committed."""
@@ -93,10 +92,6 @@ class Target:
         return key
 
 
-def _close_django_connections() -> None:
-    connections.close_all()
-
-
 @contextlib.contextmanager
 def copy_of_test_database(tmp_path: Path) -> Iterator[Target]:
     """Copy the seeded test database (SQLite: the online backup API; PostgreSQL: ``CREATE DATABASE
@@ -116,7 +111,7 @@ def copy_of_test_database(tmp_path: Path) -> Iterator[Target]:
     settings = connection.settings_dict
     base = os.environ["DATABASE_URL"].rsplit("/", 1)
     name = f"{base[1]}_fault_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    _close_django_connections()
+    connections.close_all()  # a template database must have no other session
     admin = base[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{settings["NAME"]}"')

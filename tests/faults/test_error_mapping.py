@@ -20,14 +20,9 @@ pytestmark = pytest.mark.faults
 
 def _wrapped(django_class: type[DatabaseError], driver: BaseException) -> DatabaseError:
     """The exception as Django raises it: its own class, the driver's error as ``__cause__``."""
-    try:
-        try:
-            raise driver
-        except Exception as exc:
-            raise django_class(*driver.args) from exc
-    except DatabaseError as wrapped:
-        return wrapped
-    raise AssertionError("unreachable")
+    wrapped = django_class(*driver.args)
+    wrapped.__cause__ = driver
+    return wrapped
 
 
 def _sqlite_error(tmp_path: Path, setup: str, statement: str, uri: str = "") -> sqlite3.Error:
