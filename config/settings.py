@@ -175,6 +175,12 @@ SQLITE_PATH = VAR_DIR / ("test.sqlite3" if TESTING else "dangqun.sqlite3")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # A server that does not answer fails the request after this many seconds (503, see
+    # dangqun.core.dbfaults) instead of holding the worker; a refused connection fails at once.
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DANGQUN_DB_CONNECT_TIMEOUT", "5"))
+        )
     if TESTING:
         # One test database per test run, so that runs from two checkouts never drop each other's.
         DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
@@ -193,6 +199,11 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A connection kept open between requests keeps the WAL index (-wal, -shm) in place: on
+            # a disk that takes no more bytes, reads go on (a new connection would have to create
+            # them); and a request saves the open and the PRAGMAs.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -360,7 +371,11 @@ DANGQUN = {
             float(os.environ.get("DANGQUN_TRIAGE_RETRAIN_SECONDS", "86400")),
         ),
         ("dangqun.triage.tasks.refresh_hotspots", 600),  # hotspots (热点) of the last 90 days
+        ("dangqun.notify.tasks.redeliver_stuck", 300),  # deliveries whose job was lost
     ],
+    # A background job still running after this long lost its worker and is queued again
+    # (dangqun.core.jobs; a worker of this machine that died is seen at once). Longer than any job.
+    "JOB_LEASE_SECONDS": float(os.environ.get("DANGQUN_JOB_LEASE_SECONDS", "3600")),
     # External notification channels (dangqun.notify.channels): every name only logs until configured.
     "NOTIFY_CHANNELS": {
         n: {"BACKEND": "dangqun.notify.channels.LoggingChannel"}

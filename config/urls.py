@@ -4,6 +4,8 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from dangqun.api.urls import api
 
+handler500 = "dangqun.core.dbfaults.server_error"
+
 admin.site.site_header = "党群一张网 · 管理后台"
 admin.site.site_title = "党群一张网"
 admin.site.index_title = "系统管理"

@@ -5,7 +5,7 @@ host=${1:-127.0.0.1}
 port=${2:-8000}
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
-$py manage.py db_worker --queue-name default --no-reload &
+$py manage.py run_worker --queue-name default &
 worker=$!
 $py manage.py run_scheduler &
 scheduler=$!

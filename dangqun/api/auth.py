@@ -9,6 +9,7 @@ in the API's auth list: ninja tries them in order and the session check raises o
 import datetime as dt
 
 from django.contrib.auth import authenticate, login, logout
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -19,6 +20,7 @@ from ninja.security import HttpBearer, django_auth
 from dangqun.accounts.models import ApiToken, User
 from dangqun.accounts.scope import get_scope
 from dangqun.accounts.services import api_token_hash
+from dangqun.core.dbfaults import is_database_unavailable
 from dangqun.core.errors import DomainError
 
 # ``last_used_at`` is written at most this often per token (not on every request).
@@ -37,7 +39,12 @@ class ApiTokenAuth(HttpBearer):
             raise AuthenticationError(message="令牌无效或已吊销")
         at = timezone.now()
         if found.last_used_at is None or at - found.last_used_at > TOKEN_TOUCH_INTERVAL:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=at)
+            try:
+                ApiToken.objects.filter(pk=found.pk).update(last_used_at=at)
+            except DatabaseError as exc:
+                # A read-only or full database still serves reads: the touch waits for the next request.
+                if not is_database_unavailable(exc):
+                    raise
         request.user = found.user
         return found.user
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import Error as DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 
+from dangqun.core.dbfaults import is_database_unavailable, unavailable_response
 from dangqun.core.errors import DomainError
 
 
@@ -38,3 +40,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = "请求体须为 JSON(Content-Type: application/json)"
         payload = {"detail": detail, "code": "unsupported_media_type"}
         return api.create_response(request, payload, status=415)
+
+    @api.exception_handler(DatabaseError)
+    def database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+        # The database away, full or read-only: 503 with Retry-After. Any other database error is a
+        # bug: raised on, so Django answers (and logs) the 500.
+        if is_database_unavailable(exc):
+            return unavailable_response(request, exc)
+        raise exc

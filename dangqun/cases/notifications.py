@@ -1,10 +1,11 @@
-"""What each case event tells whom. Runs after commit: a rolled-back move notifies nobody."""
+"""What each case event tells whom. The inbox rows are written inside the move's transaction: a
+rolled-back move notifies nobody, and a committed move has its notices even when the process dies
+right after the commit (a job killed mid-sweep, a server killed mid-request). The external sends are
+queued when that transaction commits (``notify_users``)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.db import transaction
 
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES
 from dangqun.cases.models import Case, CaseEvent, CaseTask
@@ -49,22 +50,18 @@ def queue_notifications(
     main = case.merged_into.code if case.merged_into_id and case.merged_into else ""
     title = TITLES[kind].format(code=case.code, title=case.title[:40], main=main)
     body = event.reason if event is not None else ""
-    case_id, snapshot = case.pk, list(tasks)
-
-    def send() -> None:
-        fresh = Case.objects.select_related("handling_region", "merged_into").get(pk=case_id)
-        users = [u for u in _recipients(kind, fresh, snapshot) if getattr(actor, "pk", None) != u.pk]
-        if users:
-            notify_users(
-                actor=actor,
-                recipients=users,
-                kind=kind,
-                title=title,
-                body=body,
-                link=f"/cases/{fresh.code}/",
-                subject_type="cases.case",
-                subject_id=str(case_id),
-                channels=("sms",) if kind in ("case.dispatched", "case.breached") else (),
-            )
-
-    transaction.on_commit(send)
+    # Read again with what the recipients need: the move may have changed the handling region.
+    fresh = Case.objects.select_related("handling_region", "merged_into").get(pk=case.pk)
+    users = [u for u in _recipients(kind, fresh, list(tasks)) if getattr(actor, "pk", None) != u.pk]
+    if users:
+        notify_users(
+            actor=actor,
+            recipients=users,
+            kind=kind,
+            title=title,
+            body=body,
+            link=f"/cases/{fresh.code}/",
+            subject_type="cases.case",
+            subject_id=str(case.pk),
+            channels=("sms",) if kind in ("case.dispatched", "case.breached") else (),
+        )

@@ -1,4 +1,5 @@
-"""Answer 503 while the database is away, instead of a 500 page or a hang; and 503 with a clear
+"""Answer 503 while the database is away, full or read-only, instead of a 500 page or a hang
+(``dangqun.core.dbfaults`` decides what counts; everything else stays a 500); and 503 with a clear
 message when the configured keys cannot decrypt stored personal data (``core.pii.FieldKeyError``)."""
 
 from __future__ import annotations
@@ -6,15 +7,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from dangqun.core.dbfaults import is_database_unavailable, unavailable_response
 from dangqun.core.pii import FieldKeyError
 
 logger = logging.getLogger(__name__)
 
 
 class DatabaseUnavailableMiddleware:
+    """Views' exceptions; ``handler500`` (``dbfaults.server_error``) catches the ones raised by
+    other middleware, and the API's handler (``api.errors``) the ones inside django-ninja."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -26,12 +30,6 @@ class DatabaseUnavailableMiddleware:
             logger.error("personal data cannot be decrypted with the configured keys: %s", request.path)
             body = {"detail": exception.message, "code": exception.code}
             return JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "read-only" in str(exception).lower()
-        ):
-            logger.warning("database unavailable: %s", exception)
-            body = {"detail": "服务暂时不可用,请稍后重试 (database unavailable)"}
-            response = JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
-            response["Retry-After"] = "5"
-            return response
+        if is_database_unavailable(exception):
+            return unavailable_response(request, exception)
         return None

@@ -149,3 +149,32 @@ def deliver_pending(delivery_ids: list[int]) -> dict[str, int]:
         for attempts, ids in sorted(by_attempts.items()):
             schedule_retry(ids, attempts)
     return dict(outcome)
+
+
+# A queued row untouched for this long has lost its job (the process died between the commit that
+# queued it and the enqueue, or the job was lost with its worker): above the longest retry delay.
+STUCK_AFTER = CLAIM_LEASE
+
+
+def stuck_delivery_ids(now: datetime) -> list[int]:
+    """Rows that no job will send: queued and untouched for ``STUCK_AFTER``, or left ``sending``
+    past the claim lease by a worker that died."""
+    cutoff = now - STUCK_AFTER
+    stuck = Delivery.objects.filter(attempts__lt=MAX_ATTEMPTS).filter(
+        Q(status=DeliveryStatus.QUEUED, claimed_at__lt=cutoff)
+        | Q(status=DeliveryStatus.QUEUED, claimed_at__isnull=True, created_at__lt=cutoff)
+        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    )
+    return list(stuck.order_by("pk").values_list("pk", flat=True)[:10_000])
+
+
+@task()
+def redeliver_stuck() -> dict[str, int]:
+    """Periodic: queue a delivery job for the rows whose job was lost. Sending stays once per claim:
+    a row that another job took meanwhile is passed over by ``deliver_one``."""
+    ids = stuck_delivery_ids(timezone.now())
+    for start in range(0, len(ids), 200):
+        deliver_pending.enqueue(ids[start : start + 200])
+    if ids:
+        logger.warning("notify: %s deliveries had lost their job: queued again", len(ids))
+    return {"requeued": len(ids)}

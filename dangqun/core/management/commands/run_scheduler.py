@@ -4,7 +4,9 @@ The jobs and their intervals are ``settings.DANGQUN["PERIODIC_JOBS"]``: dotted p
 tasks, so that each app schedules its own jobs without this command importing the app (core is the
 lowest layer). Run one scheduler per deployment (``make run`` starts it beside the worker). It enqueues
 a job only when the previous run of the same job is no longer waiting, so a slow worker never piles
-them up.
+them up. Once a minute it also puts back the jobs whose worker died (``dangqun.core.jobs``).
+
+    python manage.py run_scheduler [--once] [--job dangqun.cases.tasks.sweep_cases]
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
+
+from dangqun.core.jobs import requeue_orphaned_jobs
+
+RECOVER_EVERY = 60.0
 
 
 def periodic_jobs() -> list[tuple[Any, float]]:
@@ -38,12 +44,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="enqueue every job once and exit")
+        parser.add_argument(
+            "--job", action="append", default=[], help="only this job (dotted path; repeatable)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         jobs = periodic_jobs()
+        if options["job"]:
+            unknown = set(options["job"]) - {job.module_path for job, _ in jobs}
+            if unknown:
+                raise CommandError(f"未配置的周期任务: {', '.join(sorted(unknown))}")
+            jobs = [(job, every) for job, every in jobs if job.module_path in options["job"]]
         next_run = {job.module_path: 0.0 for job, _ in jobs}
+        next_recovery = 0.0
         while True:
             current = time.monotonic()
+            if current >= next_recovery:
+                recovered = requeue_orphaned_jobs()
+                if any(recovered.values()):
+                    self.stderr.write(f"jobs of dead workers: {recovered}")
+                next_recovery = current + RECOVER_EVERY
             for job, every in jobs:
                 if current < next_run[job.module_path]:
                     continue
