@@ -136,6 +136,14 @@ def server_env(var: Path) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     env.pop("DANGQUN_TESTING", None)
+    # Keys that production requires and debug generates: the server reads the copied data with the
+    # keys this test process wrote it with (settings that a deployment has, when it has them).
+    from django.conf import settings
+
+    for name in ("DANGQUN_FIELD_KEYS", "DANGQUN_HASH_KEYS"):
+        keys = getattr(settings, name, None)
+        if keys:
+            env[name] = ",".join(keys)
     return env
 
 
