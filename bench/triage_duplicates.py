@@ -9,9 +9,9 @@ the same answer, perhaps with another opening) are a positive — the answering 
 one matter. Two whose substantive replies share at most ``DIFFERENT`` of them are a negative. Anything
 between, or a reply too short to say (留言已收悉), gives no label. Stock wording (5-grams found in more
 than ``BOILERPLATE`` replies: 您的留言已收悉, 现将有关情况回复如下 …) is dropped before comparing, so a
-template answer makes no pair; a reply left with fewer than 30 own 5-grams gives no label and is left out of precision. One
-problem answered twice by different offices in different words counts as a negative here, so the
-precision below is a lower bound.
+template answer makes no pair; a reply left with fewer than 30 own 5-grams gives no label. Pairs
+without a label are left out of precision. One problem answered twice by different offices in
+different words counts as a negative here, so the precision below is a lower bound.
 
 **The method** is the production code: ``duplicates.rank`` on unsaved ``Case`` objects, each message
 compared with every other message submitted within the window (``--days``, production default 7) as its
@@ -147,9 +147,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     rows = []
     for threshold in THRESHOLDS:
-        flagged = {
-            p for p, (s, t) in scored.items() if s >= threshold and t >= args.min_text
-        }
+        flagged = {p for p, (s, t) in scored.items() if s >= threshold and t >= args.min_text}
         labelled = {p for p in flagged if label(keys, grams, *p) is not None}
         tp = len(flagged & positives)
         row = {
