@@ -112,3 +112,30 @@ def suggestion_applied(case: Any, suggestion: Suggestion) -> None:
             fn(case, suggestion)
         except Exception:  # a follow-up (auto-dispatch) must not lose the citizen's report
             logger.exception("triage listener failed for case %s", getattr(case, "pk", None))
+
+
+# --- Every new case: the intake hook ----------------------------------------------------------------
+# Follow-ups that do not depend on the classifier (auto-merge: a duplicate is a duplicate whether the
+# category came from the model, the caller or nobody) hook here. A listener returns ``True`` when it
+# queued work that may change the case after commit.
+
+CaseListener = Callable[[Any], bool]
+_case_listeners: list[CaseListener] = []
+
+
+def register_case_listener(fn: CaseListener) -> None:
+    """Call ``fn(case)`` inside intake's transaction for every newly created case, from every channel
+    and whatever its category's source. Registering twice is a no-op."""
+    if fn not in _case_listeners:
+        _case_listeners.append(fn)
+
+
+def case_created(case: Any) -> bool:
+    """Run the intake listeners; ``True`` when one of them queued a follow-up."""
+    queued = False
+    for fn in list(_case_listeners):
+        try:
+            queued = bool(fn(case)) or queued
+        except Exception:  # a follow-up (auto-merge) must not lose the citizen's report
+            logger.exception("intake listener failed for case %s", getattr(case, "pk", None))
+    return queued

@@ -10,7 +10,12 @@ class TriageConfig(AppConfig):
     verbose_name = "智能分拨"
 
     def ready(self) -> None:
-        from dangqun.cases.classify import register_classifier, register_listener, register_locator
+        from dangqun.cases.classify import (
+            register_case_listener,
+            register_classifier,
+            register_listener,
+            register_locator,
+        )
         from dangqun.triage import automerge
         from dangqun.triage.address_index import locate_for_intake
         from dangqun.triage.autodispatch import on_intake
@@ -18,6 +23,7 @@ class TriageConfig(AppConfig):
 
         register_classifier(classify_message)
         register_locator(locate_for_intake)
-        # Merge first: a case folded into another is not dispatched on its own.
-        register_listener(automerge.on_intake)
+        # Merge first (the intake hook runs before the classifier's listeners and its follow-up is
+        # queued first): a case folded into another is not dispatched on its own.
+        register_case_listener(automerge.on_intake)
         register_listener(on_intake)

@@ -2,6 +2,8 @@
 about the same problem when ``duplicates.auto_merge_target`` finds one (off unless
 ``DANGQUN["TRIAGE_AUTO_MERGE_SCORE"]`` is set). The merge goes through ``case_transition``'s merge
 move, which informs the duplicate's reporter and makes them follow the main case (``cases.recipients``).
+It runs for every intake path (citizen app and web, hotline, grid workers, departments, Open311, the
+hotline import), whether or not the classifier saw the case, except proactive cases (below).
 Anything that goes wrong leaves the case with the dispatcher, who still sees the suggestion.
 """
 
@@ -11,7 +13,7 @@ import logging
 
 from django.db import transaction
 
-from dangqun.cases.classify import Suggestion
+from dangqun.cases.enums import CaseChannel
 from dangqun.cases.models import Case
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action
@@ -22,12 +24,19 @@ from dangqun.triage.events import TriageEvent
 
 logger = logging.getLogger(__name__)
 
+NEVER_AUTO_MERGED = frozenset({CaseChannel.PROACTIVE})
 
-def on_intake(case: Case, suggestion: Suggestion) -> None:
-    """``cases.classify`` listener: queue the duplicate check for after intake's commit."""
-    if auto_merge_score() is not None:
-        case_id = case.pk
-        transaction.on_commit(lambda: auto_merge(case_id))
+
+def on_intake(case: Case) -> bool:
+    """``cases.classify`` intake listener, for every new case from every channel (a category given by
+    the caller, by the classifier or by nobody): queue the duplicate check for after intake's commit.
+    Proactive cases are left alone: the command centre makes them *from* a hotspot's duplicates, and
+    folding one back into a member would undo the officer's decision."""
+    if auto_merge_score() is None or case.channel in NEVER_AUTO_MERGED:
+        return False
+    case_id = case.pk
+    transaction.on_commit(lambda: auto_merge(case_id))
+    return True
 
 
 def auto_merge(case_id: int) -> bool:

@@ -13,8 +13,10 @@ A hotspot is one specific place or group of people, in one period, with one prob
    score reaches ``link`` (0.5): the cosine, plus ``place_bonus`` (0.35) when they name the same
    specific place, minus ``place_penalty`` (0.3) when both titles name places and none agrees (the same
    problem at two compounds is two hotspots), unchanged when one names no place; the cosine itself at
-   least ``min_cosine_with_place``. Clusters are the connected components; a component that still
-   spans more than ``max_span_days`` is split at its largest time gaps.
+   least ``min_cosine_with_place``. Incidents with no place (an online-lending fraud, a product) are
+   linked through a coined name both titles share (digits or Latin letters and two Chinese characters:
+   58车贷) from a cosine of ``min_cosine_with_name`` up. Clusters are the connected components; a
+   component that still spans more than ``max_span_days`` is split at its largest time gaps.
 4. **Heat** (``heat``), stated again in docs/benchmarks.md (Hotspots)::
 
        heat = (3·ln(1+R) + 1·ln(1+N) + 2·ln(1+L) + 0.5·ln(1+D))
@@ -59,6 +61,18 @@ _CROWD = re.compile(
 )
 # A named incident or platform ("58车贷案", "XX平台"): residents of many places, one problem.
 _INCIDENT = re.compile(rf"([0-9A-Za-z]{{1,6}}[{_CJK}]{{1,4}})(?=案|事件|平台)")
+# Incidents and online matters name no place: a fraud platform, a product, a bus line. What they do
+# have is a coined name led by digits or Latin letters, with a digit ("58车贷", "P2P平台"): two Chinese
+# characters after them, unless those start a unit or a date (2019年, 3号楼, 110千伏, 5元, 110kv高压).
+# The masked names are removed first. ``_NOT_A_NAME`` lists the coined names every board has (12345热线).
+_CODED = re.compile(
+    rf"(?<![0-9A-Za-z])([0-9A-Za-z]{{1,6}}(?<![0-9][kKmMgGwWvVtTlLhH])(?<![0-9][kKmMcC][mMvVwWgG])"
+    rf"(?![年月日号元万千百个栋楼层户单次条米吨岁天期届名人分点时])[{_CJK}]{{2}})"
+)
+_DIGIT = re.compile(r"[0-9]")  # KTV噪音, T字路: Latin letters alone coin too many words
+_NOT_A_NAME = frozenset({"12345热线", "12345市", "110报警", "120急救", "4S店"})
+# Words the place pattern mistakes for roads or parks (…路/…园): "老板跑路" is not a road.
+_NOT_A_PLACE_END = ("跑路", "套路", "思路", "出路", "走路", "后路", "退路", "门路", "活路")
 _LEADING_NOISE = re.compile(
     r"^(?:关于|反映|投诉|举报|咨询|请问|建议|请求|希望|要求|处理|解决|整治|市|区|县|在|的|和|与|对|及)+"
 )
@@ -92,6 +106,9 @@ class Params:
     place_bonus: float = 0.35  # added when both name the same specific place
     min_cosine_with_place: float = 0.15  # a shared place alone never links unrelated problems
     place_penalty: float = 0.30  # subtracted when both name places and none agrees
+    # Two titles naming one coined name (58车贷) are linked from this cosine up: messages about an
+    # incident with no place share little wording beyond the name (measured 0.06-0.3 on the 58车贷 case).
+    min_cosine_with_name: float = 0.05
     max_gap_days: float = 60.0  # two linked messages at most this far apart
     max_span_days: float = 180.0  # a cluster longer than this is split at its largest gaps
     min_size: int = 2  # a hotspot has at least this many messages
@@ -153,7 +170,7 @@ def places(message: Message, chars: int = 200, *, use_jieba: bool = True) -> lis
     names and generic words dropped."""
     title = _MASKED.sub(" ", normalise(message.title))
     found: list[str] = list(message.known_places)
-    for pattern in (_PLACE, _CROWD, _INCIDENT):
+    for pattern in (_PLACE, _CROWD, _INCIDENT, _CODED):
         found.extend(_tidy(m) for m in pattern.findall(title))
     if use_jieba:
         found.extend(_tidy(w) for w in _jieba_places(title))
@@ -163,7 +180,13 @@ def places(message: Message, chars: int = 200, *, use_jieba: bool = True) -> lis
         found.extend(n for n in (_tidy(m) for m in _PLACE.findall(head)) if len(n) <= 8)
     seen: dict[str, None] = {}
     for name in found:
-        if len(name) >= 2 and name not in _GENERIC and not name.isdigit():
+        if (
+            len(name) >= 2
+            and name not in _GENERIC
+            and name not in _NOT_A_NAME
+            and not name.isdigit()
+            and not name.endswith(_NOT_A_PLACE_END)
+        ):
             seen.setdefault(name, None)
     return sorted(seen, key=len, reverse=True)
 
@@ -227,6 +250,39 @@ def _split_long(indices: list[int], messages: Sequence[Message], params: Params)
     )
 
 
+def coined_names(title: str) -> set[str]:
+    """The coined names (``_CODED``: 58车贷, P2P平台) in a title, the board's masked names removed."""
+    masked = _MASKED.sub(" ", normalise(title))
+    return {name for name in _CODED.findall(masked) if name not in _NOT_A_NAME and _DIGIT.search(name)}
+
+
+def _link_coined_names(
+    *,
+    coined: Sequence[set[str]],
+    matrix: Any,
+    stamps: np.ndarray,
+    union: _Union,
+    params: Params,
+    elsewhere: Any,
+) -> None:
+    """Link messages whose titles name the same coined name, within the time gap, from a low cosine,
+    unless ``elsewhere(i, c)``: both titles name places and none agrees (KTV noise at two compounds)."""
+    holders: dict[str, list[int]] = {}
+    for i, names in enumerate(coined):
+        for name in names:
+            holders.setdefault(name, []).append(i)
+    for members in holders.values():
+        if len(members) < 2:
+            continue
+        sims = (matrix[members] @ matrix[members].T).toarray()
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                i, c = members[a], members[b]
+                close = abs(stamps[i] - stamps[c]) <= params.max_gap_days
+                if close and sims[a, b] >= params.min_cosine_with_name and not elsewhere(i, c):
+                    union.join(i, c)
+
+
 def cluster(
     messages: Sequence[Message], params: Params | None = None, *, use_jieba: bool = True
 ) -> tuple[list[list[int]], list[list[str]]]:
@@ -238,11 +294,14 @@ def cluster(
     if n < params.min_size:
         return [], found
     # Two-character names ("临街", "东路") are too often fragments to say two places agree or differ.
-    place_sets = [{name for name in p if len(name) >= 3} for p in found]
+    # Coined names (58车贷) are not places: they link through ``_link_coined_names`` only, so that
+    # one at two named compounds (K9歌厅 at 幸福里小区 and at 青松苑) stays two problems.
+    coined = [coined_names(m.title) for m in messages]
+    place_sets = [{name for name in p if len(name) >= 3} - c for p, c in zip(found, coined, strict=True)]
     # Places named in the title itself (the text's places are weaker evidence of disagreement).
     titled = [
-        bool(p) and any(len(name) >= 3 for name in places(m, 0, use_jieba=False))
-        for m, p in zip(messages, place_sets, strict=True)
+        bool(p) and any(len(name) >= 3 and name not in c for name in places(m, 0, use_jieba=False))
+        for m, p, c in zip(messages, place_sets, coined, strict=True)
     ]
     matrix = _vectors(messages, params.text_chars)
     stamps = np.array([m.time.timestamp() for m in messages]) / 86400.0
@@ -265,6 +324,14 @@ def cluster(
                 sim -= params.place_penalty  # both titles name a place, not the same one
             if sim >= params.link:
                 union.join(i, c)
+
+    def elsewhere(i: int, c: int) -> bool:
+        a, b = place_sets[i], place_sets[c]
+        return titled[i] and titled[c] and not (a and b and _shares_place(a, b))
+
+    _link_coined_names(
+        coined=coined, matrix=matrix, stamps=stamps, union=union, params=params, elsewhere=elsewhere
+    )
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(union.find(i), []).append(i)

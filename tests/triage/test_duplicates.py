@@ -10,9 +10,11 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from dangqun.cases.enums import CaseStatus
-from dangqun.cases.models import Case
+from dangqun.accounts.models import User
+from dangqun.cases.enums import CaseChannel, CaseStatus
+from dangqun.cases.models import Case, Category
 from dangqun.cases.recipients import reporters
+from dangqun.cases.services.intake import case_create
 from dangqun.core.models import AuditEvent
 from dangqun.notify.models import Notification
 from dangqun.regions.models import RegionLevel
@@ -174,6 +176,57 @@ def test_above_the_threshold_the_system_merges_into_the_older_case(
     for code in (noise, tiny_a, tiny_b):
         assert Case.objects.get(code=code).status == CaseStatus.SUBMITTED
     assert Case.objects.get(code=main).status == CaseStatus.SUBMITTED
+
+
+def test_auto_merge_also_covers_cases_the_classifier_never_saw(
+    api_as, place, django_capture_on_commit_callbacks
+) -> None:
+    """A hotline operator who picks the category (as the hotline import and Open311 do) skips the
+    classifier: the duplicate is still folded into the older case."""
+    dispatcher = api_as("dispatcher")
+    category = Category.objects.filter(is_active=True).order_by("path").first()
+    assert category is not None
+    main = _hotline_case(dispatcher, "下水井堵塞污水漫溢", LEAK.format(place=place), place)
+    with _auto("0.7"), django_capture_on_commit_callbacks(execute=True):
+        response = dispatcher.post_json(
+            "/api/v1/cases",
+            {
+                "channel": "hotline_8890",
+                "reporter_phone": "13900000001",
+                "category": category.code,
+                "title": "下水井堵塞污水漫溢",
+                "description": LEAK.format(place=place),
+                "address": place,
+            },
+        )
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(code=response.json()["code"])
+    assert "triage" not in case.suggested_route  # the classifier was not asked
+    assert case.category == category
+    assert case.status == CaseStatus.MERGED
+    assert case.merged_into.code == main
+
+
+def test_a_proactive_case_is_never_folded_back_into_a_member(
+    api_as, place, django_capture_on_commit_callbacks
+) -> None:
+    """The command centre makes a proactive case *from* duplicates: the system must not merge it away."""
+    dispatcher = api_as("dispatcher")
+    main = _hotline_case(dispatcher, "下水井堵塞污水漫溢", LEAK.format(place=place), place)
+    actor = User.objects.get(username="dispatcher")
+    with _auto("0.5"), django_capture_on_commit_callbacks(execute=True):
+        proactive = case_create(
+            actor=actor,
+            channel=CaseChannel.PROACTIVE,
+            title="下水井堵塞污水漫溢",
+            description=LEAK.format(place=place),
+            address=place,
+        ).case
+        same = _hotline_case(dispatcher, "下水井堵塞污水漫溢", LEAK.format(place=place), place)
+    assert Case.objects.get(pk=proactive.pk).status == CaseStatus.SUBMITTED
+    # The same words by phone are merged (into either: a proactive case may well take duplicates).
+    assert Case.objects.get(code=same).status == CaseStatus.MERGED
+    assert Case.objects.get(code=same).merged_into.code in (main, proactive.code)
 
 
 def test_the_same_words_elsewhere_are_not_merged(api_as, django_capture_on_commit_callbacks) -> None:

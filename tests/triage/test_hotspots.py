@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from dangqun.triage.hotspots import Message, find_hotspots, heat, places
+from dangqun.triage.hotspots import Message, coined_names, find_hotspots, heat, places
 from dangqun.triage.hotspots_io import BOARD_TZ, parse_time, read_hotspot_csv
 
 # No database is needed, but the session's demo seeding runs only with one.
@@ -99,6 +99,43 @@ def test_places_skip_masked_districts_and_generic_words() -> None:
     assert "幸福里小区" in found
     assert not any(p.startswith("A3") for p in found)
     assert "小区" not in found
+
+
+# An online-lending fraud: victims everywhere, no place, little wording in common beyond its name.
+FRAUD = [
+    ("请领导关注A市99网贷案", "我是受害人,平台去年关停,至今没有任何案情通报,请督促办案单位公开进展。"),
+    ("99网贷老板跑路,经侦拖延办案", "董事长已经出境,经侦大队至今没有发布红色通缉,资金去向无人过问。"),
+    ("A4区99网贷立案半年毫无进展", "五千多名出借人血本无归,立案以来冻结的资产从未公布,恳请过问。"),
+    ("严惩99网贷集资诈骗保护伞", "平台设立近四年,非法吸收公众存款三亿元,希望彻查背后的保护伞。"),
+]
+KTV = [
+    ("幸福里小区楼下K9歌厅深夜扰民", "每天晚上唱到凌晨两点,音响声音太大,孩子无法入睡。"),
+    ("青松苑门口的K9歌厅消防通道被堵", "门口停满车辆,消防通道长期堵塞,存在安全隐患。"),
+]
+
+
+def test_an_incident_with_no_place_is_one_hotspot_through_its_coined_name() -> None:
+    fraud = [
+        Message(f"f{k}", t, x, T0 + timedelta(days=3 * k), user=f"f{k}") for k, (t, x) in enumerate(FRAUD)
+    ]
+
+    found = find_hotspots(fraud + _messages(), top=5, use_jieba=False)
+
+    groups = {tuple(sorted(h.ids)): h for h in found}
+    assert ("f0", "f1", "f2", "f3") in groups
+    assert groups[("f0", "f1", "f2", "f3")].place == "99网贷"  # not "99网贷老板跑路" (跑路 is no road)
+    assert "99网贷" in places(fraud[2], use_jieba=False)
+    assert places(Message("u", "3号楼2单元漏水", "", T0), use_jieba=False) == []  # units are not names
+
+
+def test_a_coined_name_at_two_named_places_is_two_problems() -> None:
+    ktv = [Message(f"k{k}", t, x, T0 + timedelta(days=k), user=f"k{k}") for k, (t, x) in enumerate(KTV)]
+
+    found = find_hotspots(ktv + _messages(), top=5, use_jieba=False)
+
+    assert places(ktv[1], use_jieba=False)  # both titles name a place and the same coined name: K9歌厅
+    assert coined_names(ktv[0].title) == coined_names(ktv[1].title) == {"K9歌厅"}
+    assert not any({"k0", "k1"} <= set(h.ids) for h in found)
 
 
 def test_nothing_to_cluster_gives_no_hotspots() -> None:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangqun.accounts.scope import get_scope
-from dangqun.cases.classify import classify, locate_address, suggestion_applied
+from dangqun.cases.classify import case_created, classify, locate_address, suggestion_applied
 from dangqun.cases.codes import next_case_code
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
 from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
@@ -168,10 +168,10 @@ def _create(
     if idempotency is not None:
         owner, key, request_hash = idempotency
         IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
+    queued = case_created(case)  # auto-merge, for every case whatever its category's source
     if suggestion is not None:
         suggestion_applied(case, suggestion)
-        return case, None
-    return case, event
+    return case, (None if queued or suggestion is not None else event)
 
 
 def case_create(
