@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from dangqun.core.audit import AuditEventType
 
 
 class CoreEvent(AuditEventType):
-    CALENDAR_DAY_SET = "core.calendar_day_set", "设置工作日历"
+    CALENDAR_DAY_SET = "core.calendar_day_set", _("设置工作日历")

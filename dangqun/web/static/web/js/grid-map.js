@@ -19,7 +19,7 @@
     const marker = L.circleMarker([c.lat, c.lng], { radius: 8, color: "#1a5fb4", weight: 2, fillColor: "#3584e4", fillOpacity: 0.9 });
     const link = document.createElement("a");
     link.href = c.url;
-    link.textContent = c.title + "(" + c.status + ")";
+    link.textContent = interpolate(gettext("%(title)s(%(status)s)"), { title: c.title, status: c.status }, true);
     marker.bindPopup(link);
     marker.addTo(map);
   });
