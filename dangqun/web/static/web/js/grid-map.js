@@ -15,6 +15,10 @@
     layer.addTo(map);
     bounds = layer.getBounds();
   }
+  // the view first: a circle marker added to a map without one fails (Leaflet projects it on add)
+  if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+  else if (data.centre) map.setView([data.centre.coordinates[1], data.centre.coordinates[0]], 16);
+  else map.setView([0, 0], 2);
   data.cases.forEach((c) => {
     const marker = L.circleMarker([c.coordinates[1], c.coordinates[0]], { radius: 8, color: "#1a5fb4", weight: 2, fillColor: "#3584e4", fillOpacity: 0.9 });
     const link = document.createElement("a");
@@ -23,7 +27,4 @@
     marker.bindPopup(link);
     marker.addTo(map);
   });
-  if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
-  else if (data.centre) map.setView([data.centre.coordinates[1], data.centre.coordinates[0]], 16);
-  else map.setView([0, 0], 2);
 })();
