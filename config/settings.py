@@ -342,6 +342,9 @@ DANGQUN = {
     # maps draw grid polygons on a plain background (works offline).
     "MAP_TILE_URL": os.environ.get("DANGQUN_MAP_TILE_URL", ""),
     "MAP_TILE_ATTRIBUTION": os.environ.get("DANGQUN_MAP_TILE_ATTRIBUTION", ""),
+    # The tiles' coordinate system: wgs84, gcj02 (AMap/高德, Tencent) or bd09 (Baidu). Empty: guessed
+    # from the tile URL's host (dangqun.web.mapcrs). Map pages draw our WGS-84 data shifted to it.
+    "MAP_TILE_CRS": os.environ.get("DANGQUN_MAP_TILE_CRS", ""),
     # How often an app process re-checks whether grid boundaries changed elsewhere (seconds).
     "GEO_INDEX_CHECK_SECONDS": float(os.environ.get("DANGQUN_GEO_INDEX_CHECK_SECONDS", "5")),
     # Case codes: <PREFIX>-<YYYYMMDD>-<NNNNNN> (元宝 → YB).

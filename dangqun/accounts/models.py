@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core import pii
 from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
@@ -15,16 +16,16 @@ from dangqun.core.models import TimeStampedModel
 
 
 class Role(models.TextChoices):
-    CITIZEN = "citizen", "群众"
-    GRID_WORKER = "grid_worker", "网格员"
-    GRID_LEADER = "grid_leader", "网格长"
-    COMMUNITY_STAFF = "community_staff", "社区工作人员"
-    STREET_STAFF = "street_staff", "街道工作人员"
-    DEPARTMENT_STAFF = "department_staff", "职能部门人员"
-    DISPATCHER = "dispatcher", "指挥中心调度员"
-    LEADER = "leader", "领导"
-    PARTY_ADMIN = "party_admin", "党务管理员"
-    SYSADMIN = "sysadmin", "系统管理员"
+    CITIZEN = "citizen", _("群众")
+    GRID_WORKER = "grid_worker", _("网格员")
+    GRID_LEADER = "grid_leader", _("网格长")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    STREET_STAFF = "street_staff", _("街道工作人员")
+    DEPARTMENT_STAFF = "department_staff", _("职能部门人员")
+    DISPATCHER = "dispatcher", _("指挥中心调度员")
+    LEADER = "leader", _("领导")
+    PARTY_ADMIN = "party_admin", _("党务管理员")
+    SYSADMIN = "sysadmin", _("系统管理员")
 
 
 # What a membership of each role must be attached to.

@@ -38,11 +38,20 @@ from dangqun.cases.permissions import relations
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import TRANSITIONS, Action
 from dangqun.core.errors import ConflictError, NotFoundError
+from dangqun.core.i18n import source_text
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
 
 Params = Callable[[HttpRequest, Any], dict[str, Any]]
-SATISFACTION_BY_LABEL = {s.label: s.value for s in Satisfaction}
+
+
+def _satisfaction_value(text: str) -> str:
+    """The rating's code from its code or its label, in Chinese (the source) or the request's language."""
+    text = text.strip()
+    for choice in Satisfaction:
+        if text in {choice.value, source_text(choice.label), str(choice.label)}:
+            return choice.value
+    return text
 
 
 def _plain(request: HttpRequest, payload: Any) -> dict[str, Any]:
@@ -82,7 +91,7 @@ def _dispatch(request: HttpRequest, payload: DispatchIn) -> dict[str, Any]:
 
 
 def _rate(request: HttpRequest, payload: RateIn) -> dict[str, Any]:
-    value = SATISFACTION_BY_LABEL.get(payload.satisfaction.strip(), payload.satisfaction.strip())
+    value = _satisfaction_value(payload.satisfaction)
     return {"satisfaction": value, "comment": payload.comment}
 
 
@@ -95,7 +104,7 @@ def _merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
 
 
 def _follow_up(request: HttpRequest, payload: FollowUpIn) -> dict[str, Any]:
-    value = SATISFACTION_BY_LABEL.get(payload.satisfaction.strip(), payload.satisfaction.strip())
+    value = _satisfaction_value(payload.satisfaction)
     if value and value not in Satisfaction.values:
         raise ValidationError({"satisfaction": f"未知满意度: {payload.satisfaction}"})
     return {"method": payload.method, "satisfaction": value}
@@ -159,9 +168,9 @@ def register(router: Router) -> None:
         router.post(
             f"/cases/{{code}}/{path}",
             response=CaseDetailOut,
-            summary=transition.label,
+            summary=source_text(transition.label),
             operation_id=f"case_{action.value}",
-            description=f"{transition.label}。可在状态:"
-            + "、".join(sorted(s.label for s in transition.sources))
+            description=f"{source_text(transition.label)}。可在状态:"
+            + "、".join(sorted(source_text(s.label) for s in transition.sources))
             + (";须填写 reason" if transition.needs_reason else ""),
         )(_endpoint(action, body, to_params))

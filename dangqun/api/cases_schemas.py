@@ -376,7 +376,7 @@ def actions_for(rels: frozenset[Relation], status: str) -> list[dict[str, Any]]:
     return [
         {
             "action": t.action.value,
-            "label": t.label,
+            "label": str(t.label),
             "path": ACTION_PATHS[t.action],
             "needs_reason": t.needs_reason,
         }

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.cases.enums import (
     CaseChannel,
@@ -31,7 +32,7 @@ class Category(TimeStampedModel):
 
     code = models.CharField("分类编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60)
-    level = models.PositiveSmallIntegerField("层级", choices=[(1, "一级"), (2, "二级"), (3, "三级")])
+    level = models.PositiveSmallIntegerField("层级", choices=[(1, _("一级")), (2, _("二级")), (3, _("三级"))])
     parent = models.ForeignKey(
         "self",
         verbose_name="上级分类",
@@ -128,7 +129,7 @@ class RoutingRule(TimeStampedModel):
         "主办属地层级",
         null=True,
         blank=True,
-        choices=[(2, "所在街道/乡镇"), (3, "所在社区/村")],
+        choices=[(2, _("所在街道/乡镇")), (3, _("所在社区/村"))],
         help_text="不指定主办部门时,由诉求所在的街道或社区主办",
     )
     co_departments = models.ManyToManyField(
@@ -376,9 +377,9 @@ class CaseEvent(models.Model):
 
 
 class AttachmentStage(models.TextChoices):
-    REPORT = "report", "诉求材料"
-    HANDLING = "handling", "处置过程"
-    RESULT = "result", "办结材料"
+    REPORT = "report", _("诉求材料")
+    HANDLING = "handling", _("处置过程")
+    RESULT = "result", _("办结材料")
 
 
 class Attachment(models.Model):

@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
 from dangqun.cases.enums import CaseEventType, CaseStatus
 
 S = CaseStatus
@@ -62,7 +65,7 @@ class Relation(StrEnum):
 @dataclass(frozen=True)
 class Transition:
     action: Action
-    label: str
+    label: str | Promise
     sources: frozenset[CaseStatus]
     target: CaseStatus | None
     relations: frozenset[Relation]
@@ -75,7 +78,7 @@ class Transition:
 
 def _t(  # noqa: PLR0917 - the table reads best as positional rows
     action: Action,
-    label: str,
+    label: str | Promise,
     sources: set[CaseStatus],
     target: CaseStatus | None,
     relations: set[Relation],
@@ -95,7 +98,7 @@ TRANSITIONS: dict[Action, Transition] = {
         # The system (actor None) accepts and dispatches only for triage's auto-dispatch.
         _t(
             Action.ACCEPT,
-            "受理",
+            pgettext_lazy("case action", "受理"),
             {S.SUBMITTED},
             S.ACCEPTED,
             {R.DISPATCHER, R.SYSTEM},
@@ -104,7 +107,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.REJECT,
-            "不予受理",
+            pgettext_lazy("case action", "不予受理"),
             {S.SUBMITTED, S.ACCEPTED},
             S.REJECTED,
             {R.DISPATCHER},
@@ -114,7 +117,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.DISPATCH,
-            "派单",
+            pgettext_lazy("case action", "派单"),
             {S.ACCEPTED},
             S.DISPATCHED,
             {R.DISPATCHER, R.SYSTEM},
@@ -124,7 +127,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.SIGN,
-            "签收",
+            pgettext_lazy("case action", "签收"),
             {S.DISPATCHED, S.IN_PROGRESS},
             None,
             {R.LEAD_UNIT, R.CO_UNIT},
@@ -133,7 +136,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.NOTE,
-            "处置记录",
+            pgettext_lazy("case action", "处置记录"),
             {S.DISPATCHED, S.IN_PROGRESS},
             None,
             {R.LEAD_UNIT, R.CO_UNIT},
@@ -142,7 +145,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.RETURN,
-            "退单",
+            pgettext_lazy("case action", "退单"),
             OPEN_HANDLING,
             S.ACCEPTED,
             {R.LEAD_UNIT},
@@ -152,7 +155,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.RESOLVE,
-            "办结",
+            pgettext_lazy("case action", "办结"),
             {S.IN_PROGRESS},
             S.RESOLVED,
             {R.LEAD_UNIT},
@@ -163,7 +166,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.RESOLVE_ON_SPOT,
-            "现场办结",
+            pgettext_lazy("case action", "现场办结"),
             {S.SUBMITTED, S.ACCEPTED},
             S.RESOLVED,
             {R.GRID},
@@ -173,7 +176,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.REVIEW,
-            "审核通过",
+            pgettext_lazy("case action", "审核通过"),
             {S.RESOLVED},
             S.REVIEWED,
             {R.DISPATCHER},
@@ -182,7 +185,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.REVIEW_FAIL,
-            "审核不通过(重办)",
+            pgettext_lazy("case action", "审核不通过(重办)"),
             {S.RESOLVED},
             S.IN_PROGRESS,
             {R.DISPATCHER},
@@ -193,7 +196,7 @@ TRANSITIONS: dict[Action, Transition] = {
         # Rating: satisfied/basically closes; unsatisfied reopens while reopens remain, else closes.
         _t(
             Action.RATE,
-            "评价",
+            pgettext_lazy("case action", "评价"),
             {S.REVIEWED},
             S.CLOSED,
             {R.REPORTER, R.DISPATCHER},
@@ -202,7 +205,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.CLOSE_UNRATED,
-            "超时未评价归档",
+            pgettext_lazy("case action", "超时未评价归档"),
             {S.REVIEWED},
             S.CLOSED,
             {R.SYSTEM, R.DISPATCHER},
@@ -211,7 +214,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.ESCALATE,
-            "上报",
+            pgettext_lazy("case action", "上报"),
             {S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS},
             S.ACCEPTED,
             {R.ESCALATOR, R.SYSTEM},
@@ -221,7 +224,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.MERGE,
-            "并单",
+            pgettext_lazy("case action", "并单"),
             {S.SUBMITTED, S.ACCEPTED},
             S.MERGED,
             {R.DISPATCHER, R.SYSTEM},  # the system: triage's auto-merge (off unless configured)
@@ -230,7 +233,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.REQUEST_EXTENSION,
-            "申请延期",
+            pgettext_lazy("case action", "申请延期"),
             OPEN_HANDLING,
             None,
             {R.LEAD_UNIT, R.CO_UNIT},
@@ -239,7 +242,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.APPROVE_EXTENSION,
-            "批准延期",
+            pgettext_lazy("case action", "批准延期"),
             OPEN_HANDLING,
             None,
             {R.DISPATCHER},
@@ -248,7 +251,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.REFUSE_EXTENSION,
-            "驳回延期",
+            pgettext_lazy("case action", "驳回延期"),
             OPEN_HANDLING,
             None,
             {R.DISPATCHER},
@@ -258,7 +261,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.SUPERVISE,
-            "督办",
+            pgettext_lazy("case action", "督办"),
             {S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED},
             None,
             {R.SUPERVISOR},
@@ -268,7 +271,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.LIFT_SUPERVISION,
-            "解除督办",
+            pgettext_lazy("case action", "解除督办"),
             set(CaseStatus),
             None,
             {R.SUPERVISOR},
@@ -277,7 +280,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.FOLLOW_UP,
-            "回访",
+            pgettext_lazy("case action", "回访"),
             {S.RESOLVED, S.REVIEWED, S.CLOSED},
             None,
             {R.DISPATCHER},
@@ -285,7 +288,14 @@ TRANSITIONS: dict[Action, Transition] = {
             needs_reason=True,
         ),
         # The overdue sweep: marks breached tasks and passes the case one level up (the tasks go on).
-        _t(Action.BREACH, "超时上报", OPEN_HANDLING, None, {R.SYSTEM}, E.BREACHED),
+        _t(
+            Action.BREACH,
+            pgettext_lazy("case action", "超时上报"),
+            OPEN_HANDLING,
+            None,
+            {R.SYSTEM},
+            E.BREACHED,
+        ),
     )
 }
 

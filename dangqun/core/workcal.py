@@ -46,6 +46,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core.audit import record_event
 from dangqun.core.errors import ConflictError
@@ -75,9 +76,9 @@ _DEFAULT_CHECK_SECONDS = 60.0
 
 
 class DeadlineLight(models.TextChoices):
-    GREEN = "green", "正常"
-    YELLOW = "yellow", "临期"
-    RED = "red", "超期"
+    GREEN = "green", _("正常")
+    YELLOW = "yellow", _("临期")
+    RED = "red", _("超期")
 
 
 def _setting(name: str, default: Any) -> Any:

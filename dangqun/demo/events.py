@@ -1,6 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
 from dangqun.core.audit import AuditEventType
 
 
 class DemoEvent(AuditEventType):
-    SEEDED = "demo.seeded", "生成演示数据"
-    RESET = "demo.reset", "清除演示数据"
+    SEEDED = "demo.seeded", _("生成演示数据")
+    RESET = "demo.reset", _("清除演示数据")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core.models import TimeStampedModel
 
 
 class ImportSource(models.TextChoices):
-    HOTLINE_12345 = "hotline_12345", "12345热线"
-    HOTLINE_8890 = "hotline_8890", "8890热线"
+    HOTLINE_12345 = "hotline_12345", _("12345热线")
+    HOTLINE_8890 = "hotline_8890", _("8890热线")
 
 
 # Our fields an import can fill, with their labels. ``order_no`` and ``description`` are required.
@@ -60,10 +61,10 @@ class MappingProfile(TimeStampedModel):
 
 
 class JobStatus(models.TextChoices):
-    PENDING = "pending", "排队中"
-    RUNNING = "running", "进行中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
 
 
 class ImportJob(models.Model):

@@ -10,7 +10,7 @@ skipped: importing the same file twice changes nothing.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -35,6 +35,9 @@ from dangqun.exchange.models import (
 )
 from dangqun.exchange.reading import MAX_FILE_BYTES, MAX_ROWS, kind_of, open_sheet
 from dangqun.exchange.rows import Lookups, RowData, RowError, parse_row
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 UPLOAD_FOLDER = "imports"
 PROGRESS_EVERY = 200
@@ -265,5 +268,5 @@ def _preview(row: RowData) -> dict[str, Any]:
     }
 
 
-def source_choices() -> list[tuple[str, str]]:
+def source_choices() -> list[tuple[str, StrOrPromise]]:
     return list(ImportSource.choices)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core.models import TimeStampedModel
 
@@ -40,12 +41,12 @@ class Open311Client(TimeStampedModel):
 
 
 class AttributeDatatype(models.TextChoices):
-    STRING = "string", "短文本"
-    NUMBER = "number", "数字"
-    DATETIME = "datetime", "日期时间"
-    TEXT = "text", "长文本"
-    SINGLEVALUELIST = "singlevaluelist", "单选"
-    MULTIVALUELIST = "multivaluelist", "多选"
+    STRING = "string", _("短文本")
+    NUMBER = "number", _("数字")
+    DATETIME = "datetime", _("日期时间")
+    TEXT = "text", _("长文本")
+    SINGLEVALUELIST = "singlevaluelist", _("单选")
+    MULTIVALUELIST = "multivaluelist", _("多选")
 
 
 class ServiceAttribute(models.Model):

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core.fields import PathField
 from dangqun.core.models import TimeStampedModel
 
 
 class PartyOrgKind(models.TextChoices):
-    COMMITTEE = "committee", "党委"
-    WORKING_COMMITTEE = "working_committee", "党工委"
-    GENERAL_BRANCH = "general_branch", "党总支"
-    BRANCH = "branch", "党支部"
-    GROUP = "group", "党小组"
+    COMMITTEE = "committee", _("党委")
+    WORKING_COMMITTEE = "working_committee", _("党工委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    GROUP = "group", _("党小组")
 
 
 class PartyOrg(TimeStampedModel):
@@ -58,9 +59,9 @@ class PartyOrg(TimeStampedModel):
 
 
 class DepartmentKind(models.TextChoices):
-    DEPARTMENT = "department", "职能部门"
-    UTILITY = "utility", "公用事业单位"
-    AGENCY = "agency", "派驻机构"
+    DEPARTMENT = "department", _("职能部门")
+    UTILITY = "utility", _("公用事业单位")
+    AGENCY = "agency", _("派驻机构")
 
 
 class Department(TimeStampedModel):

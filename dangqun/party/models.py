@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core import pii
 from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
@@ -12,9 +13,9 @@ from dangqun.core.models import TimeStampedModel
 
 
 class MemberStatus(models.TextChoices):
-    ACTIVE = "active", "正常"
-    TRANSFERRED_OUT = "transferred_out", "已转出"
-    DECEASED = "deceased", "已去世"
+    ACTIVE = "active", _("正常")
+    TRANSFERRED_OUT = "transferred_out", _("已转出")
+    DECEASED = "deceased", _("已去世")
 
 
 class PartyMember(TimeStampedModel):
@@ -30,7 +31,7 @@ class PartyMember(TimeStampedModel):
         related_name="+",
     )
     name = models.CharField("姓名", max_length=50, db_index=True)
-    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    gender = models.CharField("性别", max_length=1, choices=[("M", _("男")), ("F", _("女"))])
     birth_date = models.DateField("出生日期", null=True, blank=True)
     id_number = EncryptedCharField("身份证号", max_length=18, blank=True)
     id_number_hash = BlindIndexField(source="id_number", kind=pii.ID_NUMBER)

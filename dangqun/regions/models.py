@@ -9,27 +9,28 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core.fields import PathField
 from dangqun.core.models import TimeStampedModel
 
 
 class RegionLevel(models.IntegerChoices):
-    DISTRICT = 1, "区/县"
-    STREET = 2, "街道/乡镇"
-    COMMUNITY = 3, "社区/村"
-    COMPOUND = 4, "小区"
-    GRID = 5, "网格"
+    DISTRICT = 1, _("区/县")
+    STREET = 2, _("街道/乡镇")
+    COMMUNITY = 3, _("社区/村")
+    COMPOUND = 4, _("小区")
+    GRID = 5, _("网格")
 
 
 class RegionKind(models.TextChoices):
-    DISTRICT = "district", "区/县"
-    STREET = "street", "街道"
-    TOWN = "town", "乡镇"
-    COMMUNITY = "community", "社区"
-    VILLAGE = "village", "村"
-    COMPOUND = "compound", "小区"
-    GRID = "grid", "网格"
+    DISTRICT = "district", _("区/县")
+    STREET = "street", _("街道")
+    TOWN = "town", _("乡镇")
+    COMMUNITY = "community", _("社区")
+    VILLAGE = "village", _("村")
+    COMPOUND = "compound", _("小区")
+    GRID = "grid", _("网格")
 
 
 KIND_LEVEL: dict[str, int] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dangqun.core import pii
 from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
@@ -25,11 +26,11 @@ class Located(TimeStampedModel):
 
 
 class BuildingKind(models.TextChoices):
-    RESIDENTIAL = "residential", "住宅"
-    COMMERCIAL = "commercial", "商业"
-    MIXED = "mixed", "商住混合"
-    PUBLIC = "public", "公共建筑"
-    BUNGALOW = "bungalow", "平房/自建房"
+    RESIDENTIAL = "residential", _("住宅")
+    COMMERCIAL = "commercial", _("商业")
+    MIXED = "mixed", _("商住混合")
+    PUBLIC = "public", _("公共建筑")
+    BUNGALOW = "bungalow", _("平房/自建房")
 
 
 class Building(Located):
@@ -55,10 +56,10 @@ class Building(Located):
 
 
 class HousingKind(models.TextChoices):
-    OWNED = "owned", "自住"
-    RENTED = "rented", "出租"
-    VACANT = "vacant", "空置"
-    OTHER = "other", "其他"
+    OWNED = "owned", _("自住")
+    RENTED = "rented", _("出租")
+    VACANT = "vacant", _("空置")
+    OTHER = "other", _("其他")
 
 
 class Household(TimeStampedModel):
@@ -103,8 +104,8 @@ class ResidentTag(models.Model):
 
 
 class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class Resident(TimeStampedModel):
@@ -149,10 +150,10 @@ class Resident(TimeStampedModel):
 
 
 class BusinessKind(models.TextChoices):
-    SHOP = "shop", "商铺"
-    ENTERPRISE = "enterprise", "企业"
-    INDIVIDUAL = "individual", "个体工商户"
-    MARKET = "market", "市场"
+    SHOP = "shop", _("商铺")
+    ENTERPRISE = "enterprise", _("企业")
+    INDIVIDUAL = "individual", _("个体工商户")
+    MARKET = "market", _("市场")
 
 
 class Business(Located):
@@ -184,11 +185,11 @@ class Business(Located):
 
 
 class InstitutionKind(models.TextChoices):
-    GOVERNMENT = "government", "党政机关"
-    PUBLIC = "public", "事业单位"
-    SCHOOL = "school", "学校"
-    HOSPITAL = "hospital", "医疗机构"
-    SOCIAL_ORG = "social_org", "社会组织"
+    GOVERNMENT = "government", _("党政机关")
+    PUBLIC = "public", _("事业单位")
+    SCHOOL = "school", _("学校")
+    HOSPITAL = "hospital", _("医疗机构")
+    SOCIAL_ORG = "social_org", _("社会组织")
 
 
 class Institution(Located):
@@ -218,20 +219,20 @@ class Institution(Located):
 
 
 class FacilityKind(models.TextChoices):
-    STREET_LAMP = "street_lamp", "路灯"
-    MANHOLE = "manhole", "井盖"
-    HYDRANT = "hydrant", "消火栓"
-    CAMERA = "camera", "监控探头"
-    BIN = "bin", "垃圾收集点"
-    CHARGER = "charger", "充电桩"
-    FITNESS = "fitness", "健身器材"
-    SHELTER = "shelter", "应急避难场所"
+    STREET_LAMP = "street_lamp", _("路灯")
+    MANHOLE = "manhole", _("井盖")
+    HYDRANT = "hydrant", _("消火栓")
+    CAMERA = "camera", _("监控探头")
+    BIN = "bin", _("垃圾收集点")
+    CHARGER = "charger", _("充电桩")
+    FITNESS = "fitness", _("健身器材")
+    SHELTER = "shelter", _("应急避难场所")
 
 
 class FacilityStatus(models.TextChoices):
-    NORMAL = "normal", "正常"
-    DAMAGED = "damaged", "损坏"
-    REPAIRING = "repairing", "维修中"
+    NORMAL = "normal", _("正常")
+    DAMAGED = "damaged", _("损坏")
+    REPAIRING = "repairing", _("维修中")
 
 
 class Facility(Located):

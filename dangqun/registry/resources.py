@@ -27,6 +27,7 @@ from import_export import resources, widgets
 
 from dangqun.core import pii
 from dangqun.core.encrypted_fields import EncryptedCharField, hash_field_for
+from dangqun.core.i18n import source_text
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import Department, PartyOrg
 from dangqun.regions.models import Region, RegionLevel
@@ -216,12 +217,15 @@ class YesNoWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice written as its Chinese label (男) or its stored value (M)."""
+    """A choice written as its Chinese label (男) or its stored value (M). Spreadsheets stay in Chinese
+    whatever language the importing user reads; the label in that language is accepted too."""
 
     def __init__(self, choices: Iterable[tuple[Any, Any]]) -> None:
         super().__init__()
-        self.labels = {str(value): str(label) for value, label in choices}
-        self.by_text = {label: value for value, label in self.labels.items()}
+        choices = list(choices)
+        self.labels = {str(value): source_text(label) for value, label in choices}
+        self.by_text = {str(label): str(value) for value, label in choices}
+        self.by_text.update({label: value for value, label in self.labels.items()})
         self.by_text.update({value.lower(): value for value in self.labels})
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:

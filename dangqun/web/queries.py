@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils.functional import Promise
@@ -35,6 +35,9 @@ from dangqun.registry.models import (
     ResidentTag,
 )
 from dangqun.registry.selectors import ResidentFilter, buildings_for, households_for, residents_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COUNT_KEYS = ("buildings", "households", "residents", "care", "businesses")
 
@@ -313,8 +316,8 @@ def region_party_orgs(region: Region) -> list[OrgRow]:
 
 @dataclass(frozen=True)
 class FacilityTable:
-    statuses: list[tuple[str, str]]
-    rows: list[tuple[str, list[int], int]]  # kind label, count per status, total
+    statuses: list[tuple[str, StrOrPromise]]
+    rows: list[tuple[StrOrPromise, list[int], int]]  # kind label, count per status, total
     total: int
 
 
@@ -329,7 +332,7 @@ def facility_table(department_ids: frozenset[int] | set[int]) -> FacilityTable:
     cells: dict[str, dict[str, int]] = defaultdict(dict)
     for row in rows:
         cells[row["kind"]][row["status"]] = row["n"]
-    statuses = list(FacilityStatus.choices)
+    statuses: list[tuple[str, StrOrPromise]] = list(FacilityStatus.choices)
     kind_labels = dict(FacilityKind.choices)
     table = []
     for kind in sorted(cells, key=lambda k: list(kind_labels).index(k) if k in kind_labels else 99):

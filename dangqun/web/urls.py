@@ -11,6 +11,7 @@ from dangqun.web.views import (
     exchange,
     gridapp,
     home,
+    jsi18n,
     pwa,
     regions,
     workbench,
@@ -41,6 +42,7 @@ urlpatterns = [
     path("cases/<str:code>/photos/", case_page.case_photos, name="case_photos"),
     # phone terminals: grid-worker app (PWA) and citizen app
     path("sw.js", pwa.service_worker, name="service_worker"),
+    path("jsi18n/<str:language>.js", jsi18n.javascript_catalogue, name="jsi18n"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("grid/", gridapp.home, name="grid_home"),
     path("grid/report/", gridapp.report, name="grid_report"),

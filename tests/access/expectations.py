@@ -329,6 +329,7 @@ ROUTES: dict[str, Spec] = {
     "POST /cases/{code}/photos/": WEB_CASE,
     # --- web: phone apps ---
     "GET /sw.js": Spec("public", anon=200),
+    "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),
     "GET /manifest.webmanifest": Spec("public", anon=200),
     "GET /grid/": GRID_APP,
     "GET /grid/report/": GRID_APP,

@@ -32,7 +32,7 @@ def test_offline_report_waits_then_arrives_exactly_once(login, new_page, server_
     data = json.loads(page.locator("#map-data").text_content() or "{}")
     page.wait_for_selector("#grid-map path.leaflet-interactive")
     screenshot(page, "grid-map")
-    lat, lng = data["centre"]
+    lng, lat = data["centre"]["coordinates"]  # GeoJSON order; WGS-84 with no tile URL set
     page.context.grant_permissions(["geolocation"], origin=server_url)
     page.context.set_geolocation({"latitude": lat, "longitude": lng})
 

@@ -41,8 +41,11 @@ def test_css_is_small_and_pages_load_no_third_party_assets(client_as) -> None:
     html = client_as("grid_worker").get("/").content.decode()
 
     assert "/static/web/site.css" in html
-    # scripts only from our own static files (the grid app's outbox and service worker)
-    assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]*\ssrc="([^"]*)"', html))
+    # scripts only from our own static files (the grid app's outbox and service worker) and our own
+    # message catalogue
+    assert all(
+        src.startswith(("/static/", "/jsi18n/")) for src in re.findall(r'<script[^>]*\ssrc="([^"]*)"', html)
+    )
     assert not re.search(r"<script(?![^>]*\s(src|type=\"application/json\"))[^>]*>", html)
     assert "cdn" not in html.lower()
     assert "https://" not in html

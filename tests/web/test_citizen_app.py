@@ -70,7 +70,7 @@ def test_citizen_pages_are_small_and_label_every_control(citizen: Client, url: s
     controls = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"', html)
     assert [c for c in controls if f'for="{c}"' not in html] == []
     for tag in re.findall(r"<script[^>]*>", html):
-        assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
+        assert re.search(r'src="/(static|jsi18n)/', tag) or 'type="application/json"' in tag, tag
 
 
 def test_submit_with_a_photo_and_a_picked_place(citizen: Client, world: World) -> None:

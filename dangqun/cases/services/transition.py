@@ -540,7 +540,7 @@ def _refuse(
 ) -> TransitionNotAllowedError:
     requested = any(t.extension_status == ExtensionStatus.REQUESTED for t in _active(tasks))
     allowed = available(case.status, rels, supervised=case.is_supervised, extension_requested=requested)
-    names = "、".join(t.label for t in allowed) or "无"
+    names = "、".join(str(t.label) for t in allowed) or "无"
     label = CaseStatus(case.status).label
     return TransitionNotAllowedError(
         f"诉求当前状态为“{label}”,不能执行“{transition.label}”。可执行的操作:{names}",

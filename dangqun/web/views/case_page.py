@@ -102,7 +102,7 @@ class MoveForm:
 
     @property
     def label(self) -> str:
-        return gettext(self.transition.label)
+        return str(self.transition.label)
 
     @property
     def needs_reason(self) -> bool:
@@ -352,7 +352,7 @@ def case_move(request: HttpRequest, code: str, action: str) -> HttpResponse:
         messages.error(request, gettext("操作未完成:%(text)s") % {"text": exc})
         return redirect("web:case", code=case.code)
     messages.success(
-        request, gettext("%(code)s:已%(label)s") % {"code": case.code, "label": gettext(transition.label)}
+        request, gettext("%(code)s:已%(label)s") % {"code": case.code, "label": transition.label}
     )
     return redirect(safe_next(request, f"/cases/{case.code}/"))
 

@@ -36,7 +36,9 @@ from dangqun.core.errors import ConflictError, DomainError, NotFoundError
 from dangqun.core.uploads import UploadKind, UploadRejectedError, inspect_upload
 from dangqun.notify import selectors as notify_selectors
 from dangqun.notify.services import notifications_mark_all_read
+from dangqun.regions.coords import CoordSystem
 from dangqun.regions.models import Region, RegionLevel
+from dangqun.web import mapcrs
 from dangqun.web.access import not_found_as_404
 from dangqun.web.views.gridapp import upload_limit
 
@@ -111,6 +113,10 @@ class SubmitForm(forms.Form):
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The system lng/lat are in: the map's (mapcrs), as the picked point comes from the drawn map.
+    crs = forms.ChoiceField(
+        required=False, choices=[(c.value, c.value) for c in CoordSystem], widget=forms.HiddenInput
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -177,9 +183,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"tab": "submit", "max_bytes": upload_limit(), "max_photos": MAX_PHOTOS}
     context["max_mb"] = context["max_bytes"] // (1024 * 1024)
-    context["map_data"] = {"tiles": settings.DANGQUN.get("MAP_TILE_URL", ""), "areas": pick_areas()}
+    tiles = mapcrs.map_settings()
+    areas = mapcrs.geojson_to_map(pick_areas(), mapcrs.tile_crs())
+    context["map_data"] = {**tiles, "areas": areas}
     if request.method == "GET":
-        context["form"] = SubmitForm(initial={"key": uuid.uuid4().hex})
+        context["form"] = SubmitForm(initial={"key": uuid.uuid4().hex, "crs": tiles["crs"]})
         return render(request, "web/citizen/submit.html", context)
     form = SubmitForm(request.POST)
     photos = request.FILES.getlist("photos")
@@ -199,6 +207,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     case_type=data["case_type"],
                     lng=data["lng"],
                     lat=data["lat"],
+                    crs=data["crs"] or CoordSystem.WGS84,
                     address=data["address"],
                     reporter_name=getattr(request.user, "display_name", ""),
                     reporter_phone=getattr(request.user, "phone", ""),

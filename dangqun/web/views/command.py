@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext
 from dangqun.cases.enums import Priority
 from dangqun.core.errors import DomainError
 from dangqun.triage.hotspots_services import visible_hotspots
+from dangqun.web import mapcrs
 from dangqun.web.views import command_data as data
 from dangqun.web.views.case_duplicates import queue_duplicates
 
@@ -114,8 +114,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
             "selected_street": params.get("street", ""),
             "date_from": params.get("from", ""),
             "date_to": params.get("to", ""),
-            "tile_url": settings.DANGQUN.get("MAP_TILE_URL", ""),
-            "tile_attribution": settings.DANGQUN.get("MAP_TILE_ATTRIBUTION", ""),
+            "tiles": mapcrs.map_settings(),
             "query": params.urlencode(),
         },
     )
@@ -129,7 +128,7 @@ def _json(payload: dict[str, Any], status: int = 200) -> JsonResponse:
 def map_cases(request: HttpRequest) -> JsonResponse:
     try:
         filters = data.map_filters(request.GET)
-        return _json(data.case_features(request.user, filters))
+        return _json(mapcrs.geojson_to_map(data.case_features(request.user, filters), mapcrs.tile_crs()))
     except ValidationError as exc:
         text = ";".join(m for msgs in exc.message_dict.values() for m in msgs)
         return _json({"detail": text}, status=422)
@@ -139,7 +138,7 @@ def map_cases(request: HttpRequest) -> JsonResponse:
 
 @command_required
 def map_grids(request: HttpRequest) -> JsonResponse:
-    response = _json(data.grid_features(request.user))
+    response = _json(mapcrs.geojson_to_map(data.grid_features(request.user), mapcrs.tile_crs()))
     response["Cache-Control"] = "private, max-age=300"
     return response
 

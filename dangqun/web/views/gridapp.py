@@ -27,6 +27,7 @@ from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action, available
 from dangqun.core.errors import ConflictError, DomainError
 from dangqun.regions.models import Region, RegionLevel
+from dangqun.web import mapcrs
 from dangqun.web.access import not_found_as_404
 from dangqun.web.roles import UserRole, user_role
 from dangqun.web.views.regions import grid_context
@@ -112,23 +113,24 @@ def grid_map(request: HttpRequest) -> HttpResponse:
             request.user, case_selectors.CaseFilters(status=TASK_STATUSES, region=grid.code)
         ).filter(lng__isnull=False, lat__isnull=False)[:TASK_LIST_LIMIT]
     )
+    # positions as GeoJSON [lng, lat], WGS-84 here, moved to the tiles' system in one go
+    has_centre = grid.centroid_lng is not None and grid.centroid_lat is not None
     data = {
+        **mapcrs.map_settings(),
         "grid": _feature(grid),
-        "centre": [grid.centroid_lat, grid.centroid_lng],
-        "tiles": settings.DANGQUN.get("MAP_TILE_URL", ""),
-        "attribution": settings.DANGQUN.get("MAP_TILE_ATTRIBUTION", ""),
+        "centre": {"coordinates": [grid.centroid_lng, grid.centroid_lat]} if has_centre else None,
         "cases": [
             {
                 "code": c.code,
                 "title": c.title,
                 "status": c.get_status_display(),
-                "lng": c.lng,
-                "lat": c.lat,
+                "coordinates": [c.lng, c.lat],
                 "url": reverse("web:grid_case", args=[c.code]),
             }
             for c in cases
         ],
     }
+    data = mapcrs.geojson_to_map(data, mapcrs.tile_crs())
     return render(
         request, "web/grid/map.html", {"grid": grid, "map_data": data, "cases": cases, "tab": "map"}
     )

@@ -13,8 +13,11 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
+
+from dangqun.web.views import jsi18n
 
 SW_SOURCE = "web/js/sw.js"
 ICON_SIZES = (192, 512)
@@ -29,9 +32,11 @@ def _sw_source() -> str:
         return handle.read()
 
 
-def precache_urls() -> list[str]:
-    """The app shell the service worker stores on install: the grid pages and their static files."""
+def precache_urls(language: str) -> list[str]:
+    """The app shell the service worker stores on install: the grid pages, their static files and the
+    message catalogue of the user's language."""
     return [
+        jsi18n.catalogue_url(language),
         reverse("web:grid_home"),
         reverse("web:grid_report"),
         reverse("web:grid_map"),
@@ -47,12 +52,15 @@ def precache_urls() -> list[str]:
 
 
 @cache
-def shell_version() -> str:
-    """A digest of the worker and the shell's static files: a deploy that changes any of them makes a
-    new cache name, so phones drop the old copies (static files are served cache-first)."""
+def shell_version(language: str) -> str:
+    """A digest of the worker, the language, its catalogue and the shell's static files: a deploy that
+    changes any of them, or a switch of language, makes a new cache name, so phones drop the old copies
+    (static files and the catalogue are served cache-first)."""
     digest = hashlib.sha256(_sw_source().encode())
+    digest.update(language.encode())
+    digest.update(jsi18n.catalogue(language))
     prefix = settings.STATIC_URL or "/static/"
-    for url in precache_urls():
+    for url in precache_urls(language):
         if url.startswith(prefix):
             path = finders.find(url.removeprefix(prefix))
             if path and not isinstance(path, list):
@@ -62,12 +70,16 @@ def shell_version() -> str:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """``/sw.js``: the worker script with the shell list filled in; never cached by HTTP caches so a
-    new version reaches phones on their next visit."""
+    """``/sw.js``: the worker script with the shell list filled in, in the user's language; never
+    cached by HTTP caches so a new version (or another language) reaches phones on their next visit."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not jsi18n.supported(language):
+        language = settings.LANGUAGE_CODE
     body = (
         _sw_source()
-        .replace("__PRECACHE__", json.dumps(precache_urls()))
-        .replace("__VERSION__", shell_version())
+        .replace("__PRECACHE__", json.dumps(precache_urls(language)))
+        .replace("__VERSION__", f"{language}-{shell_version(language)}")
+        .replace("__OFFLINE_MESSAGE__", json.dumps(gettext("离线:此页面尚未缓存"), ensure_ascii=False))
     )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
@@ -80,7 +92,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
     data = {
         "name": gettext("党群一张网 · 网格员"),
         "short_name": gettext("网格通"),
-        "lang": "zh-CN",
+        "lang": translation.get_language() or settings.LANGUAGE_CODE,
         "start_url": reverse("web:grid_home"),
         "scope": "/",
         "display": "standalone",

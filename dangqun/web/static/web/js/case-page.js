@@ -10,14 +10,15 @@
     var maxFiles = parseInt(input.getAttribute("data-max-files") || "0", 10);
     var problems = [];
     var files = Array.prototype.slice.call(input.files || []);
-    if (maxFiles && files.length > maxFiles) { problems.push("一次最多上传" + maxFiles + "张照片"); }
+    if (maxFiles && files.length > maxFiles) { problems.push(interpolate(gettext("一次最多上传%(count)s张照片"), { count: maxFiles }, true)); }
     files.forEach(function (file) {
-      if (!IMAGE.test(file.type)) { problems.push("“" + file.name + "”不是图片(支持 JPG、PNG、WebP、HEIC)"); }
-      else if (maxBytes && file.size > maxBytes) { problems.push("“" + file.name + "”过大,每张不能超过" + Math.round(maxBytes / 1048576) + "MB"); }
+      if (!IMAGE.test(file.type)) { problems.push(interpolate(gettext("“%(name)s”不是图片(支持 JPG、PNG、WebP、HEIC)"), { name: file.name }, true)); }
+      else if (maxBytes && file.size > maxBytes) { problems.push(interpolate(gettext("“%(name)s”过大,每张不能超过%(mb)sMB"), { name: file.name, mb: Math.round(maxBytes / 1048576) }, true)); }
     });
-    input.setCustomValidity(problems.join(";"));
+    var joined = problems.join(gettext(";"));
+    input.setCustomValidity(joined);
     input.setAttribute("aria-invalid", problems.length ? "true" : "false");
-    if (box) { box.textContent = problems.join(";"); box.hidden = !problems.length; }
+    if (box) { box.textContent = joined; box.hidden = !problems.length; }
     return !problems.length;
   }
 

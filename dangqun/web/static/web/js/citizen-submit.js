@@ -14,10 +14,10 @@
   function checkPhotos() {
     const max = Number(photos.dataset.maxBytes || 0);
     const count = Number(photos.dataset.maxCount || 0);
-    if (count && photos.files.length > count) return "最多上传 " + count + " 张照片。";
+    if (count && photos.files.length > count) return interpolate(gettext("最多上传 %(count)s 张照片。"), { count: count }, true);
     for (const file of photos.files) {
-      if (!file.type || file.type.indexOf("image/") !== 0) return "“" + file.name + "”不是图片,请选择照片。";
-      if (max && file.size > max) return "“" + file.name + "”超过 " + Math.round(max / 1048576) + " MB,请压缩后再传。";
+      if (!file.type || file.type.indexOf("image/") !== 0) return interpolate(gettext("“%(name)s”不是图片,请选择照片。"), { name: file.name }, true);
+      if (max && file.size > max) return interpolate(gettext("“%(name)s”超过 %(mb)s MB,请压缩后再传。"), { name: file.name, mb: Math.round(max / 1048576) }, true);
     }
     return "";
   }
@@ -46,7 +46,7 @@
     else marker = L.circleMarker(latlng, { radius: 9, color: "#8c1d18", weight: 3, fillColor: "#b3261e", fillOpacity: 0.8 }).addTo(map);
     lng.value = latlng.lng.toFixed(6);
     lat.value = latlng.lat.toFixed(6);
-    picked.textContent = "已选择位置:" + lng.value + ", " + lat.value;
+    picked.textContent = interpolate(gettext("已选择位置:%(lng)s, %(lat)s"), { lng: lng.value, lat: lat.value }, true);
   }
   map.on("click", (e) => place(e.latlng));
   const layer = L.geoJSON(null, { style: { color: "#a8504a", weight: 1, fillColor: "#f3dcd9", fillOpacity: 0.35 } });

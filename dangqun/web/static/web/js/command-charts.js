@@ -4,6 +4,7 @@
   "use strict";
   var RED = "#b3261e", GREY = "#8c8c8c", BLUE = "#1a5fb4", GOLD = "#c58a00";
   var charts = [];
+  var ACCEPTED = gettext("受理"), RESOLVED = gettext("办结"), SATISFACTION = gettext("满意率%");
 
   function dark() { return document.body.classList.contains("screen"); }
   function gridLines() { return { lineStyle: { color: dark() ? "#2c3446" : "#e3e3e3" } }; }
@@ -15,13 +16,13 @@
     return {
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { data: ["受理", "办结"], textStyle: { color: text } },
+      legend: { data: [ACCEPTED, RESOLVED], textStyle: { color: text } },
       grid: { left: horizontal ? 110 : 40, right: 16, top: 32, bottom: horizontal ? 24 : 70 },
       xAxis: horizontal ? val : cat,
       yAxis: horizontal ? cat : val,
       series: [
-        { name: "受理", type: "bar", data: series.accepted, itemStyle: { color: GREY } },
-        { name: "办结", type: "bar", data: series.resolved, itemStyle: { color: RED } }
+        { name: ACCEPTED, type: "bar", data: series.accepted, itemStyle: { color: GREY } },
+        { name: RESOLVED, type: "bar", data: series.resolved, itemStyle: { color: RED } }
       ]
     };
   }
@@ -43,7 +44,7 @@
     return {
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { data: ["受理", "办结", "满意率%"], textStyle: { color: text } },
+      legend: { data: [ACCEPTED, RESOLVED, SATISFACTION], textStyle: { color: text } },
       grid: { left: 40, right: 40, top: 32, bottom: 40 },
       xAxis: { type: "category", data: series.labels, axisLabel: { color: text } },
       yAxis: [
@@ -51,9 +52,9 @@
         { type: "value", max: 100, axisLabel: { color: text }, splitLine: { show: false } }
       ],
       series: [
-        { name: "受理", type: "line", data: series.accepted, itemStyle: { color: BLUE } },
-        { name: "办结", type: "line", data: series.resolved, itemStyle: { color: RED } },
-        { name: "满意率%", type: "line", yAxisIndex: 1, data: series.satisfaction_rate, itemStyle: { color: GOLD } }
+        { name: ACCEPTED, type: "line", data: series.accepted, itemStyle: { color: BLUE } },
+        { name: RESOLVED, type: "line", data: series.resolved, itemStyle: { color: RED } },
+        { name: SATISFACTION, type: "line", yAxisIndex: 1, data: series.satisfaction_rate, itemStyle: { color: GOLD } }
       ]
     };
   }
@@ -68,7 +69,7 @@
       var key = box.getAttribute("data-chart");
       var series = data[key];
       if (!series) { return; }
-      if (!series.labels.length) { box.textContent = "本期暂无数据"; box.classList.add("chart-empty"); return; }
+      if (!series.labels.length) { box.textContent = gettext("本期暂无数据"); box.classList.add("chart-empty"); return; }
       var chart = window.echarts.init(box, null, { renderer: "canvas" });
       var option = key === "category" ? pieOption(series) : key === "time" ? lineOption(series) : barOption(series, key === "department");
       chart.setOption(option);

@@ -15,15 +15,16 @@
     layer.addTo(map);
     bounds = layer.getBounds();
   }
+  // the view first: a circle marker added to a map without one fails (Leaflet projects it on add)
+  if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+  else if (data.centre) map.setView([data.centre.coordinates[1], data.centre.coordinates[0]], 16);
+  else map.setView([0, 0], 2);
   data.cases.forEach((c) => {
-    const marker = L.circleMarker([c.lat, c.lng], { radius: 8, color: "#1a5fb4", weight: 2, fillColor: "#3584e4", fillOpacity: 0.9 });
+    const marker = L.circleMarker([c.coordinates[1], c.coordinates[0]], { radius: 8, color: "#1a5fb4", weight: 2, fillColor: "#3584e4", fillOpacity: 0.9 });
     const link = document.createElement("a");
     link.href = c.url;
-    link.textContent = c.title + "(" + c.status + ")";
+    link.textContent = interpolate(gettext("%(title)s(%(status)s)"), { title: c.title, status: c.status }, true);
     marker.bindPopup(link);
     marker.addTo(map);
   });
-  if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
-  else if (data.centre && data.centre[0] !== null) map.setView(data.centre, 16);
-  else map.setView([0, 0], 2);
 })();

@@ -87,7 +87,8 @@
         record.category = created.category ? created.category.name : "";
         const triage = (created.suggested_route || {}).triage;
         record.suggestion = triage && triage.category_name
-          ? triage.category_name + "(把握 " + Math.round((triage.confidence || 0) * 100) + "%)" : "";
+          ? interpolate(gettext("%(name)s(把握 %(percent)s)"), { name: triage.category_name, percent: Math.round((triage.confidence || 0) * 100) + "%" }, true)
+          : "";
         return store.put(record);
       }
       return undefined;
@@ -162,14 +163,18 @@
   }
   function describe(r) {
     if (r.state === "waiting") {
-      return r.caseCode ? "已送达 " + r.caseCode + ",照片等待上传" : "等待发送" + (navigator.onLine ? "(正在重试)" : "(无信号)");
+      if (r.caseCode) return interpolate(gettext("已送达 %(code)s,照片等待上传"), { code: r.caseCode }, true);
+      return navigator.onLine ? gettext("等待发送(正在重试)") : gettext("等待发送(无信号)");
     }
-    if (r.state === "failed") return "发送失败:" + (r.error || "");
-    let text = "已送达 " + r.caseCode;
-    if (r.suggestion) text += " · 建议分类:" + r.suggestion;
-    else if (r.category) text += " · 分类:" + r.category;
+    if (r.state === "failed") return interpolate(gettext("发送失败:%(error)s"), { error: r.error || "" }, true);
+    let text = interpolate(gettext("已送达 %(code)s"), { code: r.caseCode }, true);
+    if (r.suggestion) text += " · " + interpolate(gettext("建议分类:%(name)s"), { name: r.suggestion }, true);
+    else if (r.category) text += " · " + interpolate(gettext("分类:%(name)s"), { name: r.category }, true);
     const bad = (r.photos || []).filter((p) => p.error);
-    if (bad.length) text += " · " + bad.length + " 张照片未通过:" + bad[0].error;
+    if (bad.length) {
+      const refused = ngettext("%(count)s 张照片未通过:%(error)s", "%(count)s 张照片未通过:%(error)s", bad.length);
+      text += " · " + interpolate(refused, { count: bad.length, error: bad[0].error }, true);
+    }
     return text;
   }
   function render() {
@@ -179,9 +184,12 @@
       const status = document.getElementById("net-status");
       if (status) {
         let text = "";
-        if (!navigator.onLine) text = "当前无信号:上报会先保存在手机上,联网后自动发送。";
-        if (waiting) text += (text ? " " : "") + waiting + " 条上报等待发送。";
-        if (loginNeeded && waiting) text += " 请重新登录后自动发送。";
+        if (!navigator.onLine) text = gettext("当前无信号:上报会先保存在手机上,联网后自动发送。");
+        if (waiting) {
+          const queued = ngettext("%(count)s 条上报等待发送。", "%(count)s 条上报等待发送。", waiting);
+          text += (text ? " " : "") + interpolate(queued, { count: waiting }, true);
+        }
+        if (loginNeeded && waiting) text += " " + gettext("请重新登录后自动发送。");
         status.textContent = text;
         status.hidden = !text;
       }
@@ -195,13 +203,13 @@
         li.append(el("p", "list-title", r.payload.title));
         const line = el("p", "small", describe(r));
         if (r.caseCode && r.state !== "waiting") {
-          const link = el("a", "", "查看");
+          const link = el("a", "", gettext("查看"));
           link.href = "/grid/cases/" + encodeURIComponent(r.caseCode) + "/";
           line.append(" ", link);
         }
         li.append(line);
         if (r.state === "failed") {
-          const drop = el("button", "button button-quiet", "删除此条");
+          const drop = el("button", "button button-quiet", gettext("删除此条"));
           drop.type = "button";
           drop.addEventListener("click", () => store.remove(r.key).then(render));
           li.append(drop);

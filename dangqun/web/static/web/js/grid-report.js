@@ -12,13 +12,14 @@
   const result = document.getElementById("r-result");
 
   function locate() {
-    if (!("geolocation" in navigator)) { gps.textContent = "此设备不支持定位,请填写地址。"; return; }
+    if (!("geolocation" in navigator)) { gps.textContent = gettext("此设备不支持定位,请填写地址。"); return; }
     navigator.geolocation.getCurrentPosition((pos) => {
       lng.value = pos.coords.longitude.toFixed(6);
       lat.value = pos.coords.latitude.toFixed(6);
-      gps.textContent = "已定位:" + lng.value + ", " + lat.value + (pos.coords.accuracy ? "(误差约 " + Math.round(pos.coords.accuracy) + " 米)" : "");
+      const where = { lng: lng.value, lat: lat.value, metres: Math.round(pos.coords.accuracy || 0) };
+      gps.textContent = interpolate(pos.coords.accuracy ? gettext("已定位:%(lng)s, %(lat)s(误差约 %(metres)s 米)") : gettext("已定位:%(lng)s, %(lat)s"), where, true);
     }, () => {
-      gps.textContent = "未能获取定位,将按本网格上报;可填写地址说明位置。";
+      gps.textContent = gettext("未能获取定位,将按本网格上报;可填写地址说明位置。");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
 
@@ -34,8 +35,8 @@
   function checkPhotos() {
     const max = Number(photos.dataset.maxBytes || 0);
     for (const file of photos.files) {
-      if (!file.type || file.type.indexOf("image/") !== 0) return "“" + file.name + "”不是图片,请选择照片。";
-      if (max && file.size > max) return "“" + file.name + "”超过 " + Math.round(max / 1048576) + " MB,请压缩后再传。";
+      if (!file.type || file.type.indexOf("image/") !== 0) return interpolate(gettext("“%(name)s”不是图片,请选择照片。"), { name: file.name }, true);
+      if (max && file.size > max) return interpolate(gettext("“%(name)s”超过 %(mb)s MB,请压缩后再传。"), { name: file.name, mb: Math.round(max / 1048576) }, true);
     }
     return "";
   }
@@ -46,8 +47,8 @@
     const title = form.elements.title;
     const description = form.elements.description;
     const errors = [
-      [title, title.value.trim() ? "" : "请填写标题"],
-      [description, description.value.trim() ? "" : "请描述现场情况"],
+      [title, title.value.trim() ? "" : gettext("请填写标题")],
+      [description, description.value.trim() ? "" : gettext("请描述现场情况")],
       [photos, checkPhotos()],
     ];
     errors.forEach(([input, message]) => showError(input, message));
@@ -66,11 +67,11 @@
       form.reset();
       lng.value = ""; lat.value = "";
       locate();
-      result.textContent = navigator.onLine ? "已保存,正在发送…" : "已保存在手机上,联网后自动发送。";
+      result.textContent = navigator.onLine ? gettext("已保存,正在发送…") : gettext("已保存在手机上,联网后自动发送。");
       return window.GridQueue.flush();
     }).then(() => {
-      if (navigator.onLine) result.textContent = "已处理,发送结果见下方列表。";
-    }).catch(() => { result.textContent = "保存失败,请重试。"; });
+      if (navigator.onLine) result.textContent = gettext("已处理,发送结果见下方列表。");
+    }).catch(() => { result.textContent = gettext("保存失败,请重试。"); });
   });
 
   locate();

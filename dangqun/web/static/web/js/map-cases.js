@@ -70,10 +70,11 @@
     if (!gridLayer || !gridLayer.getLayers().length) {
       if (cases.features.length) { map.fitBounds(clusterLayer.getBounds ? clusterLayer.getBounds() : L.latLngBounds(heat)); }
     }
-    say("共 " + cases.features.length + " 件诉求有定位" + (cases.truncated ? "(只显示最新的部分)" : ""));
+    var located = ngettext("共 %(count)s 件诉求有定位", "共 %(count)s 件诉求有定位", cases.features.length);
+    say(interpolate(located, { count: cases.features.length }, true) + (cases.truncated ? gettext("(只显示最新的部分)") : ""));
     box.setAttribute("data-loaded", String(cases.features.length));
   }).catch(function (error) {
-    say("地图数据加载失败:" + (error && error.message ? error.message : String(error)));
+    say(interpolate(gettext("地图数据加载失败:%(error)s"), { error: error && error.message ? error.message : String(error) }, true));
     if (window.console) { window.console.error(error); }
     box.setAttribute("data-loaded", "error");
   });

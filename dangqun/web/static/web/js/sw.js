@@ -2,12 +2,17 @@
    Grid pages: network first, the stored copy when there is no signal.
    The shell's static files: stored copy first (the cache name is a digest of them, so a deploy that
    changes one installs a new worker and a fresh copy).
+   The message catalogue of the user's language (/jsi18n/<lang>.js) is part of the shell; the worker
+   itself is built per language (the offline message, the cache name), so switching the language
+   installs a new worker that stores the pages in the new language.
    API calls and every other page pass straight through. */
 "use strict";
 
 const VERSION = "grid-__VERSION__";
 const SHELL = __PRECACHE__;
 const APP_PREFIX = "/grid/";
+const OFFLINE_MESSAGE = __OFFLINE_MESSAGE__;
+const CATALOGUE_PREFIX = "/jsi18n/";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -38,7 +43,7 @@ function pageFromNetwork(request) {
   }).catch(() =>
     caches.match(request, { ignoreSearch: true }).then(
       (hit) => hit || caches.match(APP_PREFIX)
-    ).then((hit) => hit || new Response("离线:此页面尚未缓存", {
+    ).then((hit) => hit || new Response(OFFLINE_MESSAGE, {
       status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
     }))
   );
@@ -51,7 +56,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname.startsWith(APP_PREFIX)) {
     event.respondWith(pageFromNetwork(request));
-  } else if (SHELL.includes(url.pathname) && url.pathname.startsWith("/static/")) {
+  } else if (SHELL.includes(url.pathname) && (url.pathname.startsWith("/static/") || url.pathname.startsWith(CATALOGUE_PREFIX))) {
     // only the shell's own files: other pages' static files are the browser's business
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }

@@ -1,0 +1,13 @@
+"""Translation helpers. The source language of every message is Simplified Chinese (see LANGUAGE_CODE)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.functional import Promise
+
+
+def source_text(text: str | Promise) -> str:
+    """A lazily translated label in the source language (Chinese), whatever language is active: for
+    text that must not change with the reader, such as the OpenAPI document or a label accepted as input."""
+    with translation.override(None):
+        return str(text)
