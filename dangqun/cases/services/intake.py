@@ -248,15 +248,14 @@ def case_create(
                 "region": region.pk if region else None,
             }
         )
-        existing = _idempotent_case(owner, key, request_hash)
-        if existing is not None:
-            return IntakeResult(existing, created=False)
+        # No look-up first: the record's unique (owner, key) decides. A retry's insert fails, its
+        # transaction rolls back whole, and the case the first submission made is answered below.
         idempotency = (owner, key, request_hash)
-    wlng, wlat, grid, where, address_match = _locate(
-        lng=lng, lat=lat, crs=CoordSystem(crs), region=region, address=str(fields["address"])
-    )
-    fields["address_match"] = address_match
     try:
+        wlng, wlat, grid, where, address_match = _locate(
+            lng=lng, lat=lat, crs=CoordSystem(crs), region=region, address=str(fields["address"])
+        )
+        fields["address_match"] = address_match
         case, event = _create(
             actor=actor,
             fields=fields,
@@ -267,12 +266,13 @@ def case_create(
             lat=wlat,
             idempotency=idempotency,
         )
-    except IntegrityError:
-        if idempotency is not None:
-            existing = _idempotent_case(*idempotency)
-            if existing is not None:
-                return IntakeResult(existing, created=False)
-        if fields["source_ref"]:
+    except (IntegrityError, ValidationError) as error:
+        # A retry answers with the first submission's case even if its point or the rules would no
+        # longer be accepted today (the look-up happens only on this failure path).
+        existing = _idempotent_case(*idempotency) if idempotency is not None else None
+        if existing is not None:
+            return IntakeResult(existing, created=False)
+        if fields["source_ref"] and isinstance(error, IntegrityError):
             raise ConflictError(
                 f"来源单号“{fields['source_ref']}”已登记", code="duplicate_source_ref"
             ) from None
