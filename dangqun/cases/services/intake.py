@@ -4,6 +4,7 @@ the case the first one made."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangqun.accounts.scope import get_scope
-from dangqun.cases.classify import classify, locate_address, suggestion_applied
+from dangqun.cases.classify import Suggestion, classify, locate_address, suggestion_applied
 from dangqun.cases.codes import next_case_code
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
 from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
@@ -96,7 +97,6 @@ def _handling_region(channel: str, region: Region, actor: Any) -> Region:
     return Region.objects.get(path=paths[0])
 
 
-@transaction.atomic
 def _create(
     *,
     actor: Any,
@@ -109,7 +109,9 @@ def _create(
     idempotency: tuple[str, str, str] | None,
 ) -> tuple[Case, CaseEvent | None]:
     at = now()
-    # Everything read before the code counter is bumped: its row stays locked until commit.
+    # Everything is read and computed before the transaction: the code counter's row lock
+    # (PostgreSQL) and the database's one write lock (SQLite, IMMEDIATE transactions) are held
+    # only for the counter bump, the three inserts and the commit, not for the classifier or routing.
     handling_region = _handling_region(fields["channel"], region, actor)
     unit = actor_unit(actor)
     # No category given: the triage classifier (if one is registered and trained) suggests one for
@@ -127,7 +129,6 @@ def _create(
     if fields.get("address_match"):
         suggested_route["address"] = fields["address_match"]
     case = Case(
-        code=next_case_code(timezone.localtime(at).date()),
         channel=fields["channel"],
         case_type=fields["case_type"],
         category=category,
@@ -153,7 +154,22 @@ def _create(
     )
     # The foreign keys were resolved above and uniqueness is the database's (IntegrityError below):
     # validate the plain fields only, without one query per relation.
-    case.full_clean(exclude=_RESOLVED_RELATIONS, validate_unique=False, validate_constraints=False)
+    case.full_clean(exclude=[*_RESOLVED_RELATIONS, "code"], validate_unique=False, validate_constraints=False)
+    return _write(case, actor=actor, unit=unit, at=at, idempotency=idempotency, suggestion=suggestion)
+
+
+@transaction.atomic
+def _write(
+    case: Case,
+    *,
+    actor: Any,
+    unit: str,
+    at: dt.datetime,
+    idempotency: tuple[str, str, str] | None,
+    suggestion: Suggestion | None,
+) -> tuple[Case, CaseEvent | None]:
+    """The intake transaction: the day's code, the case, its first event, the idempotency record."""
+    case.code = next_case_code(timezone.localtime(at).date())
     case.save()
     event = CaseEvent.objects.create(
         case=case,
