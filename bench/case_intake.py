@@ -82,7 +82,7 @@ def prepare(db: str, url: str, sqlite_path: str, scale: float) -> None:
     print(f"prepared in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def payloads(count: int, seed: int = 7) -> list[dict[str, Any]]:
+def payloads(count: int, seed: int = 7, *, with_category: bool = True) -> list[dict[str, Any]]:
     from dangqun.cases.models import Category, RoutingRule
     from dangqun.regions.models import Region
 
@@ -103,7 +103,7 @@ def payloads(count: int, seed: int = 7) -> list[dict[str, Any]]:
             {
                 "channel": "app",
                 "case_type": "help",
-                "category": rng.choice(categories) if categories else None,
+                "category": rng.choice(categories) if categories and with_category else None,
                 "title": f"小区路灯不亮 #{i}",
                 "description": "小区门口的路灯连续三晚不亮,夜里出行不便,请尽快修复。",
                 "lng": lng,
@@ -208,6 +208,63 @@ def run_load(
     }
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process (``/proc/<pid>/stat``), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _database_pids(db: str) -> list[int]:
+    """The PostgreSQL backends serving the bench database (none for SQLite)."""
+    if db != "pg":
+        return []
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [int(row[0]) for row in cur.fetchall()]
+
+
+class CpuMeter:
+    """CPU seconds spent by gunicorn's workers, the database's backends and this client while a run
+    lasts: what a request costs whatever else the shared machine is doing."""
+
+    def __init__(self, db: str, master: int) -> None:
+        self.db, self.master = db, master
+
+    def sample(self) -> dict[str, float]:
+        workers = _children(self.master)
+        backends = _database_pids(self.db)
+        return {
+            "app": sum(_cpu_seconds(p) for p in workers) + _cpu_seconds(self.master),
+            "db": sum(_cpu_seconds(p) for p in backends),
+            "client": time.process_time(),
+            "backends": float(len(backends)),
+        }
+
+    @staticmethod
+    def per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+        parts = ("app", "db", "client")
+        out = {f"{k}_cpu_ms": round((after[k] - before[k]) * 1000 / requests, 2) for k in parts}
+        out["server_cpu_ms"] = round(out["app_cpu_ms"] + out["db_cpu_ms"], 2)
+        return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -258,11 +315,11 @@ def start_gunicorn(
     raise RuntimeError("gunicorn did not start")
 
 
-def profile(count: int) -> None:
+def profile(count: int, *, with_category: bool = True) -> None:
     from django.test import Client
 
     client = Client(headers={"Authorization": f"Bearer {citizen_token()}"})
-    bodies = payloads(count + 20)
+    bodies = payloads(count + 20, with_category=with_category)
     for body in bodies[:20]:
         client.post("/api/v1/cases", body, content_type="application/json")
     from django.db import connection
@@ -278,6 +335,16 @@ def profile(count: int) -> None:
     print(f"one submission: {len(captured.captured_queries)} queries")
     for query in captured.captured_queries:
         print(f"  {query['time']}s  {query['sql'][:160]}")
+    half = bodies[20 : 20 + count // 2]
+    cpu, wall = time.process_time(), time.perf_counter()
+    for body in half:
+        headers = {"Idempotency-Key": uuid.uuid4().hex}
+        client.post("/api/v1/cases", body, content_type="application/json", headers=headers)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(
+        f"{len(half)} submissions without the profiler: {cpu * 1000 / len(half):.2f} ms of this "
+        f"process's CPU each, {wall * 1000 / len(half):.1f} ms wall (load average {os.getloadavg()[0]:.1f})"
+    )
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -297,8 +364,20 @@ def profile(count: int) -> None:
     stats.sort_stats("tottime").print_stats(20)
 
 
+def statistics_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median round by throughput, and the median of each figure over the rounds."""
+    ordered = sorted(rounds, key=lambda r: r["cases_per_s"])
+    middle = ordered[len(ordered) // 2]
+    keys = ("cases_per_s", "p50_ms", "p99_ms", "app_cpu_ms", "db_cpu_ms", "client_cpu_ms", "server_cpu_ms")
+    return {
+        "median_round": {k: middle[k] for k in keys},
+        "medians": {k: round(statistics.median(r[k] for r in rounds), 2) for k in keys},
+    }
+
+
 def _setup_of(args: argparse.Namespace) -> dict[str, Any]:
     return {
+        "category": not args.no_category,
         "db": args.db,
         "workers": args.workers,
         "threads": args.threads,
@@ -325,6 +404,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--rounds", type=int, default=1, help="measured runs against the same server")
+    parser.add_argument(
+        "--no-category", action="store_true", help="send no category: the triage classifier runs on each"
+    )
     parser.add_argument("--json", help="write the results to this file")
     return parser
 
@@ -341,9 +424,9 @@ def main() -> None:
         prepare(args.db, args.pg_url, args.sqlite_path, args.scale)
     try:
         if args.profile:
-            profile(args.profile)
+            profile(args.profile, with_category=not args.no_category)
             return
-        bodies = payloads(args.warmup + args.requests)
+        bodies = payloads(args.warmup + args.requests * args.rounds, with_category=not args.no_category)
         port = free_port()
         token = citizen_token() if args.auth == "token" else ""
         proc = start_gunicorn(
@@ -353,10 +436,22 @@ def main() -> None:
             session: Session | TokenSession = TokenSession(token) if token else Session(port, "citizen")
             warm = run_load(port, session, bodies[: args.warmup], args.concurrency)
             print(f"warm-up: {warm['cases_per_s']} cases/s {warm['statuses']}", file=sys.stderr)
-            result = run_load(port, session, bodies[args.warmup :], args.concurrency)
+            meter = CpuMeter(args.db, proc.pid)
+            rounds = []
+            for number in range(args.rounds):
+                first = args.warmup + number * args.requests
+                chunk = bodies[first : first + args.requests]
+                before = meter.sample()
+                one = run_load(port, session, chunk, args.concurrency)
+                one.update(meter.per_request(before, meter.sample(), len(chunk)))
+                one["load_average"] = os.getloadavg()
+                print(json.dumps(one, ensure_ascii=False), file=sys.stderr)
+                rounds.append(one)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
+        result = dict(statistics_of(rounds))
+        result["rounds"] = rounds
         result.update(_setup_of(args))
         print(json.dumps(result, ensure_ascii=False, indent=2))
         if args.json:

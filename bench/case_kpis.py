@@ -561,6 +561,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the database (reuse it with --reuse)")
     parser.add_argument("--direct", action="store_true", help="also measure without the rollup (slow)")
     parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep")
+    parser.add_argument("--load-only", action="store_true", help="load, analyse and keep; measure later")
     parser.add_argument("--json", help="write the results to this file")
     return parser.parse_args()
 
@@ -601,6 +602,8 @@ def main() -> None:
         analyze()
         result["analyze_s"] = round(time.perf_counter() - started, 1)
         print(f"loaded {args.cases:,} cases in {result['load_s']} s", file=sys.stderr)
+    if args.load_only:
+        return
     assert Category.objects.exists()
     result["size"] = size_report()
     runs = []

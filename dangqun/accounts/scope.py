@@ -91,6 +91,9 @@ class DataScope:
 
 ANONYMOUS_SCOPE = DataScope(user_id=None)
 _CACHE_ATTR = "_dangqun_scope"
+# The active memberships ``get_scope`` read (with their units), kept on the user object for the
+# rest of the request: ``first_membership`` answers from them without another query.
+_MEMBERSHIPS_ATTR = "_dangqun_memberships"
 
 
 def get_scope(user: User | object) -> DataScope:
@@ -100,15 +103,31 @@ def get_scope(user: User | object) -> DataScope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    scope = compute_scope(user)
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("region", "party_org", "department")
+        .order_by("id")
+    )
+    scope = compute_scope(user, memberships)
+    setattr(user, _MEMBERSHIPS_ATTR, memberships)
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
 
-def compute_scope(user: User) -> DataScope:
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True).select_related("region", "party_org")
-    )
+def first_membership(user: User | object) -> Membership | None:
+    """The user's first active membership (by id), from what ``get_scope`` loaded."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    get_scope(user)
+    memberships: list[Membership] = getattr(user, _MEMBERSHIPS_ATTR, [])
+    return memberships[0] if memberships else None
+
+
+def compute_scope(user: User, memberships: list[Membership] | None = None) -> DataScope:
+    if memberships is None:
+        memberships = list(
+            Membership.objects.filter(user=user, is_active=True).select_related("region", "party_org")
+        )
     roles = {m.role for m in memberships}
     by_role: dict[str, set[str]] = {}
     departments: set[int] = set()

@@ -17,12 +17,11 @@ becomes live until the next run) or mark the days they touched with ``mark_days_
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Min
+from django.db import connection, transaction
+from django.db.models import F, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -90,38 +89,66 @@ def rollup_days(first: dt.date, last: dt.date) -> set[dt.date]:
     return rolled - dirty
 
 
-def _compute(first: dt.date, last: dt.date) -> list[KpiDaily]:
-    """The rollup rows of the days ``[first, last]`` from one grouped query over their cases."""
+def _prefix_expansion(source: str, path: str, index: str) -> str:
+    """A recursive CTE body: every ``(path, depth, prefix)`` of the distinct non-empty ``path`` values
+    of ``source`` — ``/a/b/`` → ``(/a/b/, 1, /a/)``, ``(/a/b/, 2, /a/b/)``, as ``path_prefixes``."""
+    return (
+        f"SELECT DISTINCT {path} AS path, 1 AS depth, "  # noqa: S608 - column names of ours, no input
+        f"substr({path}, 1, {index}(substr({path}, 2), '/') + 1) AS prefix "
+        f"FROM {source} WHERE {path} IS NOT NULL AND {path} <> '' "
+        f"UNION ALL SELECT path, depth + 1, "
+        f"substr(path, 1, length(prefix) + {index}(substr(path, length(prefix) + 1), '/')) "
+        f"FROM {{name}} WHERE length(prefix) < length(path)"
+    )
+
+
+def _rollup_sql(first: dt.date, last: dt.date) -> tuple[str, list[Any]]:
+    """One ``INSERT … SELECT`` that writes the ``KpiDaily`` rows of the days ``[first, last]``.
+
+    ``base`` groups the days' cases by (day, region path, lead department, category path) with the
+    same aggregates as the live report (``kpi_figures.kpi_aggregates``, compiled by Django for the
+    database in use); ``region_prefixes``/``category_prefixes`` expand the distinct paths into their
+    prefixes; the final ``SELECT`` sums ``base`` once per dimension and depth. Nothing leaves the
+    database but the row count.
+    """
     tz = timezone.get_current_timezone()
-    rows: Any = (
+    base: Any = (
         Case.objects.filter(
             submitted_at__gte=day_start(first), submitted_at__lt=day_start(last + dt.timedelta(days=1))
         )
         .order_by()
-        .annotate(kpi_day=TruncDate("submitted_at", tzinfo=tz))
-        .values("kpi_day", "region_path", "lead_department_id", "category__path")
+        .annotate(
+            kpi_day=TruncDate("submitted_at", tzinfo=tz),
+            kpi_region=F("region_path"),
+            kpi_department=F("lead_department_id"),
+            kpi_category=F("category__path"),
+        )
+        .values("kpi_day", "kpi_region", "kpi_department", "kpi_category")
         .annotate(**kpi_aggregates())
     )
-    sums: dict[tuple[dt.date, str, int, str], list[float]] = defaultdict(lambda: [0] * len(FIGURES))
-
-    def add(key: tuple[dt.date, str, int, str], row: dict[str, Any]) -> None:
-        acc = sums[key]
-        for i, name in enumerate(FIGURES):
-            acc[i] += row[name] or 0
-
-    for row in rows:
-        day = row["kpi_day"]
-        add((day, DIM_ALL, 0, ""), row)
-        for depth, prefix in path_prefixes(row["region_path"] or ""):
-            add((day, DIM_REGION, depth, prefix), row)
-        department = row["lead_department_id"]
-        add((day, DIM_DEPARTMENT, 0, "" if department is None else str(department)), row)
-        for depth, prefix in path_prefixes(row["category__path"] or ""):
-            add((day, DIM_CATEGORY, depth, prefix), row)
-    return [
-        KpiDaily(day=day, dim=dim, depth=depth, key=key, **dict(zip(FIGURES, values, strict=True)))
-        for (day, dim, depth, key), values in sums.items()
-    ]
+    base_sql, params = base.query.sql_with_params()
+    index = "strpos" if connection.vendor == "postgresql" else "instr"
+    region = _prefix_expansion("base", "kpi_region", index).format(name="region_prefixes")
+    category = _prefix_expansion("base", "kpi_category", index).format(name="category_prefixes")
+    sums = ", ".join(f"COALESCE(SUM(b.{name}), 0)" for name in FIGURES)
+    columns = ", ".join(FIGURES)
+    table = KpiDaily._meta.db_table
+    sql = (
+        f'INSERT INTO {table} ("day", "dim", "depth", "key", {columns}) '  # noqa: S608 - values are params
+        f"WITH RECURSIVE base AS ({base_sql}), "
+        f"region_prefixes(path, depth, prefix) AS ({region}), "
+        f"category_prefixes(path, depth, prefix) AS ({category}) "
+        f"SELECT b.kpi_day, '{DIM_ALL}', 0, '', {sums} FROM base b GROUP BY b.kpi_day "
+        f"UNION ALL SELECT b.kpi_day, '{DIM_REGION}', p.depth, p.prefix, {sums} "
+        "FROM base b JOIN region_prefixes p ON p.path = b.kpi_region GROUP BY b.kpi_day, p.depth, p.prefix "
+        f"UNION ALL SELECT b.kpi_day, '{DIM_DEPARTMENT}', 0, "
+        "COALESCE(CAST(b.kpi_department AS TEXT), ''), "
+        f"{sums} FROM base b GROUP BY b.kpi_day, COALESCE(CAST(b.kpi_department AS TEXT), '') "
+        f"UNION ALL SELECT b.kpi_day, '{DIM_CATEGORY}', p.depth, p.prefix, {sums} "
+        "FROM base b JOIN category_prefixes p ON p.path = b.kpi_category "
+        "GROUP BY b.kpi_day, p.depth, p.prefix"
+    )
+    return sql, list(params)
 
 
 def _roll(first: dt.date, last: dt.date, at: dt.datetime) -> int:
@@ -129,14 +156,16 @@ def _roll(first: dt.date, last: dt.date, at: dt.datetime) -> int:
     with transaction.atomic():
         seen = list(KpiDirtyDay.objects.filter(day__gte=first, day__lte=last).values_list("pk", flat=True))
         KpiDaily.objects.filter(day__gte=first, day__lte=last).delete()
-        rows = _compute(first, last)
-        KpiDaily.objects.bulk_create(rows, batch_size=2000)
+        sql, params = _rollup_sql(first, last)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            written = max(cursor.rowcount, 0)
         days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
         KpiRolledDay.objects.filter(day__in=days).delete()
         KpiRolledDay.objects.bulk_create(KpiRolledDay(day=d, rolled_at=at) for d in days)
         if seen:
             KpiDirtyDay.objects.filter(pk__in=seen).delete()
-    return len(rows)
+    return written
 
 
 def _runs(days: list[dt.date], longest: int) -> list[tuple[dt.date, dt.date]]:

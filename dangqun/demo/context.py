@@ -29,9 +29,19 @@ M = TypeVar("M", bound=models.Model)
 class SeedOptions:
     scale: float = 1.0
     seed: int = 1
+    # The year of cases at another scale than the district (the test suite's small district keeps
+    # few cases, so that seeding it stays quick); ``None``: the district's own scale.
+    case_scale: float | None = None
+
+    @property
+    def cases_scale(self) -> float:
+        return self.scale if self.case_scale is None else self.case_scale
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"scale": self.scale, "seed": self.seed}
+        values: dict[str, float | int] = {"scale": self.scale, "seed": self.seed}
+        if self.case_scale is not None:
+            values["case_scale"] = self.case_scale
+        return values
 
 
 @dataclass

@@ -56,18 +56,25 @@ class SeedResult:
     counts: dict[str, int]
 
 
-def _check_options(scale: float, seed: int) -> SeedOptions:
+def _check_scale(scale: object, name: str = "scale") -> float:
     if not isinstance(scale, int | float) or not math.isfinite(scale) or not 0 < scale <= MAX_SCALE:
         raise ValidationError(
-            "规模参数 scale 必须是大于0且不超过%(max)s的数字,收到:%(value)s",
+            "规模参数 %(name)s 必须是大于0且不超过%(max)s的数字,收到:%(value)s",
             code="invalid_scale",
-            params={"max": MAX_SCALE, "value": scale},
+            params={"name": name, "max": MAX_SCALE, "value": scale},
         )
+    return float(scale)
+
+
+def _check_options(scale: float, seed: int, case_scale: float | None = None) -> SeedOptions:
+    _check_scale(scale)
+    if case_scale is not None:
+        case_scale = _check_scale(case_scale, "case_scale")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValidationError(
             "随机种子 seed 必须是非负整数,收到:%(value)s", code="invalid_seed", params={"value": seed}
         )
-    return SeedOptions(scale=float(scale), seed=seed)
+    return SeedOptions(scale=float(scale), seed=seed, case_scale=case_scale)
 
 
 def active_demo() -> dict[str, Any] | None:
@@ -92,6 +99,7 @@ def demo_seed(
     reset: bool = False,
     show_progress: bool = False,
     taxonomy: str = "builtin",
+    case_scale: float | None = None,
 ) -> SeedResult:
     """Seed the demo district, or do nothing if the same demo is already there.
 
@@ -100,7 +108,7 @@ def demo_seed(
     machine has it, else the built-in tree; the ``seed_demo`` command's default), or the path of a CSV
     file. Categories are reference data: a reset keeps them, and loading them again creates nothing new.
     """
-    options = _check_options(scale, seed)
+    options = _check_options(scale, seed, case_scale)
     check_taxonomy_choice(taxonomy)
     active = active_demo()
     if active is not None and not reset and active.get("options") == options.as_dict():

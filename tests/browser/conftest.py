@@ -96,7 +96,19 @@ def server_url() -> Iterator[str]:
     log = (var_dir / "server.log").open("w")
     for args in (
         ["migrate", "--noinput", "-v", "0"],
-        ["seed_demo", "--scale", "0.02", "--seed", "7", "--taxonomy", "builtin", "-v", "0"],
+        [
+            "seed_demo",
+            "--scale",
+            "0.02",
+            "--seed",
+            "7",
+            "--case-scale",
+            "0.007",
+            "--taxonomy",
+            "builtin",
+            "-v",
+            "0",
+        ],
     ):
         subprocess.run([*manage, *args], env=env, cwd=ROOT, check=True, stdout=log, stderr=log)
     port = _free_port()

@@ -13,7 +13,7 @@ from dangqun.cases.enums import CaseEventType, CaseStatus, Satisfaction, TaskRol
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask, Category, RoutingRule, SlaPolicy
 from dangqun.demo.build_cases import MIN_CASES, demo_end
 from dangqun.demo.seed import active_demo, demo_seed
-from tests.conftest import DEMO_SCALE, DEMO_SEED
+from tests.conftest import DEMO_CASE_SCALE, DEMO_SCALE, DEMO_SEED
 
 
 def _fingerprint() -> list[tuple[object, ...]]:
@@ -101,6 +101,13 @@ def test_the_reference_data_is_there(demo: None) -> None:
 def test_the_same_seed_gives_the_same_cases_after_a_reset(demo: None) -> None:
     first = _fingerprint()
 
-    demo_seed(actor=None, scale=DEMO_SCALE, seed=DEMO_SEED, reset=True, taxonomy="builtin")
+    demo_seed(
+        actor=None,
+        scale=DEMO_SCALE,
+        seed=DEMO_SEED,
+        reset=True,
+        taxonomy="builtin",
+        case_scale=DEMO_CASE_SCALE,
+    )
 
     assert _fingerprint() == first

@@ -4,6 +4,7 @@ the case the first one made."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -14,7 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangqun.accounts.scope import get_scope
-from dangqun.cases.classify import case_created, classify, locate_address, suggestion_applied
+from dangqun.cases.classify import (
+    Suggestion,
+    case_created,
+    classify,
+    locate_address,
+    suggestion_applied,
+)
 from dangqun.cases.codes import next_case_code
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
 from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
@@ -96,7 +103,6 @@ def _handling_region(channel: str, region: Region, actor: Any) -> Region:
     return Region.objects.get(path=paths[0])
 
 
-@transaction.atomic
 def _create(
     *,
     actor: Any,
@@ -109,7 +115,9 @@ def _create(
     idempotency: tuple[str, str, str] | None,
 ) -> tuple[Case, CaseEvent | None]:
     at = now()
-    # Everything read before the code counter is bumped: its row stays locked until commit.
+    # Everything is read and computed before the transaction: the code counter's row lock
+    # (PostgreSQL) and the database's one write lock (SQLite, IMMEDIATE transactions) are held
+    # only for the counter bump, the three inserts and the commit, not for the classifier or routing.
     handling_region = _handling_region(fields["channel"], region, actor)
     unit = actor_unit(actor)
     # No category given: the triage classifier (if one is registered and trained) suggests one for
@@ -127,7 +135,6 @@ def _create(
     if fields.get("address_match"):
         suggested_route["address"] = fields["address_match"]
     case = Case(
-        code=next_case_code(timezone.localtime(at).date()),
         channel=fields["channel"],
         case_type=fields["case_type"],
         category=category,
@@ -153,7 +160,22 @@ def _create(
     )
     # The foreign keys were resolved above and uniqueness is the database's (IntegrityError below):
     # validate the plain fields only, without one query per relation.
-    case.full_clean(exclude=_RESOLVED_RELATIONS, validate_unique=False, validate_constraints=False)
+    case.full_clean(exclude=[*_RESOLVED_RELATIONS, "code"], validate_unique=False, validate_constraints=False)
+    return _write(case, actor=actor, unit=unit, at=at, idempotency=idempotency, suggestion=suggestion)
+
+
+@transaction.atomic
+def _write(
+    case: Case,
+    *,
+    actor: Any,
+    unit: str,
+    at: dt.datetime,
+    idempotency: tuple[str, str, str] | None,
+    suggestion: Suggestion | None,
+) -> tuple[Case, CaseEvent | None]:
+    """The intake transaction: the day's code, the case, its first event, the idempotency record."""
+    case.code = next_case_code(timezone.localtime(at).date())
     case.save()
     event = CaseEvent.objects.create(
         case=case,
@@ -248,15 +270,14 @@ def case_create(
                 "region": region.pk if region else None,
             }
         )
-        existing = _idempotent_case(owner, key, request_hash)
-        if existing is not None:
-            return IntakeResult(existing, created=False)
+        # No look-up first: the record's unique (owner, key) decides. A retry's insert fails, its
+        # transaction rolls back whole, and the case the first submission made is answered below.
         idempotency = (owner, key, request_hash)
-    wlng, wlat, grid, where, address_match = _locate(
-        lng=lng, lat=lat, crs=CoordSystem(crs), region=region, address=str(fields["address"])
-    )
-    fields["address_match"] = address_match
     try:
+        wlng, wlat, grid, where, address_match = _locate(
+            lng=lng, lat=lat, crs=CoordSystem(crs), region=region, address=str(fields["address"])
+        )
+        fields["address_match"] = address_match
         case, event = _create(
             actor=actor,
             fields=fields,
@@ -267,12 +288,13 @@ def case_create(
             lat=wlat,
             idempotency=idempotency,
         )
-    except IntegrityError:
-        if idempotency is not None:
-            existing = _idempotent_case(*idempotency)
-            if existing is not None:
-                return IntakeResult(existing, created=False)
-        if fields["source_ref"]:
+    except (IntegrityError, ValidationError) as error:
+        # A retry answers with the first submission's case even if its point or the rules would no
+        # longer be accepted today (the look-up happens only on this failure path).
+        existing = _idempotent_case(*idempotency) if idempotency is not None else None
+        if existing is not None:
+            return IntakeResult(existing, created=False)
+        if fields["source_ref"] and isinstance(error, IntegrityError):
             raise ConflictError(
                 f"来源单号“{fields['source_ref']}”已登记", code="duplicate_source_ref"
             ) from None

@@ -374,6 +374,10 @@ def _escalate(ctx: Ctx) -> Move:
     case.escalation_count += 1
     cancelled = _cancel_active(ctx.tasks, ctx.at)
     changed = {"handling_region", "escalation_count"} | _clear_clocks(case)
+    if case.accepted_at is None:
+        # A grid worker's own report passed up (首问负责): taken on now, so counted as 受理.
+        case.accepted_at = ctx.at
+        changed.add("accepted_at")
     return Move(
         CaseStatus.ACCEPTED,
         payload={"from": previous.name, "to": parent.name, "cancelled_tasks": cancelled},

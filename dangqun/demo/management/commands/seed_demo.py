@@ -23,6 +23,9 @@ class Command(BaseCommand):
             "--scale", type=float, default=1.0, help="规模倍数,1 = 元宝区(约1035个网格、12万人口)"
         )
         parser.add_argument("--seed", type=int, default=1, help="随机种子,相同种子生成相同数据")
+        parser.add_argument(
+            "--case-scale", type=float, default=None, help="诉求数量的规模倍数(默认与 --scale 相同)"
+        )
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
         parser.add_argument(
             "--taxonomy",
@@ -44,6 +47,7 @@ class Command(BaseCommand):
                 reset=options["reset"],
                 show_progress=verbosity > 0,
                 taxonomy=options["taxonomy"],
+                case_scale=options["case_scale"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
