@@ -4,12 +4,15 @@ Reference data (``seed_case_reference``): the category tree (the contest taxonom
 has it, else our built-in tree), default and category deadlines, routing rules for the demo's
 departments, and the workflow settings, all written through the ``cases`` services.
 
-Cases (``seed_cases``): 2,400 at scale 1 (at least 60) over the twelve months before the reference day,
-made THROUGH the services, ``case_create`` and ``case_transition``, with the demo's people as actors
-(hotline operators, citizens, grid workers, community and street staff, department staff), so every
-timeline, task and deadline is one the real workflow would have written. The overdue sweep
-(``cases.tasks.sweep``) runs on a four-hour tick after every deadline and rating window: it marks
-breaches, escalates, and closes cases left unrated.
+Cases (``seed_cases``): 2,400 at scale 1 (at least 60) over the twelve months before the reference day.
+Up to ``PLAYED_CASES_MAX`` (2,400) are played through the services; above scale 1 the rest are copies
+of the played ones moved to other grids (``case_copies``: a case through the services costs ~0.1 s of
+CPU, so scale 20's 48,000 would take over an hour). The played cases are made THROUGH the services,
+``case_create`` and ``case_transition``, with the demo's people as actors (hotline operators, citizens,
+grid workers, community and street staff, department staff), so every timeline, task and deadline is
+one the real workflow would have written. The overdue sweep (``cases.tasks.sweep``) runs on a four-hour
+tick after every deadline and rating window: it marks breaches, escalates, and closes cases left
+unrated.
 
 Time travel: the services stamp ``now()``, which they import from ``dangqun.core.time`` into their own
 modules. While this stage runs, and only here, ``dangqun.cases.services.intake.now`` and
@@ -57,6 +60,7 @@ from dangqun.cases.workflow import Action
 from dangqun.core import workcal
 from dangqun.core.errors import DomainError
 from dangqun.demo import identifiers, names
+from dangqun.demo.case_copies import PLAYED_CASES_MAX, copy_cases
 from dangqun.demo.case_topics import (
     CATEGORY_SLA,
     COMMUNITY,
@@ -399,7 +403,11 @@ class Planner:
         self.samplers: dict[int, PointSampler] = {}
 
     def count(self) -> int:
+        """All the cases of the year: those played through the services and their copies."""
         return max(MIN_CASES, round(CASES_AT_SCALE_1 * self.ctx.options.scale))
+
+    def played(self) -> int:
+        return min(self.count(), PLAYED_CASES_MAX)
 
     def _time(self, rng: random.Random) -> dt.datetime:
         local_end = self.end
@@ -452,7 +460,7 @@ class Planner:
 
     def plans(self) -> list[Plan]:
         rng = self.ctx.rng("case-plan")
-        drafts = [(self._time(rng), i) for i in range(self.count())]
+        drafts = [(self._time(rng), i) for i in range(self.played())]
         drafts.sort()
         plans = [self._plan(position, at) for position, (at, _) in enumerate(drafts)]
         self._pick_merges(plans)
@@ -932,9 +940,11 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
         mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
     ):
         runner.run(plans)
+    played = [p.case_id for p in plans if p.case_id is not None]
+    copied = copy_cases(ctx, tree, played, planner.count() - planner.played())
     kpi_rollup_reset()  # the past was written under a simulated clock: the next rollup run computes it
     in_district = tree.district.path
-    ctx.counts["cases"] = sum(1 for p in plans if p.case_id is not None)
+    ctx.counts["cases"] = len(played) + copied
     statuses = Case.objects.filter(region_path__subtree=in_district).values("status")
     for row in statuses.annotate(number=Count("id")).order_by("status"):
         ctx.counts[f"cases.{row['status']}"] = row["number"]
