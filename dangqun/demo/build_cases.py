@@ -6,7 +6,10 @@ departments, and the workflow settings, all written through the ``cases`` servic
 
 Cases (``seed_cases``): seed 000's year at scale 1 — 受理 8,879, 办结 8,128, 满意率 95 %, exactly as the
 KPI dashboard counts them (the quotas are in ``demo.case_plan``; at least 60 accepted at tiny scales) —
-over the twelve months before the reference day, made THROUGH the services, ``case_create`` and
+over the twelve months before the reference day. Up to scale 1's count (``PLAYED_CASES_MAX``) are
+played through the services; above scale 1 the rest are copies of the played ones moved to other grids
+(``case_copies``: a case through the services costs ~0.1 s of CPU), so the copies keep scale 1's KPI
+rates. The played cases are made THROUGH the services, ``case_create`` and
 ``case_transition``, with the demo's people as actors (hotline operators, citizens, grid workers,
 community and street staff, department staff), so every timeline, task and deadline is one the real
 workflow would have written. The overdue sweep
@@ -60,12 +63,14 @@ from dangqun.cases.workflow import Action
 from dangqun.core import workcal
 from dangqun.core.errors import DomainError
 from dangqun.demo import identifiers, names
+from dangqun.demo.case_copies import copy_cases
 from dangqun.demo.case_plan import (
     CITIZEN_CHANNELS,
     GRID_CHANNELS,
     MIN_ACCEPTED,
     Place,
     Plan,
+    Targets,
     case_targets,
     settle,
 )
@@ -357,7 +362,16 @@ class Planner:
         self.samplers: dict[int, PointSampler] = {}
 
     def count(self) -> int:
+        """All the cases of the year: those played through the services and their copies."""
         return case_targets(self.ctx.options.cases_scale).submitted
+
+    def played_targets(self) -> Targets:
+        """The KPI quotas of the played cases: all of them up to scale 1; above it, scale 1's (the copies
+        repeat the played cases' fates, so the district keeps scale 1's rates)."""
+        return case_targets(min(self.ctx.options.cases_scale, 1.0))
+
+    def played(self) -> int:
+        return min(self.count(), self.played_targets().submitted)
 
     def _time(self, rng: random.Random) -> dt.datetime:
         local_end = self.end
@@ -410,11 +424,11 @@ class Planner:
 
     def plans(self) -> list[Plan]:
         rng = self.ctx.rng("case-plan")
-        drafts = [(self._time(rng), i) for i in range(self.count())]
+        drafts = [(self._time(rng), i) for i in range(self.played())]
         drafts.sort()
         plans = [self._plan(position, at) for position, (at, _) in enumerate(drafts)]
         plans.sort(key=lambda p: (p.t0, p.index))
-        settle(plans, case_targets(self.ctx.options.cases_scale), self.end, self.ctx.rng("case-fates"))
+        settle(plans, self.played_targets(), self.end, self.ctx.rng("case-fates"))
         return sorted(plans, key=lambda p: p.index)
 
     def _plan(self, index: int, at: dt.datetime) -> Plan:
@@ -881,9 +895,11 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
         mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
     ):
         runner.run(plans)
+    played = [p.case_id for p in plans if p.case_id is not None]
+    copied = copy_cases(ctx, tree, played, planner.count() - planner.played())
     kpi_rollup_reset()  # the past was written under a simulated clock: the next rollup run computes it
     in_district = tree.district.path
-    ctx.counts["cases"] = sum(1 for p in plans if p.case_id is not None)
+    ctx.counts["cases"] = len(played) + copied
     statuses = Case.objects.filter(region_path__subtree=in_district).values("status")
     for row in statuses.annotate(number=Count("id")).order_by("status"):
         ctx.counts[f"cases.{row['status']}"] = row["number"]

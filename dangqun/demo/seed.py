@@ -46,7 +46,7 @@ from dangqun.registry.models import Building, Business, Facility, Household, Ins
 
 MAX_SCALE = 50.0
 
-__all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed"]
+__all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed", "mark_seeded"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,12 @@ def demo_seed(
         except DomainError as error:
             raise ValidationError(error.message, code=error.code) from error
     counts = dict(sorted(ctx.counts.items()))
+    mark_seeded(actor=actor, options=options, counts=counts)
+    return SeedResult(created=True, options=options, counts=counts)
+
+
+def mark_seeded(*, actor: User | None, options: SeedOptions, counts: dict[str, int]) -> None:
+    """The last step of a seed: the grid index moves on and the ``demo.seeded`` marker is written."""
     with transaction.atomic():
         geo_index_version_bump()
         record_event(
@@ -150,7 +156,6 @@ def demo_seed(
             target=Region.objects.get(code=DISTRICT_CODE),
             data={"district": DISTRICT_CODE, "options": options.as_dict(), "counts": counts},
         )
-    return SeedResult(created=True, options=options, counts=counts)
 
 
 def _stage_regions(ctx: SeedContext) -> None:

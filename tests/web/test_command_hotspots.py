@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dangqun.accounts.models import Membership, Role, User
 from dangqun.cases.enums import CaseChannel, CaseStatus
@@ -168,3 +170,18 @@ def test_wrong_method_and_unknown_hotspot(spot: Any) -> None:
     assert client.get(f"/command/hotspots/{hotspot.pk}/proactive/").status_code == 405
     assert client.post("/command/hotspots/999999/proactive/").status_code == 404
     assert client.post("/command/hotspots/999999/supervise/", {"reason": "x"}).status_code == 404
+
+
+def test_hotspot_page_queries_do_not_grow_with_hotspots_and_members(
+    spot: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = as_user("dispatcher")
+    with CaptureQueriesContext(connection) as before:
+        assert client.get("/command/hotspots/").status_code == 200
+    _reports()  # four more reports of the same problem: more members
+    refresh_hotspots()
+
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get("/command/hotspots/")
+    assert response.status_code == 200
+    assert Hotspot.objects.filter(memberships__isnull=False).distinct().exists()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from dangqun.registry.models import Facility, FacilityKind
 from tests.web.conftest import World
 
 
@@ -153,3 +157,19 @@ def test_department_staff_still_see_their_departments_and_facilities(client_as) 
     for text in ["区城市管理局", "市容环境", "路灯", "井盖"]:
         assert text in html, text
     assert "区水务局" not in html
+
+
+def test_department_page_queries_do_not_grow_with_facilities(
+    client_as, world: World, django_assert_max_num_queries: Any
+) -> None:
+    client = client_as("department_staff")
+    with CaptureQueriesContext(connection) as before:
+        assert client.get("/department/").status_code == 200
+    city = Facility.objects.get(code="WF0").owner_department
+    Facility.objects.bulk_create(
+        Facility(code=f"QF{i}", kind=kind, name=f"新设施{i}", grid=world.grids[i % 3], owner_department=city)
+        for i, kind in enumerate(list(FacilityKind.values) * 2)
+    )
+
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get("/department/").status_code == 200

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangqun.registry.models import Building, Household, Resident, ResidentTag
 from tests.web.conftest import World
 
 
@@ -97,3 +103,51 @@ def test_compound_page_lists_its_grids(client_as, world: World) -> None:
 
 def test_sysadmin_opens_any_region(client_as, world: World) -> None:
     assert client_as("sysadmin").get(f"/regions/{world.grids[2].code}/").status_code == 200
+
+
+def _grow_grid(world: World, count: int) -> None:
+    """More buildings, households and residents (with tags) in the grid worker's grid."""
+    grid = world.grids[0]
+    tag = ResidentTag.objects.get(code="w_elderly_alone")
+    for i in range(count):
+        building = Building.objects.create(code=f"QB{i}", name=f"新增{i}号楼", grid=grid)
+        household = Household.objects.create(code=f"QHH{i}", building=building, grid=grid, room="201")
+        resident = Resident.objects.create(household=household, grid=grid, name=f"新居民{i}", gender="M")
+        resident.tags.add(tag)
+
+
+def test_grid_page_queries_do_not_grow_with_the_registry(
+    client_as, world: World, django_assert_max_num_queries: Any
+) -> None:
+    client = client_as("grid_worker")
+    page = f"/regions/{world.grids[0].code}/"
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(page).status_code == 200
+    _grow_grid(world, 8)
+
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        html = client.get(page).content.decode()
+    assert "新增7号楼" in html
+
+
+def test_building_page_queries_do_not_grow_with_households(
+    client_as, world: World, django_assert_max_num_queries: Any
+) -> None:
+    client = client_as("grid_worker")
+    building = world.buildings[0]
+    page = f"/buildings/{building.pk}/"
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(page).status_code == 200
+    tag = ResidentTag.objects.get(code="w_elderly_alone")
+    for i in range(6):
+        household = Household.objects.create(
+            code=f"QBH{i}", building=building, grid=building.grid, room=f"3{i:02d}"
+        )
+        resident = Resident.objects.create(
+            household=household, grid=building.grid, name=f"住户{i}", gender="F"
+        )
+        resident.tags.add(tag)
+
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        html = client.get(page).content.decode()
+    assert "住户5" in html
