@@ -100,13 +100,18 @@ def api_as(demo):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():  # type: ignore[no-untyped-def]
-    """Rolled-back calendar overrides and routing rules must not leak into the next test through the
-    process caches."""
+    """Rolled-back calendar overrides, routing rules and grids must not leak into the next test through
+    the process caches. A grid index built during a test may hold that test's own (rolled-back) grids,
+    and within ``GEO_INDEX_CHECK_SECONDS`` the next test would be answered from it without a check."""
     from dangqun.cases.routing import clear_rules_cache
     from dangqun.core import workcal
+    from dangqun.regions import geoindex
 
     workcal.invalidate_workcal_cache()
     clear_rules_cache()
+    index_before = geoindex._cache.index
     yield
     workcal.invalidate_workcal_cache()
     clear_rules_cache()
+    if geoindex._cache.index is not index_before:
+        geoindex.invalidate_grid_index()

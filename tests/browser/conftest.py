@@ -188,7 +188,9 @@ def login(new_page):  # type: ignore[no-untyped-def]
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="登录").click()
-        page.wait_for_url(lambda url: "/login/" not in url)
+        # The first visit of a persona's home builds the server's per-process caches (grid index,
+        # vocabularies): allow it more than the default wait on a loaded CI machine.
+        page.wait_for_url(lambda url: "/login/" not in url, timeout=45_000)
         return page
 
     return make

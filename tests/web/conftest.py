@@ -10,7 +10,7 @@ session has loaded it. Every role has a user here (password ``Dangqun@2026``), k
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +88,7 @@ class World:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def world(db: Any) -> Iterator[World]:
     district = make_region("W210603", "元宝区", RegionKind.DISTRICT, None, (0, 0, 0.4))
     s1 = make_region("W210603001", "六道口街道", RegionKind.STREET, district, (0, 0, 0.2))
     s2 = make_region("W210603002", "金山街道", RegionKind.STREET, district, (0.2, 0, 0.2))
@@ -212,7 +212,7 @@ def world(db: Any) -> World:
         target_type="regions.region",
         target_id=str(g1.pk),
     )
-    return World(
+    yield World(
         district=district,
         streets=[s1, s2],
         communities=[c1, c2],
@@ -224,6 +224,9 @@ def world(db: Any) -> World:
         residents=[r1, r2, r3],
         users=users,
     )
+    # The world's grids lived only in this test's transaction: the process's grid index must not
+    # answer the next test from them.
+    invalidate_grid_index()
 
 
 @pytest.fixture
