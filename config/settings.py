@@ -173,8 +173,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / ("test.sqlite3" if TESTING else "dangqun.sqlite3")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Seconds a request thread keeps its database connection. 0 under a server that starts a thread per
+# request (runserver: the browser tests' server), where a kept connection only waits to be collected.
+CONN_MAX_AGE = int(os.environ.get("DANGQUN_DB_CONN_MAX_AGE", "60"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    }
     # A server that does not answer fails the request after this many seconds (503, see
     # dangqun.core.dbfaults) instead of holding the worker; a refused connection fails at once.
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -202,7 +207,7 @@ else:
             # A connection kept open between requests keeps the WAL index (-wal, -shm) in place: on
             # a disk that takes no more bytes, reads go on (a new connection would have to create
             # them); and a request saves the open and the PRAGMAs.
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
         }
     }

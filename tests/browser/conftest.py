@@ -90,6 +90,8 @@ def server_url() -> Iterator[str]:
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "1",
         "DANGQUN_TESTING": "",
+        # runserver starts a thread per request: a kept connection would outlive its thread.
+        "DANGQUN_DB_CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -183,6 +185,8 @@ def login(new_page):  # type: ignore[no-untyped-def]
     """``login("dispatcher")`` → a page logged in as that demo persona, on the persona's home."""
 
     def make(username: str, viewport: tuple[int, int] = (1366, 900), **options):  # type: ignore[no-untyped-def]
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
         page = new_page(viewport=viewport, **options)
         page.goto("/login/")
         page.get_by_label("用户名").fill(username)
@@ -190,7 +194,11 @@ def login(new_page):  # type: ignore[no-untyped-def]
         page.get_by_role("button", name="登录").click()
         # The first visit of a persona's home builds the server's per-process caches (grid index,
         # vocabularies): allow it more than the default wait on a loaded CI machine.
-        page.wait_for_url(lambda url: "/login/" not in url, timeout=45_000)
+        try:
+            page.wait_for_url(lambda url: "/login/" not in url, timeout=45_000)
+        except PlaywrightTimeoutError:
+            text = page.evaluate("document.body ? document.body.innerText : ''")
+            raise AssertionError(f"{username} not logged in: still at {page.url}: {text[:400]!r}") from None
         return page
 
     return make
