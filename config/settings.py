@@ -220,6 +220,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Dashboards (command centre home, 大屏, district/street pages) keep their KPI reports and registry
+# counts this many seconds per scope, period and language: the daily KPI rollup itself is refreshed
+# by the worker every minute. 0 turns the cache off (the test suite's default: tests assert live
+# figures right after a move).
+DANGQUN_DASHBOARD_CACHE_SECONDS = int(
+    os.environ.get("DANGQUN_DASHBOARD_CACHE_SECONDS", "0" if TESTING else "60")
+)
+
 # --- Background tasks -----------------------------------------------------------------------------
 TASKS = {
     "default": {

@@ -77,7 +77,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "queue": rows,
             "queue_total": total,
             "units": units,
-            "unit_values": {u.value for u in units},
             "may_dispatch": may_dispatch,
             "priorities": Priority.choices,
             "hotspots": list(visible_hotspots(request.user)[:3]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from dangqun.cases.permissions import DISPATCH_ROLES, SUPERVISE_ROLES, kpi_scope
 from dangqun.core.time import now
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
+from dangqun.web import dashcache
 
 COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
 QUEUE_LIMIT = 30
@@ -71,6 +72,10 @@ class QueueRow:
     co_values: tuple[str, ...]
     co_names: tuple[str, ...]
     confidence_pct: int | None
+
+    @property
+    def co_units(self) -> list[tuple[str, str]]:
+        return list(zip(self.co_values, self.co_names, strict=True))
 
 
 def unit_options() -> list[Unit]:
@@ -245,10 +250,22 @@ def ranking(groups: list[KpiGroup]) -> list[KpiGroup]:
 
 
 def dashboard(user: Any, period: str = DEFAULT_PERIOD) -> Dashboard:
-    """Four grouped reports (street, department, category, time); the total is their sum."""
+    """Four grouped reports (street, department, category, time); the total is their sum.
+
+    Kept a minute per reader scope (``web.dashcache``): every district-wide reader shares one entry."""
     start = period_start(period)
     # None when the user sees the whole district: the reports may then read the daily KPI rollup.
     scope_q = kpi_scope_q(user)
+    reader = dashcache.SHARED if scope_q is None else dashcache.scope_key(user)
+    return dashcache.cached(
+        "command.dashboard",
+        (period, timezone.localdate().isoformat()),
+        reader,
+        lambda: _dashboard(scope_q, start, period),
+    )
+
+
+def _dashboard(scope_q: Q | None, start: dt.datetime | None, period: str) -> Dashboard:
 
     def report(group_by: KpiGroupBy) -> list[KpiGroup]:
         return case_kpis(scope_q=scope_q, start=start, group_by=group_by).groups

@@ -1,0 +1,95 @@
+"""The dashboard cache (``web.dashcache``): a minute per reader scope, shared only by readers who see
+the whole district, never handed to a reader with a narrower scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangqun.accounts.models import Membership, Role, User
+from dangqun.regions.models import Region, RegionLevel
+from dangqun.web import dashcache
+from dangqun.web.views import command_data
+from tests.web.test_case_page import as_user, new_case
+
+
+@pytest.fixture
+def cached_minute(settings: Any) -> Any:
+    settings.DANGQUN_DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _queries(client: Any, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_district_readers_share_one_report_for_a_minute(demo: Any, cached_minute: Any) -> None:
+    new_case("路灯不亮")
+    dispatcher, leader = User.objects.get(username="dispatcher"), User.objects.get(username="leader")
+    first = command_data.dashboard(dispatcher)
+
+    new_case("又一盏路灯不亮")
+
+    assert command_data.dashboard(dispatcher).figures == first.figures  # kept, not recomputed
+    assert command_data.dashboard(leader).figures == first.figures  # the same scope: the same entry
+    assert dashcache.scope_key(dispatcher) != dashcache.scope_key(leader)  # but not the same reader key
+
+
+def test_a_cached_home_reads_fewer_queries(demo: Any, cached_minute: Any) -> None:
+    new_case("楼道堆物")
+    client = as_user("dispatcher")
+
+    cold = _queries(client, "/command/")
+    warm = _queries(client, "/command/")
+    screen = _queries(as_user("leader"), "/command/screen/")  # the 大屏 reads the same reports
+
+    assert warm < cold
+    assert screen < cold
+
+
+def test_a_narrower_reader_never_gets_the_district_report(demo: Any, cached_minute: Any) -> None:
+    new_case("井盖缺失")  # in the demo grid's street
+    dispatcher = User.objects.get(username="dispatcher")
+    district = command_data.dashboard(dispatcher)
+    grid = Membership.objects.get(user__username="grid_worker", role=Role.GRID_WORKER).region
+    assert grid is not None
+    streets = Region.objects.filter(level=RegionLevel.STREET)
+    other_street = next(s for s in streets if not grid.path.startswith(s.path))
+    narrow = User.objects.create_user(
+        username="street_dispatcher", password="x" * 12, display_name="街道调度员"
+    )
+    Membership.objects.create(user=narrow, role=Role.DISPATCHER, region=other_street)
+
+    report = command_data.dashboard(narrow)
+
+    assert report.figures.submitted < district.figures.submitted  # the new case is not in their street
+    assert dashcache.scope_key(narrow) != dashcache.SHARED
+
+
+def test_a_new_role_changes_the_reader_key(demo: Any) -> None:
+    user = User.objects.get(username="street_staff")
+    before = dashcache.scope_key(user)
+    Membership.objects.create(
+        user=user, role=Role.LEADER, region=Region.objects.filter(parent__isnull=True).first()
+    )
+    user = User.objects.get(pk=user.pk)  # a fresh object: the scope is cached on the instance
+
+    assert dashcache.scope_key(user) != before
+
+
+def test_off_means_always_live(demo: Any, settings: Any) -> None:
+    settings.DANGQUN_DASHBOARD_CACHE_SECONDS = 0
+    dispatcher = User.objects.get(username="dispatcher")
+    before = command_data.dashboard(dispatcher).figures
+
+    new_case("占道经营")
+
+    assert command_data.dashboard(dispatcher).figures != before
