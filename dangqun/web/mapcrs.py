@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from dangqun.regions.coords import CoordSystem, from_wgs84_many, parse_crs
+from dangqun.regions.coords import CoordSystem, from_wgs84_many, parse_crs, to_wgs84
 
 # Host suffixes of the tile services whose streets are drawn in an offset system.
 HOST_SYSTEMS: tuple[tuple[str, CoordSystem], ...] = (
@@ -103,3 +103,15 @@ def geojson_to_map(data: Any, crs: CoordSystem) -> Any:
         for position, lng, lat in zip(positions, lngs.tolist(), lats.tolist(), strict=True):
             position[0], position[1] = round(lng, DIGITS), round(lat, DIGITS)
     return moved
+
+
+def bbox_to_wgs84(
+    bbox: tuple[float, float, float, float], crs: CoordSystem
+) -> tuple[float, float, float, float]:
+    """A map view's ``(west, south, east, north)`` in the tiles' system, back in WGS-84 (its corners
+    moved: the offset is a few hundred metres, nearly the same across one view)."""
+    if crs is CoordSystem.WGS84:
+        return bbox
+    west, south = to_wgs84(bbox[0], bbox[1], crs)
+    east, north = to_wgs84(bbox[2], bbox[3], crs)
+    return west, south, east, north

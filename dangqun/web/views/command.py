@@ -137,7 +137,14 @@ def map_cases(request: HttpRequest) -> JsonResponse:
 
 @command_required
 def map_grids(request: HttpRequest) -> JsonResponse:
-    response = _json(mapcrs.geojson_to_map(data.grid_features(request.user), mapcrs.tile_crs()))
+    try:
+        bbox = data.parse_bbox(request.GET.get("bbox", ""))
+    except ValidationError as exc:
+        return _json({"detail": ";".join(m for msgs in exc.message_dict.values() for m in msgs)}, status=422)
+    crs = mapcrs.tile_crs()
+    if bbox is not None:
+        bbox = mapcrs.bbox_to_wgs84(bbox, crs)
+    response = _json(mapcrs.geojson_to_map(data.grid_features(request.user, bbox), crs))
     response["Cache-Control"] = "private, max-age=300"
     return response
 

@@ -345,21 +345,73 @@ def case_features(user: Any, filters: selectors.CaseFilters) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features, "truncated": len(features) >= MAP_LIMIT}
 
 
-def grid_features(user: Any) -> dict[str, Any]:
-    """The grid polygons inside the user's region scope (all of them for a district dispatcher)."""
+GRID_MAP_LIMIT = 2000  # grid polygons sent at once; a wider scope gets its streets, then grids by view
+MAP_DIGITS = 6  # about 0.1 m: enough for a grid's edge, and half the bytes of a float's full repr
+Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
+
+
+def _rounded(node: Any) -> Any:
+    if isinstance(node, float):
+        return round(node, MAP_DIGITS)
+    if isinstance(node, list):
+        return [_rounded(n) for n in node]
+    return node
+
+
+def _polygons(qs: QuerySet[Region], limit: int) -> tuple[list[dict[str, Any]], bool]:
+    rows = list(qs.order_by("path").values_list("code", "name", "boundary")[: limit + 1])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": boundary.get("type"), "coordinates": _rounded(boundary.get("coordinates"))},
+            "properties": {"code": code, "name": name},
+        }
+        for code, name, boundary in rows[:limit]
+        if isinstance(boundary, dict)
+    ]
+    return features, len(rows) > limit
+
+
+def parse_bbox(raw: str) -> Bbox | None:
+    """``west,south,east,north`` in degrees, or None when absent; anything else is a 422."""
+    if not raw.strip():
+        return None
+    try:
+        west, south, east, north = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ValidationError({"bbox": "bbox 应为 west,south,east,north 四个数"}) from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValidationError({"bbox": "bbox 超出经纬度范围或西大于东、南大于北"})
+    return west, south, east, north
+
+
+def grid_features(user: Any, bbox: Bbox | None = None) -> dict[str, Any]:
+    """The grid polygons inside the user's region scope, for the case map.
+
+    Up to ``GRID_MAP_LIMIT`` grids come at once. A wider scope (a district of many thousands of grids)
+    gets its streets instead, with ``"overview": true``, and the map asks for the grids of the view
+    (``bbox``: grids whose centroid lies in it, at most the limit, ``"truncated"`` beyond) once the
+    dispatcher zooms in. Coordinates are rounded to ``MAP_DIGITS`` decimals."""
     scope = get_scope(user)
     qs = Region.objects.filter(level=RegionLevel.GRID, is_active=True, boundary__isnull=False)
     if not scope.is_sysadmin:
         qs = qs.filter(scope.region_q("path"))
-    features = [
-        {
-            "type": "Feature",
-            "geometry": boundary,
-            "properties": {"code": code, "name": name},
-        }
-        for code, name, boundary in qs.order_by("path").values_list("code", "name", "boundary")
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    if bbox is not None:
+        west, south, east, north = bbox
+        qs = qs.filter(
+            centroid_lng__gte=west, centroid_lng__lte=east, centroid_lat__gte=south, centroid_lat__lte=north
+        )
+        features, truncated = _polygons(qs, GRID_MAP_LIMIT)
+        return {"type": "FeatureCollection", "features": features, "truncated": truncated}
+    total = qs.count()
+    if total <= GRID_MAP_LIMIT:
+        features, _ = _polygons(qs, GRID_MAP_LIMIT)
+        return {"type": "FeatureCollection", "features": features, "grids": total}
+    streets = Region.objects.filter(level=RegionLevel.STREET, is_active=True, boundary__isnull=False)
+    if not scope.is_sysadmin:
+        streets = streets.filter(scope.region_q("path"))
+    features, _ = _polygons(streets, GRID_MAP_LIMIT)
+    return {"type": "FeatureCollection", "features": features, "grids": total, "overview": True}
 
 
 def filter_choices() -> dict[str, Any]:

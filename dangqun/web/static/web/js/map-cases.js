@@ -42,13 +42,48 @@
   if (heatBox) { heatBox.addEventListener("change", function () { toggle(heatLayer, heatBox.checked); }); }
   if (pointsBox) { pointsBox.addEventListener("change", function () { toggle(clusterLayer, pointsBox.checked); }); }
 
-  getJSON(box.getAttribute("data-grids-url")).then(function (grids) {
-    gridLayer = L.geoJSON(grids, {
-      style: { color: "#a8504a", weight: 1, fillColor: "#f3dcd9", fillOpacity: 0.35 },
+  var GRID_STYLE = { color: "#a8504a", weight: 1, fillColor: "#f3dcd9", fillOpacity: 0.35 };
+  var DETAIL_ZOOM = 13;
+  var gridsUrl = box.getAttribute("data-grids-url");
+  function polygons(data, style) {
+    return L.geoJSON(data, {
+      style: style,
       onEachFeature: function (feature, layer) { layer.bindTooltip(escape(feature.properties.name)); }
-    }).addTo(map);
+    });
+  }
+
+  // A scope of many thousands of grids comes as its streets ("overview"); the grids of the view are
+  // fetched once the map is zoomed in far enough to tell them apart, and replaced as it moves.
+  var detailLayer = null, detailRequest = 0;
+  function loadDetail() {
+    var request = ++detailRequest;
+    if (map.getZoom() < DETAIL_ZOOM) {
+      if (detailLayer) { map.removeLayer(detailLayer); detailLayer = null; }
+      box.setAttribute("data-grids", "0");
+      return;
+    }
+    var b = map.getBounds();
+    var clamp = function (v, limit) { return Math.max(-limit, Math.min(limit, v)).toFixed(5); };
+    var bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(",");
+    getJSON(gridsUrl + "?bbox=" + encodeURIComponent(bbox)).then(function (grids) {
+      if (request !== detailRequest) { return; }
+      if (detailLayer) { map.removeLayer(detailLayer); }
+      detailLayer = polygons(grids, GRID_STYLE).addTo(map);
+      detailLayer.bringToBack();
+      box.setAttribute("data-grids", String(grids.features.length));
+    }).catch(function (error) { if (window.console) { window.console.error(error); } });
+  }
+
+  getJSON(gridsUrl).then(function (grids) {
+    var overview = Boolean(grids.overview);
+    gridLayer = polygons(grids, overview ? { color: "#a8504a", weight: 2, fill: false } : GRID_STYLE).addTo(map);
     if (grids.features.length) { map.fitBounds(gridLayer.getBounds(), { padding: [10, 10] }); }
-    box.setAttribute("data-grids", String(grids.features.length));
+    box.setAttribute("data-grids", overview ? "0" : String(grids.features.length));
+    if (overview) {
+      box.setAttribute("data-overview", String(grids.grids));
+      map.on("moveend", loadDetail);
+      loadDetail();
+    }
     return getJSON(box.getAttribute("data-cases-url"));
   }).then(function (cases) {
     var caseUrl = box.getAttribute("data-case-url");
