@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from scipy.sparse import csr_matrix
 
 from dangqun.cases.enums import OPEN_STATUSES, CaseStatus
 from dangqun.cases.models import Case
@@ -203,10 +204,15 @@ def rank(case: Case, pool: Sequence[Case], limit: int = MAX_SUGGESTIONS) -> list
     if not docs[0]:
         return []
     vectors = _vectors(docs)
+    texts = [_cosine(vectors[0], vector) for vector in vectors[1:]]
+    return _best(case, zip(others, texts, strict=True), limit)
+
+
+def _best(case: Case, scored: Iterable[tuple[Case, float]], limit: int) -> list[Duplicate]:
+    """The candidates whose text, time and place make them duplicates of ``case``, best first."""
     window = window_days()
     found = []
-    for other, vector in zip(others, vectors[1:], strict=True):
-        text = _cosine(vectors[0], vector)
+    for other, text in scored:
         if text < MIN_TEXT:
             continue
         days = abs((case.submitted_at - other.submitted_at).total_seconds()) / 86400
@@ -226,9 +232,41 @@ def duplicates_of(case: Case, *, visible: Q | None = None, limit: int = MAX_SUGG
 
 
 def duplicates_for(cases: Sequence[Case], *, visible: Q | None = None) -> dict[int, list[Duplicate]]:
-    """Suggestions for a page of cases (the triage queue) from one shared candidate query."""
+    """Suggestions for a page of cases (the triage queue) from one shared candidate query.
+
+    A queued case is usually in the pool itself (open, in its own community and window); its
+    document set ([case, *others]) is then the pool, so the pool's TF-IDF vectors serve every such
+    case and their text scores come from one sparse product. The others are ranked one by one."""
     pool = candidate_query(cases, visible)
-    return {c.pk: rank(c, pool) for c in cases}
+    result: dict[int, list[Duplicate]] = {}
+    row_of = {c.pk: i for i, c in enumerate(pool)}
+    inside = [c for c in cases if c.pk in row_of]
+    if inside:
+        vectors = _vectors([grams(c) for c in pool])
+        matrix = _sparse(vectors)
+        texts = (matrix[[row_of[c.pk] for c in inside]] @ matrix.T).toarray()
+        for case, row in zip(inside, texts, strict=True):
+            if not vectors[row_of[case.pk]]:
+                result[case.pk] = []
+                continue
+            scored = ((other, float(row[j])) for j, other in enumerate(pool) if other.pk != case.pk)
+            result[case.pk] = _best(case, scored, MAX_SUGGESTIONS)
+    for case in cases:
+        if case.pk not in result:
+            result[case.pk] = rank(case, pool)
+    return result
+
+
+def _sparse(vectors: Sequence[dict[str, float]]) -> Any:
+    """The vectors as the rows of a CSR matrix over their joint vocabulary."""
+    vocabulary: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for vector in vectors:
+        for gram, value in vector.items():
+            indices.append(vocabulary.setdefault(gram, len(vocabulary)))
+            data.append(value)
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(vectors), max(1, len(vocabulary))))
 
 
 # --- auto-merge (off unless DANGQUN["TRIAGE_AUTO_MERGE_SCORE"] is set) -------------------------------

@@ -254,3 +254,26 @@ def test_odd_messages_get_suggestions_without_errors(api_as, place, text) -> Non
     assert response.status_code == 200
     assert isinstance(response.json(), list)
     assert dispatcher.get(f"/cases/{code}/").status_code == 200
+
+
+def test_the_queue_batch_ranks_exactly_as_one_case_at_a_time(api_as, place) -> None:  # type: ignore[no-untyped-def]
+    """``duplicates_for`` (one sparse product over the pool) agrees with ``rank`` case by case."""
+    from dangqun.triage.duplicates import candidate_query, duplicates_for, rank
+
+    dispatcher, citizen = api_as("dispatcher"), api_as("citizen")
+    for i in range(3):
+        _hotline_case(dispatcher, f"下水井堵塞{i}", LEAK.format(place=place), place)
+        _citizen_case(citizen, f"下水道堵了{i}", LEAK_AGAIN.format(place=place), place)
+        _citizen_case(citizen, f"广场舞噪音{i}", OTHER.format(place=place), place)
+    _citizen_case(citizen, "啊", "啊", place)  # no words in common with anything
+    queue = list(Case.objects.filter(status=CaseStatus.SUBMITTED).order_by("id"))
+    pool = candidate_query(queue)
+
+    batch = duplicates_for(queue)
+
+    for case in queue:
+        one = rank(case, pool)
+        assert [(d.case.pk, round(d.score, 9), round(d.text, 9)) for d in batch[case.pk]] == [
+            (d.case.pk, round(d.score, 9), round(d.text, 9)) for d in one
+        ]
+    assert any(batch[c.pk] for c in queue)
