@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from dangqun.accounts.scope import get_scope
@@ -98,11 +99,19 @@ def case_by_code_for_tracking(code: str, phone_last4: str) -> Case:
 # --- lists --------------------------------------------------------------------------------------------
 
 
-def _lead_allowed_seconds() -> Subquery:
-    return Subquery(
-        CaseTask.objects.filter(case=OuterRef("pk"), role=TaskRole.LEAD)
-        .order_by("-id")
-        .values("allowed_seconds")[:1]
+def _lead_allowed_seconds() -> SqlCase:
+    """The lead task's allowed working time, read only for cases whose clock runs (the light needs it
+    for those alone; a list of mostly closed cases then skips the per-row look-up)."""
+    return SqlCase(
+        When(
+            status__in=CLOCK_STATUSES,
+            then=Subquery(
+                CaseTask.objects.filter(case=OuterRef("pk"), role=TaskRole.LEAD)
+                .order_by("-id")
+                .values("allowed_seconds")[:1]
+            ),
+        ),
+        default=None,
     )
 
 

@@ -319,7 +319,7 @@ def case_features(user: Any, filters: selectors.CaseFilters) -> dict[str, Any]:
 
     Read as plain rows (no model instances: the map may hold thousands of cases)."""
     at = now()
-    labels = dict(CaseStatus.choices)
+    labels = {value: str(label) for value, label in CaseStatus.choices}  # each lazy label once
     cases: Any = map_cases(user, filters)  # annotated with lead_allowed_seconds (unknown to the stubs)
     rows = cases.values_list(
         "code", "title", "status", "lng", "lat", "category__name", "resolve_due_at", "lead_allowed_seconds"
