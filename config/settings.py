@@ -147,7 +147,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangqun.core.gcfreeze.GcFreezeMiddleware",
 ]
+# After this many requests a process freezes its warmed-up heap out of the GC's way (core.gcfreeze).
+DANGQUN_GC_FREEZE_AFTER = int(os.environ.get("DANGQUN_GC_FREEZE_AFTER", "0" if TESTING else "20"))
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
