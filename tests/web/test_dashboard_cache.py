@@ -93,3 +93,15 @@ def test_off_means_always_live(demo: Any, settings: Any) -> None:
     new_case("占道经营")
 
     assert command_data.dashboard(dispatcher).figures != before
+
+
+def test_a_district_page_is_kept_a_minute_for_its_reader(demo: Any, cached_minute: Any) -> None:
+    district = Region.objects.filter(parent__isnull=True).first()
+    assert district is not None
+    client = as_user("dispatcher")
+
+    cold = _queries(client, f"/regions/{district.code}/")
+    warm = _queries(client, f"/regions/{district.code}/")
+
+    assert warm < cold
+    assert as_user("leader").get(f"/regions/{district.code}/").status_code == 200

@@ -17,7 +17,7 @@ from dangqun.regions import selectors as region_selectors
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.access import access_building_by_id
 from dangqun.registry.selectors import registry_counts
-from dangqun.web import queries
+from dangqun.web import dashcache, queries
 from dangqun.web.access import access_region_by_code, not_found_as_404
 from dangqun.web.svgmap import MapFeature, build_map
 
@@ -93,7 +93,9 @@ def community_context(request: HttpRequest, community: Region) -> dict[str, Any]
 def area_context(request: HttpRequest, region: Region) -> dict[str, Any]:
     """A district, street or compound: its children with rolled-up counts and a map of them."""
     user = request.user
-    rows = queries.child_rows(user, region)
+    # Counts over every registry row of the subtree: kept a minute per reader (web.dashcache).
+    reader = dashcache.scope_key(user)
+    rows = dashcache.cached("regions.rows", (region.pk,), reader, lambda: queries.child_rows(user, region))
     context: dict[str, Any] = {
         "region": region,
         "child_rows": rows,
