@@ -132,3 +132,28 @@ def test_workbench_queries_do_not_grow_with_tasks(demo: Any, django_assert_max_n
     with django_assert_max_num_queries(len(before.captured_queries)):
         html = client.get("/workbench/").content.decode()
     assert len(re.findall(r'<tr id="task-', html)) >= 6
+
+
+def test_the_inbox_pages_its_tasks_and_counts_them_all(demo: Any, monkeypatch: Any) -> None:
+    from dangqun.web.views import workbench
+
+    for _ in range(3):
+        dispatched_case()
+    monkeypatch.setattr(workbench, "INBOX_PAGE", 2)
+    client = as_user("department_staff")
+
+    first = client.get("/workbench/").content.decode()
+    second = client.get("/workbench/?page=2").content.decode()
+    beyond = client.get("/workbench/?page=99")
+    junk = client.get("/workbench/?page=abc&tab=nope")
+
+    total = len(re.findall(r'<tr id="task-', first)) + len(re.findall(r'<tr id="task-', second))
+    assert len(re.findall(r'<tr id="task-', first)) == 2
+    assert total >= 3
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+    assert beyond.status_code == 200
+    assert junk.status_code == 200
+    counts = re.search(r'href="\?tab=all"[^>]*>[^<]*<span class="count">(\d+)</span>', first)
+    assert counts is not None
+    assert int(counts.group(1)) >= 3  # every active task, not the page

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -22,7 +22,7 @@ from dangqun.cases.models import CaseTask
 from dangqun.cases.permissions import UNIT_REGION_ROLES
 from dangqun.core.time import now
 
-INBOX_LIMIT = 200
+INBOX_PAGE = 50  # tasks per page; the tabs' counts cover every active task
 DONE_LIMIT = 20
 TABS = ("all", "pending", "signed", "red")
 
@@ -53,29 +53,29 @@ def _tasks(user: Any) -> QuerySet[CaseTask]:
     )
 
 
-def inbox(user: Any, tab: str = "all") -> tuple[list[InboxRow], dict[str, int]]:
+def inbox(user: Any, tab: str = "all", page: int = 1) -> tuple[list[InboxRow], dict[str, int]]:
+    """One page of the unit's active tasks in ``tab``, by resolve-by deadline; and every tab's count
+    (one aggregate query: the counts are of all active tasks, not of the page)."""
     at = now()
     active = _tasks(user).filter(status__in=ACTIVE_TASK_STATUSES)
+    tab_q = {
+        "all": Q(),
+        "pending": Q(status=TaskStatus.PENDING),
+        "signed": Q(status=TaskStatus.SIGNED),
+        "red": Q(resolve_due_at__lt=at),  # the red light: past the resolve-by deadline
+    }
+    counts = active.order_by().aggregate(
+        **{name: Count("id", filter=q) if q else Count("id") for name, q in tab_q.items()}
+    )
+    start = (max(1, page) - 1) * INBOX_PAGE
     rows = [
         InboxRow(
             task=t,
             light=selectors.task_light(t, at),
             sign_overdue=t.status == TaskStatus.PENDING and t.sign_due_at < at,
         )
-        for t in active.order_by("resolve_due_at", "id")[:INBOX_LIMIT]
+        for t in active.filter(tab_q[tab]).order_by("resolve_due_at", "id")[start : start + INBOX_PAGE]
     ]
-    counts = {
-        "all": len(rows),
-        "pending": sum(1 for r in rows if r.task.status == TaskStatus.PENDING),
-        "signed": sum(1 for r in rows if r.task.status == TaskStatus.SIGNED),
-        "red": sum(1 for r in rows if r.light == "red"),
-    }
-    if tab == "pending":
-        rows = [r for r in rows if r.task.status == TaskStatus.PENDING]
-    elif tab == "signed":
-        rows = [r for r in rows if r.task.status == TaskStatus.SIGNED]
-    elif tab == "red":
-        rows = [r for r in rows if r.light == "red"]
     return rows, counts
 
 
@@ -94,7 +94,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "all")
     if tab not in TABS:
         tab = "all"
-    rows, counts = inbox(request.user, tab)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows, counts = inbox(request.user, tab, page)
+    pages = max(1, -(-counts[tab] // INBOX_PAGE))
     return render(
         request,
         "web/workbench/inbox.html",
@@ -103,6 +108,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "tab": tab,
             "done": recently_done(request.user),
-            "limit": INBOX_LIMIT,
+            "page": min(page, pages),
+            "pages": pages,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if page < pages else None,
         },
     )
