@@ -251,6 +251,10 @@ class Case(models.Model):
             models.Index(fields=["category", "submitted_at"]),
             models.Index(fields=["lead_department", "submitted_at"]),
             models.Index(fields=["channel", "source_ref"]),
+            # the supervision board: the few supervised cases, newest first, without reading the rest
+            models.Index(
+                fields=["-submitted_at", "-id"], condition=Q(is_supervised=True), name="case_supervised_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
