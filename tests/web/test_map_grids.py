@@ -63,3 +63,18 @@ def test_a_bad_bbox_is_a_422_naming_it(demo: Any, bbox: str) -> None:
 
     assert response.status_code == 422
     assert "bbox" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/command/map/grids.json", "/command/map/cases.json"])
+def test_map_data_are_gzipped_for_a_client_that_accepts_it(demo: Any, path: str) -> None:
+    import gzip
+    import json
+
+    client = as_user("dispatcher")
+
+    plain = client.get(path)
+    packed = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
