@@ -25,6 +25,13 @@ def registry_queryset(user: object, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(scope.region_q("grid__path", roles=REGISTRY_READ_ROLES))
 
 
+def registry_covers(user: object, path: str) -> bool:
+    """Whether ``user`` reads every registry row under ``path`` (then ``registry_queryset`` filters
+    nothing there, and what it counts is the same for every such reader)."""
+    scope = get_scope(user)
+    return scope.has_role(*REGISTRY_READ_ROLES) and scope.covers_path(path, roles=REGISTRY_READ_ROLES)
+
+
 def _access(user: object, queryset: QuerySet[M], object_id: int) -> M:
     obj = registry_queryset(user, queryset).filter(pk=object_id).first()
     if obj is None:

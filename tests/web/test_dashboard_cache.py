@@ -105,3 +105,18 @@ def test_a_district_page_is_kept_a_minute_for_its_reader(demo: Any, cached_minut
 
     assert warm < cold
     assert as_user("leader").get(f"/regions/{district.code}/").status_code == 200
+
+
+def test_district_page_counts_are_shared_by_readers_of_the_whole_district(
+    demo: Any, cached_minute: Any
+) -> None:
+    from dangqun.registry.access import registry_covers
+
+    district = Region.objects.filter(parent__isnull=True).first()
+    assert district is not None
+
+    assert registry_covers(User.objects.get(username="dispatcher"), district.path)
+    assert registry_covers(User.objects.get(username="street_staff"), district.path) is False
+    assert _queries(as_user("leader"), f"/regions/{district.code}/") > _queries(
+        as_user("dispatcher"), f"/regions/{district.code}/"
+    )  # the leader computed it, the dispatcher read the leader's entry

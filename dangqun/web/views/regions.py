@@ -15,7 +15,7 @@ from dangqun.accounts.scope import get_scope
 from dangqun.accounts.selectors import responsibility_chain
 from dangqun.regions import selectors as region_selectors
 from dangqun.regions.models import Region, RegionLevel
-from dangqun.registry.access import access_building_by_id
+from dangqun.registry.access import access_building_by_id, registry_covers
 from dangqun.registry.selectors import registry_counts
 from dangqun.web import dashcache, queries
 from dangqun.web.access import access_region_by_code, not_found_as_404
@@ -94,7 +94,8 @@ def area_context(request: HttpRequest, region: Region) -> dict[str, Any]:
     """A district, street or compound: its children with rolled-up counts and a map of them."""
     user = request.user
     # Counts over every registry row of the subtree: kept a minute per reader (web.dashcache).
-    reader = dashcache.scope_key(user)
+    # every reader who sees the whole subtree's registries shares one entry
+    reader = dashcache.SHARED if registry_covers(user, region.path) else dashcache.scope_key(user)
     rows = dashcache.cached("regions.rows", (region.pk,), reader, lambda: queries.child_rows(user, region))
     context: dict[str, Any] = {
         "region": region,
