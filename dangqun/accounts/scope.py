@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from dangqun.accounts.models import DEPARTMENT_ROLES, PARTY_ORG_ROLES, REGION_ROLES, Membership, Role, User
+from dangqun.regions.models import Region
 
 # Roles that may read the grid registries (buildings, households, residents, units) in their regions.
 REGISTRY_READ_ROLES = frozenset(
@@ -46,6 +47,8 @@ class DataScope:
     region_paths_by_role: dict[str, tuple[str, ...]] = field(default_factory=dict)
     department_ids: frozenset[int] = frozenset()
     party_org_paths: tuple[str, ...] = ()
+    # every top-level region's path, read only for a user who holds a top-level region (else empty)
+    root_paths: tuple[str, ...] = ()
 
     def has_role(self, *roles: str) -> bool:
         return self.is_sysadmin or bool(self.roles.intersection(roles))
@@ -69,6 +72,13 @@ class DataScope:
         for path in paths:
             q |= Q(**{f"{path_lookup}__subtree": path})
         return q
+
+    def covers_every_region(self, roles: frozenset[str] | None = None) -> bool:
+        """Whether ``roles`` give this user every top-level region, hence every row placed in one."""
+        if self.is_sysadmin:
+            return True
+        held = set(self.region_paths(roles))
+        return bool(self.root_paths) and all(root in held for root in self.root_paths)
 
     def covers_path(self, path: str, roles: frozenset[str] | None = None) -> bool:
         if self.is_sysadmin:
@@ -142,6 +152,14 @@ def compute_scope(user: User, memberships: list[Membership] | None = None) -> Da
     is_sysadmin = user.is_superuser or Role.SYSADMIN in roles
     if is_sysadmin:
         roles.add(Role.SYSADMIN)
+    holds_a_root = any(
+        m.role in REGION_ROLES and m.region is not None and m.region.parent_id is None for m in memberships
+    )
+    root_paths: tuple[str, ...] = ()
+    if holds_a_root and not is_sysadmin:
+        root_paths = tuple(
+            Region.objects.filter(parent__isnull=True).order_by("path").values_list("path", flat=True)
+        )
     return DataScope(
         user_id=user.pk,
         roles=frozenset(roles),
@@ -149,6 +167,7 @@ def compute_scope(user: User, memberships: list[Membership] | None = None) -> Da
         region_paths_by_role={role: _minimal_paths(paths) for role, paths in by_role.items()},
         department_ids=frozenset(departments),
         party_org_paths=_minimal_paths(party_paths),
+        root_paths=root_paths,
     )
 
 

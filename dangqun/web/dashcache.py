@@ -43,6 +43,7 @@ def scope_key(user: object) -> str:
             tuple(by_role),
             tuple(sorted(scope.department_ids)),
             tuple(sorted(scope.party_org_paths)),
+            scope.root_paths,
         )
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from dangqun.accounts.models import Membership, Role, User
@@ -120,3 +121,17 @@ def test_district_page_counts_are_shared_by_readers_of_the_whole_district(
     assert _queries(as_user("leader"), f"/regions/{district.code}/") > _queries(
         as_user("dispatcher"), f"/regions/{district.code}/"
     )  # the leader computed it, the dispatcher read the leader's entry
+
+
+def test_a_district_reader_lists_cases_unfiltered_and_a_street_reader_does_not(demo: Any) -> None:
+    from dangqun.cases.permissions import visible_cases_q
+
+    dispatcher = User.objects.get(username="dispatcher")
+    street = User.objects.get(username="street_staff")
+
+    assert visible_cases_q(dispatcher) == Q()  # every case lies in the district
+    assert visible_cases_q(street) != Q()
+    Region.objects.create(
+        code="999999", name="另一区", kind="district", level=RegionLevel.DISTRICT, path="/999999/"
+    )
+    assert visible_cases_q(User.objects.get(username="dispatcher")) != Q()  # a second district: no longer all
