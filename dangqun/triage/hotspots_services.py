@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dangqun.accounts.scope import get_scope
 from dangqun.cases.enums import CaseChannel, CaseStatus, CaseType
@@ -104,8 +104,12 @@ def refresh_hotspots(*, actor: Any = None, window_days: int = WINDOW_DAYS, top: 
 
 def visible_hotspots(user: Any) -> QuerySet[Hotspot]:
     """Hotspots with at least one member case ``user`` may see, latest refresh first, by rank."""
-    visible = Case.objects.filter(visible_cases_q(user)).values("pk")
-    return Hotspot.objects.filter(memberships__case__in=visible).distinct().order_by("-computed_at", "rank")
+    scope_q = visible_cases_q(user)
+    if scope_q == Q():  # the reader sees every case: no need to look at them
+        members = Hotspot.objects.filter(memberships__isnull=False)
+    else:
+        members = Hotspot.objects.filter(memberships__case__in=Case.objects.filter(scope_q).values("pk"))
+    return members.distinct().order_by("-computed_at", "rank")
 
 
 def visible_members(user: Any, hotspot: Hotspot) -> QuerySet[Case]:

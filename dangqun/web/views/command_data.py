@@ -90,7 +90,7 @@ def triage_queue(user: Any, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], i
     for; a leader (who does not dispatch) sees every waiting case in their scope."""
     scope = get_scope(user)
     qs = selectors.cases_for(user, selectors.CaseFilters(status=tuple(TRIAGE_STATUSES)))
-    if scope.region_paths(DISPATCH_ROLES):
+    if scope.region_paths(DISPATCH_ROLES) and not scope.covers_every_region(DISPATCH_ROLES):
         qs = qs.filter(scope.region_q("handling_region__path", roles=DISPATCH_ROLES))
     total = qs.count()
     cases = list(qs.order_by("submitted_at", "id")[:limit])
