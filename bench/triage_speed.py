@@ -3,12 +3,18 @@ training seconds (495 labelled + unlabelled + taxonomy), the pickled model's siz
 loaded model adds to a fresh process, batch predictions per second and single-message latency (the
 intake path) on one core, and the time of one 100,000-character paste.
 
-    .venv/bin/python bench/triage_speed.py [--data ../shared/data/taidi2020] [--unlabeled U.csv ...]
+    .venv/bin/python bench/triage_speed.py [--data ../shared/data/taidi2020] [--unlabeled U.csv ...] \
+        [--baseline REV]
+
+``--baseline REV`` also loads ``dangqun/triage/learn.py`` as it was at git revision REV, gives it the
+same fitted model, and times both prediction paths in the same process, alternating, so that the
+ratio holds on a loaded machine; it checks that both give the same labels.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import pickle
@@ -17,7 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -25,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dangqun.triage.csvio import read_messages, read_taxonomy  # noqa: E402
-from dangqun.triage.learn import train  # noqa: E402
+from dangqun.triage.learn import Classifier, train  # noqa: E402
 from dangqun.triage.text import clean  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "taidi2020"
@@ -45,6 +53,57 @@ print(round(rss() - before, 1))
 """
 
 
+def _baseline(rev: str, model: Classifier) -> Any:
+    """The same fitted model inside the classifier code of git revision ``rev``."""
+    source = subprocess.run(  # noqa: S603 - git, our own repository
+        ["git", "show", f"{rev}:dangqun/triage/learn.py"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    module = types.ModuleType("triage_learn_baseline")
+    sys.modules[module.__name__] = module
+    exec(compile(source, f"{rev}:dangqun/triage/learn.py", "exec"), module.__dict__)  # noqa: S102
+    names = {f.name for f in dataclasses.fields(module.Classifier)}
+    return module.Classifier(**{k: v for k, v in model.__dict__.items() if k in names})
+
+
+def _cpu_ms_per_call(model: Any, pool: list[tuple[str, str]]) -> float:
+    started = time.process_time()
+    for title, text in pool:
+        model.top(title, text)
+    return (time.process_time() - started) * 1000 / len(pool)
+
+
+def _compare(rev: str, model: Classifier, pool: list[tuple[str, str]], cleaned: list[str]) -> dict[str, Any]:
+    """Single-message CPU ms and batch messages per CPU second, old and new code, alternating."""
+    old = _baseline(rev, model)
+    singles: dict[str, list[float]] = {"old": [], "new": []}
+    batches: dict[str, list[float]] = {"old": [], "new": []}
+    for candidate in (old, model):  # warm-up
+        _cpu_ms_per_call(candidate, pool[:200])
+    for _ in range(3):
+        for name, candidate in (("old", old), ("new", model)):
+            singles[name].append(_cpu_ms_per_call(candidate, pool[:2000]))
+            started = time.process_time()
+            candidate.scores(cleaned)
+            batches[name].append(len(cleaned) / (time.process_time() - started))
+    same = bool((old.scores(cleaned).argmax(axis=1) == model.scores(cleaned).argmax(axis=1)).all())
+    single = {k: statistics.median(v) for k, v in singles.items()}
+    batch = {k: statistics.median(v) for k, v in batches.items()}
+    return {
+        "baseline": rev,
+        "single_cpu_ms_old": round(single["old"], 3),
+        "single_cpu_ms_new": round(single["new"], 3),
+        "single_ratio_new_over_old": round(single["new"] / single["old"], 3),
+        "batch_per_cpu_second_old": round(batch["old"], 1),
+        "batch_per_cpu_second_new": round(batch["new"], 1),
+        "batch_ratio_new_over_old": round(batch["new"] / batch["old"], 3),
+        "same_labels": same,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -53,6 +112,7 @@ def main() -> None:
         nargs="*",
         default=["messages_unlabeled_2801.csv", "messages_hotspot_4326.csv", "messages_replies_2816.csv"],
     )
+    parser.add_argument("--baseline", metavar="REV", help="also time learn.py of this git revision")
     args = parser.parse_args()
     labelled = read_messages(args.data / "messages_labeled_495.csv", labelled=True)
     pool = [(t, x) for name in args.unlabeled for t, x, _ in read_messages(args.data / name, labelled=False)]
@@ -94,9 +154,11 @@ def main() -> None:
             text=True,
             check=True,
         )
+    comparison = _compare(args.baseline, model, pool, cleaned) if args.baseline else {}
     print(
         json.dumps(
             {
+                "load_average": os.getloadavg(),
                 "train_seconds": round(train_seconds, 2),
                 "n_labelled": len(labelled),
                 "n_unlabelled": len(pool),
@@ -109,6 +171,7 @@ def main() -> None:
                 "single_message_ms_p95": round(latencies[int(0.95 * len(latencies))], 3),
                 "single_message_per_second": round(1000 / statistics.median(latencies), 1),
                 "paste_100k_chars_ms_median": round(statistics.median(paste_ms), 3),
+                **comparison,
             }
         )
     )

@@ -13,6 +13,13 @@ class as pseudo-labelled examples and refits.
 Scores: a softmax over the SVM's decision values, scaled so that the score reads like a probability;
 messages with few distinct Chinese characters (fewer than ``MIN_CJK``; distinct, so that the repeated
 title or a repeated character does not count as evidence) get a proportionally lower confidence.
+
+Prediction does not go through scikit-learn's estimators: one message at intake would pay more for
+their input validation and sparse-matrix plumbing than for the arithmetic. The n-grams are hashed
+once per batch, then each message's TF-IDF row and margins are computed with numpy on its own few
+hundred hashed features against a dense (features seen in training x labels) copy of the weights
+(``_Compact``), so a batch and a single message run the same per-message arithmetic and give the
+same scores to the last bit.
 """
 
 from __future__ import annotations
@@ -20,12 +27,14 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
 
 from dangqun.triage.text import clean, tokens
@@ -43,7 +52,10 @@ def char_ngrams(doc: str, sizes: tuple[int, ...] = (1, 2, 3)) -> list[str]:
     grams: list[str] = []
     for run in _CJK_RUN.findall(doc):
         for n in sizes:
-            grams.extend(run[i : i + n] for i in range(len(run) - n + 1))
+            if n == 1:
+                grams += run
+            else:
+                grams += [run[i : i + n] for i in range(len(run) - n + 1)]
     return grams
 
 
@@ -57,6 +69,25 @@ class Params:
     char_sizes: tuple[int, ...] = (1, 2, 3)
 
 
+@dataclass(frozen=True)
+class _Compact:
+    """The fitted weights for prediction: ``dense[row_of[feature]]`` is a feature's weight per label
+    (``row_of`` is -1 for features never seen in training, whose weights are zero). As large as the
+    stored sparse matrix's values, with no per-call transposition or dtype conversion."""
+
+    row_of: np.ndarray  # int32, one entry per hashed feature
+    dense: np.ndarray  # float32, (features seen in training, labels)
+
+    @classmethod
+    def of(cls, weights: csr_matrix) -> _Compact:
+        weights = weights.tocsr()
+        seen = np.flatnonzero(np.diff(weights.indptr))
+        row_of = np.full(weights.shape[0], -1, dtype=np.int32)
+        row_of[seen] = np.arange(len(seen), dtype=np.int32)
+        dense = np.ascontiguousarray(weights[seen].toarray(), dtype=np.float32)
+        return cls(row_of=row_of, dense=dense)
+
+
 @dataclass
 class Classifier:
     labels: list[str]
@@ -66,26 +97,71 @@ class Classifier:
     char_sizes: tuple[int, ...] = (1, 2, 3)
     info: dict[str, object] = field(default_factory=dict)
     # The SVM's weights as a (features x labels) CSR matrix of float32, only the features seen in
-    # training, and its intercepts: margins are ``X @ weights + bias``, one sparse product per batch.
+    # training, and its intercepts: margins are ``X @ weights + bias``. This is the stored form;
+    # prediction uses ``_Compact``, derived from it once per process (never pickled).
     weights: csr_matrix | None = None
     bias: np.ndarray | None = None
 
-    def margins(self, features: csr_matrix) -> np.ndarray:
-        if self.weights is not None and self.bias is not None:
-            return np.asarray((features @ self.weights).todense()) + self.bias
-        if self.svm is None:
-            raise ValueError("classifier has neither weights nor an SVM")
-        margins = self.svm.decision_function(features)  # models stored before ``weights`` existed
-        if margins.ndim == 1:  # two classes: sklearn returns one column
-            margins = np.column_stack([-margins, margins])
-        return margins
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_compact", None)
+        return state
+
+    def _compact_weights(self, weights: csr_matrix) -> _Compact:
+        compact = self.__dict__.get("_compact")
+        if compact is None:  # two threads may both build it: same result, one is kept
+            compact = _Compact.of(weights)
+            self.__dict__["_compact"] = compact
+        return compact
+
+    def _views(self) -> list[tuple[Callable[[str], list[str]], np.ndarray, int]]:
+        """(analyzer, idf, column offset) per feature block, in the order ``_features`` stacks them."""
+        views: list[tuple[Callable[[str], list[str]], np.ndarray, int]] = []
+        offset = 0
+        if self.word_idf is not None:
+            views.append((tokens, self.word_idf.idf_, offset))
+            offset += WORD_FEATURES
+        if self.char_idf is not None:
+            views.append((functools.partial(char_ngrams, sizes=self.char_sizes), self.char_idf.idf_, offset))
+        return views
+
+    def margins(self, cleaned: Sequence[str]) -> np.ndarray:
+        """(n, labels) decision values of cleaned messages: ``tfidf(x) @ weights + bias``."""
+        if self.weights is None or self.bias is None:  # models stored before ``weights`` existed
+            if self.svm is None:
+                raise ValueError("classifier has neither weights nor an SVM")
+            margins = self.svm.decision_function(self.features(cleaned))
+            if margins.ndim == 1:  # two classes: sklearn returns one column
+                margins = np.column_stack([-margins, margins])
+            return np.asarray(margins)
+        out = np.tile(self.bias.astype(np.float64), (len(cleaned), 1))
+        if not cleaned:
+            return out
+        compact = self._compact_weights(self.weights)
+        views = self._views()
+        scale = 1.0 / np.sqrt(len(views))  # the blocks are stacked with equal weight, as in training
+        for analyzer, idf, offset in views:
+            counts = _hashed(cleaned, analyzer, len(idf))
+            indptr, indices, values = counts.indptr, counts.indices, counts.data
+            for i in range(len(cleaned)):
+                start, end = indptr[i], indptr[i + 1]
+                if start < end:
+                    out[i] += _row_margins(
+                        indices[start:end],
+                        values[start:end],
+                        idf=idf,
+                        offset=offset,
+                        scale=scale,
+                        compact=compact,
+                    )
+        return out
 
     def features(self, cleaned: Sequence[str]) -> csr_matrix:
         return _features(cleaned, self.word_idf, self.char_idf, self.char_sizes)
 
     def scores(self, cleaned: Sequence[str]) -> np.ndarray:
         """(n, labels) scores summing to 1 per message, damped for messages with little Chinese."""
-        z = SCORE_SCALE * self.margins(self.features(cleaned))
+        z = SCORE_SCALE * self.margins(cleaned)
         z -= z.max(axis=1, keepdims=True)
         probs = np.exp(z)
         probs /= probs.sum(axis=1, keepdims=True)
@@ -103,17 +179,29 @@ class Classifier:
         return [self.labels[i] for i in self.scores(cleaned).argmax(axis=1)]
 
 
+def _row_margins(
+    columns: np.ndarray, counts: np.ndarray, *, idf: np.ndarray, offset: int, scale: float, compact: _Compact
+) -> np.ndarray:
+    """One message's margins from one feature block: sublinear TF-IDF (1 + log count) x idf, L2
+    normalised and scaled as in training, times the weights of the features seen in training."""
+    values = (np.log(counts) + 1.0) * idf[columns]
+    values *= scale / np.sqrt(values @ values)
+    rows = compact.row_of[columns + offset]
+    known = rows >= 0
+    return np.asarray(values[known] @ compact.dense[rows[known]].astype(np.float64))
+
+
 @functools.cache
-def _hashers(char_sizes: tuple[int, ...]) -> tuple[HashingVectorizer, HashingVectorizer]:
-    """Stateless hashing vectorizers (nothing learnt, so nothing to store in the model)."""
-    words = HashingVectorizer(analyzer=tokens, n_features=WORD_FEATURES, alternate_sign=False, norm=None)
-    chars = HashingVectorizer(
-        analyzer=functools.partial(char_ngrams, sizes=char_sizes),
-        n_features=CHAR_FEATURES,
-        alternate_sign=False,
-        norm=None,
-    )
-    return words, chars
+def _hasher(n_features: int) -> FeatureHasher:
+    """Stateless (nothing learnt, nothing stored in the model); the same hashing as scikit-learn's
+    ``HashingVectorizer`` with ``alternate_sign=False``, fed (token, count) pairs so that each
+    distinct token is hashed once."""
+    return FeatureHasher(n_features=n_features, input_type="pair", alternate_sign=False)
+
+
+def _hashed(cleaned: Sequence[str], analyzer: Callable[[str], list[str]], n_features: int) -> csr_matrix:
+    """Counts of hashed tokens, one row per message, columns sorted within a row."""
+    return csr_matrix(_hasher(n_features).transform([Counter(analyzer(doc)).items() for doc in cleaned]))
 
 
 def _features(
@@ -122,15 +210,16 @@ def _features(
     char_idf: TfidfTransformer | None,
     char_sizes: tuple[int, ...],
 ) -> csr_matrix:
-    words, chars = _hashers(char_sizes)
+    """Training features (scikit-learn's TF-IDF; prediction computes the same values per message)."""
     parts = []
     if word_idf is not None:
-        parts.append(word_idf.transform(words.transform(cleaned)))
+        parts.append(word_idf.transform(_hashed(cleaned, tokens, WORD_FEATURES)))
     if char_idf is not None:
-        parts.append(char_idf.transform(chars.transform(cleaned)))
+        chars = functools.partial(char_ngrams, sizes=char_sizes)
+        parts.append(char_idf.transform(_hashed(cleaned, chars, CHAR_FEATURES)))
     if len(parts) == 1:
-        return parts[0].tocsr()
-    return hstack(parts).tocsr() / np.sqrt(len(parts))
+        return csr_matrix(parts[0])
+    return csr_matrix(hstack(parts)) / np.sqrt(len(parts))
 
 
 def train(
@@ -154,10 +243,13 @@ def train(
     if len(labels) < 2:
         raise ValueError("训练数据至少需要两个分类")
     pool = [clean(t, x) for t, x in unlabelled]
-    words, chars = _hashers(params.char_sizes)
+    chars = functools.partial(char_ngrams, sizes=params.char_sizes)
     corpus = docs + pool
-    word_idf = TfidfTransformer(sublinear_tf=True).fit(words.transform(corpus)) if params.use_words else None
-    char_idf = TfidfTransformer(sublinear_tf=True).fit(chars.transform(corpus)) if params.use_char else None
+    word_idf = char_idf = None
+    if params.use_words:
+        word_idf = TfidfTransformer(sublinear_tf=True).fit(_hashed(corpus, tokens, WORD_FEATURES))
+    if params.use_char:
+        char_idf = TfidfTransformer(sublinear_tf=True).fit(_hashed(corpus, chars, CHAR_FEATURES))
     features = _features(docs, word_idf, char_idf, params.char_sizes)
     target = np.array(y)
     svm = LinearSVC(C=params.c, class_weight="balanced").fit(features, target)
