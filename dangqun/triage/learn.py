@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
 from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.svm import LinearSVC
@@ -152,7 +153,7 @@ def train(
                 y.append(label)
     labels = sorted(set(y))
     if len(labels) < 2:
-        raise ValueError("训练数据至少需要两个分类")
+        raise ValueError(_("训练数据至少需要两个分类"))
     pool = [clean(t, x) for t, x in unlabelled]
     words, chars = _hashers(params.char_sizes)
     corpus = docs + pool

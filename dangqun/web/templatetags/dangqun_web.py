@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from dangqun.web.svgmap import SvgMap
 
@@ -32,7 +33,7 @@ def cn_date(value: dt.date | dt.datetime | None, with_time: bool = False) -> str
             value = value.date()
     fmt = "DATETIME_FORMAT" if isinstance(value, dt.datetime) else "DATE_FORMAT"
     if (get_language() or "").startswith("zh"):
-        return dateformat.format(value, "Y年n月j日 H:i" if fmt == "DATETIME_FORMAT" else "Y年n月j日")
+        return dateformat.format(value, _("Y年n月j日 H:i") if fmt == "DATETIME_FORMAT" else _("Y年n月j日"))
     return str(formats.date_format(value, fmt))
 
 
