@@ -8,7 +8,6 @@ from typing import Any
 from django import template
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from dangqun.web.svgmap import SvgMap
 
@@ -33,7 +32,8 @@ def cn_date(value: dt.date | dt.datetime | None, with_time: bool = False) -> str
             value = value.date()
     fmt = "DATETIME_FORMAT" if isinstance(value, dt.datetime) else "DATE_FORMAT"
     if (get_language() or "").startswith("zh"):
-        return dateformat.format(value, _("Y年n月j日 H:i") if fmt == "DATETIME_FORMAT" else _("Y年n月j日"))
+        chinese = "Y年n月j日 H:i" if fmt == "DATETIME_FORMAT" else "Y年n月j日"  # i18n: data (format)
+        return dateformat.format(value, chinese)
     return str(formats.date_format(value, fmt))
 
 
