@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangqun.accounts.models import ApiToken, Membership, User
 from dangqun.accounts.services import api_token_create, api_token_revoke
@@ -78,16 +80,16 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     search_fields = ("username", "display_name", "email")
     hashed_search_fields = ("phone",)
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
-    search_help_text = "按用户名、姓名、手机号或邮箱搜索"
+    search_help_text = gettext_lazy("按用户名、姓名、手机号或邮箱搜索")
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("display_name", "phone", "email")}),
+        (gettext_lazy("个人信息"), {"fields": ("display_name", "phone", "email")}),
         (
-            "权限",
+            gettext_lazy("权限"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("重要日期", {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -127,14 +129,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
         actor = request.user if isinstance(request.user, User) else None
         created = api_token_create(actor=actor, user=obj.user, name=obj.name)
         obj.pk = created.token.pk
-        messages.warning(request, f"新令牌(只显示这一次,请立即复制保存):{created.key}")
+        messages.warning(request, _("新令牌(只显示这一次,请立即复制保存):%(key)s") % {"key": created.key})
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    @admin.action(description="吊销所选令牌")
+    @admin.action(description=gettext_lazy("吊销所选令牌"))
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         actor = request.user if isinstance(request.user, User) else None
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(actor=actor, token=token)
-        self.message_user(request, "已吊销所选令牌")
+        self.message_user(request, _("已吊销所选令牌"))

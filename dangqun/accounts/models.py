@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangqun.core import pii
@@ -55,24 +56,26 @@ ROLE_REGION_LEVEL: dict[str, tuple[int, ...]] = {
 
 
 class User(AbstractUser):
-    display_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = EncryptedCharField("手机号", max_length=20, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
     phone_hash = BlindIndexField(source="phone", kind=pii.PHONE)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
 
 class Membership(TimeStampedModel):
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField("角色", max_length=20, choices=Role.choices, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, db_index=True)
     region = models.ForeignKey(
         "regions.Region",
-        verbose_name="区域",
+        verbose_name=_("区域"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -80,7 +83,7 @@ class Membership(TimeStampedModel):
     )
     department = models.ForeignKey(
         "orgs.Department",
-        verbose_name="部门",
+        verbose_name=_("部门"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -88,18 +91,18 @@ class Membership(TimeStampedModel):
     )
     party_org = models.ForeignKey(
         "orgs.PartyOrg",
-        verbose_name="党组织",
+        verbose_name=_("党组织"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    title = models.CharField("职务", max_length=50, blank=True)
-    is_active = models.BooleanField("有效", default=True)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "角色任职"
-        verbose_name_plural = "角色任职"
+        verbose_name = _("角色任职")
+        verbose_name_plural = _("角色任职")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["user", "role", "region", "department", "party_org"],
@@ -127,31 +130,54 @@ class Membership(TimeStampedModel):
             need = ""
         role_label = self.get_role_display()
         for field, present in attached.items():
-            label = {"region": "区域", "department": "部门", "party_org": "党组织"}[field]
+            label = {
+                "region": gettext("区域"),
+                "department": gettext("部门"),
+                "party_org": gettext("党组织"),
+            }[field]
             if field == need and not present:
-                raise ValidationError({field: f"角色“{role_label}”必须指定{label}"})
+                raise ValidationError(
+                    {
+                        field: gettext("角色“%(role_label)s”必须指定%(label)s")
+                        % {"role_label": role_label, "label": label}
+                    }
+                )
             if field != need and present:
-                raise ValidationError({field: f"角色“{role_label}”不应指定{label}"})
+                raise ValidationError(
+                    {
+                        field: gettext("角色“%(role_label)s”不应指定%(label)s")
+                        % {"role_label": role_label, "label": label}
+                    }
+                )
         levels = ROLE_REGION_LEVEL.get(self.role)
         if levels and self.region is not None and self.region.level not in levels:
-            raise ValidationError({"region": f"角色“{self.get_role_display()}”的区域层级不符"})
+            raise ValidationError(
+                {
+                    "region": gettext("角色“%(get_role_display)s”的区域层级不符")
+                    % {"get_role_display": self.get_role_display()}
+                }
+            )
 
 
 class ApiToken(models.Model):
     """A personal API token (``Authorization: Bearer <key>``). Only the SHA-256 of the key is stored;
     the plain key is shown once, when ``accounts.services.api_token_create`` makes it."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("名称", max_length=60, help_text="用途说明,如:12345热线对接")
-    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, editable=False)
-    prefix = models.CharField("密钥前缀", max_length=12, editable=False, help_text="用于辨认,不能用于登录")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=60, help_text=_("用途说明,如:12345热线对接"))
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("密钥前缀"), max_length=12, editable=False, help_text=_("用于辨认,不能用于登录")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "API令牌"
-        verbose_name_plural = "API令牌"
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from dangqun.accounts.models import Membership, Role
 from dangqun.orgs.models import PartyOrg
 from dangqun.regions.models import Region, RegionLevel
@@ -73,10 +75,10 @@ def responsibility_chain(grid: Region) -> ResponsibilityChain:
     community, community_org = org_for(RegionLevel.COMMUNITY)
     street, street_org = org_for(RegionLevel.STREET)
     links = (
-        ChainLink("grid_worker", "网格员", grid, None, _people(memberships, Role.GRID_WORKER)),
-        ChainLink("grid_leader", "网格长", grid, None, _people(memberships, Role.GRID_LEADER)),
-        ChainLink("compound_branch", "小区党支部", compound, compound_org),
-        ChainLink("community_committee", "社区党委", community, community_org),
-        ChainLink("street_committee", "街道党工委", street, street_org),
+        ChainLink("grid_worker", _("网格员"), grid, None, _people(memberships, Role.GRID_WORKER)),
+        ChainLink("grid_leader", _("网格长"), grid, None, _people(memberships, Role.GRID_LEADER)),
+        ChainLink("compound_branch", _("小区党支部"), compound, compound_org),
+        ChainLink("community_committee", _("社区党委"), community, community_org),
+        ChainLink("street_committee", _("街道党工委"), street, street_org),
     )
     return ResponsibilityChain(grid=grid, links=links)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.events import AccountsEvent
 from dangqun.accounts.models import ApiToken, Membership, User
@@ -56,7 +57,7 @@ def membership_grant(
         user=user, role=role, region=region, department=department, party_org=party_org
     ).first()
     if existing is not None and existing.is_active:
-        raise ConflictError("该用户已拥有此角色任职")
+        raise ConflictError(_("该用户已拥有此角色任职"))
     membership = existing or Membership(
         user=user, role=role, region=region, department=department, party_org=party_org
     )

@@ -13,6 +13,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
@@ -36,7 +37,7 @@ class ApiTokenAuth(HttpBearer):
             else None
         )
         if found is None or found.revoked_at is not None or not found.user.is_active:
-            raise AuthenticationError(message="令牌无效或已吊销")
+            raise AuthenticationError(message=_("令牌无效或已吊销"))
         at = timezone.now()
         if found.last_used_at is None or at - found.last_used_at > TOKEN_TOUCH_INTERVAL:
             try:
@@ -116,7 +117,7 @@ def _me(request: HttpRequest, user: User) -> MeOut:
 def login_view(request: HttpRequest, payload: LoginIn) -> MeOut:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not isinstance(user, User):
-        raise LoginFailedError("用户名或密码错误", code="login_failed")
+        raise LoginFailedError(_("用户名或密码错误"), code="login_failed")
     login(request, user)
     return _me(request, user)
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -40,6 +41,7 @@ from dangqun.cases.services.intake import case_create
 from dangqun.cases.workflow import Relation
 from dangqun.core import ratelimit
 from dangqun.core.errors import DomainError
+from dangqun.core.i18n import join_list
 from dangqun.regions.models import Region
 
 router = Router(tags=["cases"])
@@ -62,8 +64,8 @@ TRACK_RATE_PER_MINUTE = 30
 class TooManyRequestsError(DomainError):
     status_code = 429
 
-    def __init__(self, message: str = "请求过于频繁,请稍后再试") -> None:
-        super().__init__(message, code="too_many_requests")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("请求过于频繁,请稍后再试"), code="too_many_requests")
 
 
 class CaseListQuery(Schema):
@@ -97,7 +99,7 @@ def _category(code: str | None) -> Category | None:
         return None
     category = Category.objects.filter(code=code).first()
     if category is None:
-        raise ValidationError({"category": f"未知分类编码: {code}"})
+        raise ValidationError({"category": _("未知分类编码: %(code)s") % {"code": code}})
     return category
 
 
@@ -106,7 +108,7 @@ def _region(code: str | None) -> Region | None:
         return None
     region = Region.objects.filter(code=code, is_active=True).first()
     if region is None:
-        raise ValidationError({"region": f"未知区划代码: {code}"})
+        raise ValidationError({"region": _("未知区划代码: %(code)s") % {"code": code}})
     return region
 
 
@@ -115,14 +117,17 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status:
     user = request.user
     allowed = _allowed_channels(user)
     if payload.channel not in allowed:
-        names = "、".join(sorted(allowed)) or "无"
-        raise ForbiddenError(f"您不能通过渠道“{payload.channel}”登记诉求(可用:{names})")
+        names = join_list(sorted(allowed)) or _("无")
+        raise ForbiddenError(
+            _("您不能通过渠道“%(channel)s”登记诉求(可用:%(names)s)")
+            % {"channel": payload.channel, "names": names}
+        )
     reporter_name, reporter_phone = payload.reporter_name, payload.reporter_phone
     if payload.channel in CITIZEN_CHANNELS:
         reporter_name = reporter_name or getattr(user, "display_name", "")
         reporter_phone = reporter_phone or getattr(user, "phone", "")
     elif payload.channel in HOTLINE_CHANNELS and not reporter_phone:
-        raise ValidationError({"reporter_phone": "热线登记须填写来电人电话"})
+        raise ValidationError({"reporter_phone": _("热线登记须填写来电人电话")})
     result = case_create(
         actor=user,
         channel=payload.channel,
@@ -209,7 +214,7 @@ def add_attachment(
     if task_id is not None:
         task = CaseTask.objects.filter(case=case, pk=task_id).first()
         if task is None:
-            raise ValidationError({"task_id": f"该诉求没有任务#{task_id}"})
+            raise ValidationError({"task_id": _("该诉求没有任务#%(task_id)s") % {"task_id": task_id}})
     if not stage:
         rels = relations(request.user, case)
         handling = rels & {Relation.LEAD_UNIT, Relation.CO_UNIT}
@@ -252,7 +257,7 @@ def _throttle_tracking(request: HttpRequest) -> None:
     """At most ``TRACK_RATE_PER_MINUTE`` lookups per client address per minute, counted in one bucket
     with the citizen app's tracking page (``core.ratelimit``), so alternating the two gains nothing."""
     if not ratelimit.hit("track", ratelimit.client_ip(request), limit=_track_limit(), window=60).allowed:
-        raise TooManyRequestsError("查询过于频繁,请一分钟后再试")
+        raise TooManyRequestsError(_("查询过于频繁,请一分钟后再试"))
 
 
 @router.get("/track/{code}", auth=None, response=TrackOut, summary="凭编号和手机号后四位查询诉求进度")

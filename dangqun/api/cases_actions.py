@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import ValidationError as PydanticValidationError
 
@@ -68,19 +69,21 @@ def _unit(unit: UnitIn, field: str) -> Unit:
     if unit.department:
         department = Department.objects.filter(code=unit.department).first()
         if department is None:
-            raise ValidationError({field: f"未知部门编码: {unit.department}"})
+            raise ValidationError(
+                {field: _("未知部门编码: %(department)s") % {"department": unit.department}}
+            )
     if unit.region:
         region = Region.objects.filter(code=unit.region, is_active=True).first()
         if region is None:
-            raise ValidationError({field: f"未知区划代码: {unit.region}"})
+            raise ValidationError({field: _("未知区划代码: %(region)s") % {"region": unit.region}})
     if (department is None) == (region is None):
-        raise ValidationError({field: "办理单位须为一个部门或一个属地区域(department 或 region 二选一)"})
+        raise ValidationError({field: _("办理单位须为一个部门或一个属地区域(department 或 region 二选一)")})
     return Unit(department=department, region=region)
 
 
 def _dispatch(request: HttpRequest, payload: DispatchIn) -> dict[str, Any]:
     if payload.priority is not None and payload.priority not in Priority.values:
-        raise ValidationError({"priority": f"未知紧急程度: {payload.priority}"})
+        raise ValidationError({"priority": _("未知紧急程度: %(priority)s") % {"priority": payload.priority}})
     return {
         "lead": _unit(payload.lead, "lead"),
         "co_units": [_unit(u, "co_units") for u in payload.co_units],
@@ -99,14 +102,18 @@ def _merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
     try:
         main = selectors.access_case_by_code(request.user, payload.main_case)
     except NotFoundError:
-        raise ValidationError({"main_case": f"未知诉求编号: {payload.main_case}"}) from None
+        raise ValidationError(
+            {"main_case": _("未知诉求编号: %(main_case)s") % {"main_case": payload.main_case}}
+        ) from None
     return {"main_case": main}
 
 
 def _follow_up(request: HttpRequest, payload: FollowUpIn) -> dict[str, Any]:
     value = _satisfaction_value(payload.satisfaction)
     if value and value not in Satisfaction.values:
-        raise ValidationError({"satisfaction": f"未知满意度: {payload.satisfaction}"})
+        raise ValidationError(
+            {"satisfaction": _("未知满意度: %(satisfaction)s") % {"satisfaction": payload.satisfaction}}
+        )
     return {"method": payload.method, "satisfaction": value}
 
 
@@ -137,7 +144,7 @@ def _endpoint(action: Action, body: type[Schema], to_params: Params) -> Callable
             data = payload if payload is not None else body()
         except PydanticValidationError as exc:  # no body, but the move has required fields: 422
             raise ValidationError(
-                {".".join(map(str, e["loc"])) or "body": "缺少必填字段" for e in exc.errors()}
+                {".".join(map(str, e["loc"])) or "body": _("缺少必填字段") for e in exc.errors()}
             ) from None
         case = selectors.access_case_by_code(request.user, code)
         params = to_params(request, data)

@@ -78,7 +78,7 @@ RESULT_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.REVIEWED, CaseStatu
 def mask_person_name(name: str) -> str:
     """``"王小明"`` → ``"王**"``: the family name stays, the rest is hidden. "系统" stays as it is."""
     text = (name or "").strip()
-    if not text or text == "系统":
+    if not text or text == "系统":  # i18n: data (the stored name of the system actor)
         return text
     return text[0] + "*" * max(len(text) - 1, 1)
 

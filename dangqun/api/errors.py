@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import Error as DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from dangqun.core.dbfaults import is_database_unavailable, unavailable_response
@@ -37,7 +38,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RawPostDataException)
     def form_body_for_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
         # A form-encoded body was already parsed (by the CSRF check) where a JSON body is expected.
-        detail = "请求体须为 JSON(Content-Type: application/json)"
+        detail = _("请求体须为 JSON(Content-Type: application/json)")
         payload = {"detail": detail, "code": "unsupported_media_type"}
         return api.create_response(request, payload, status=415)
 

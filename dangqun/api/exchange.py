@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -89,7 +90,7 @@ def start_import(
     services.ensure_can_import(request.user)
     chosen = MappingProfile.objects.filter(pk=profile, is_active=True).first()
     if chosen is None:
-        raise ValidationError({"profile": f"未知导入方案: {profile}"})
+        raise ValidationError({"profile": _("未知导入方案: %(profile)s") % {"profile": profile}})
     data = file.read(services.MAX_FILE_BYTES + 1)
     job = services.import_start(
         actor=request.user, profile=chosen, name=file.name or "", data=data, dry_run=dry_run

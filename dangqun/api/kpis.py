@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -75,7 +76,7 @@ def _by_code(model: Any, code: str | None, field: str, label: str) -> Any:
         return None
     obj = model.objects.filter(code=code).first()
     if obj is None:
-        raise ValidationError({field: f"未知{label}: {code}"})
+        raise ValidationError({field: _("未知%(label)s: %(code)s") % {"label": label, "code": code}})
     return obj
 
 
@@ -86,13 +87,13 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 @router.get("/kpis", response=KpiReportOut, summary="诉求办理指标")
 def kpis(request: HttpRequest, filters: Query[KpiFilter]) -> KpiReport:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise ValidationError({"to": "结束日期不能早于开始日期"})
-    region = _by_code(Region, filters.region, "region", "区划代码")
+        raise ValidationError({"to": _("结束日期不能早于开始日期")})
+    region = _by_code(Region, filters.region, "region", _("区划代码"))
     return case_kpis(
         scope_q=kpi_scope_q(request.user, region),
         region=region,
-        department=_by_code(Department, filters.department, "department", "部门编码"),
-        category=_by_code(Category, filters.category, "category", "分类编码"),
+        department=_by_code(Department, filters.department, "department", _("部门编码")),
+        category=_by_code(Category, filters.category, "category", _("分类编码")),
         start=_local_midnight(filters.date_from) if filters.date_from else None,
         end=_local_midnight(filters.date_to + dt.timedelta(days=1)) if filters.date_to else None,
         group_by=filters.group_by,

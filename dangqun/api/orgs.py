@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -83,7 +84,7 @@ def list_party_orgs(request: HttpRequest, parent: str | None = None, kind: str |
     if parent:
         parent_org = PartyOrg.objects.filter(code=parent).first()
         if parent_org is None:
-            raise NotFoundError(f"未知党组织编码: {parent}")
+            raise NotFoundError(_("未知党组织编码: %(parent)s") % {"parent": parent})
         qs = qs.filter(parent=parent_org)
     elif kind is None:
         qs = qs.filter(parent__isnull=True)
@@ -96,7 +97,7 @@ def list_party_orgs(request: HttpRequest, parent: str | None = None, kind: str |
 def party_org_detail(request: HttpRequest, code: str) -> PartyOrg:
     org = PartyOrg.objects.select_related("region").filter(code=code, is_active=True).first()
     if org is None:
-        raise NotFoundError(f"未知党组织编码: {code}")
+        raise NotFoundError(_("未知党组织编码: %(code)s") % {"code": code})
     return org
 
 
@@ -113,7 +114,7 @@ def list_party_members(request: HttpRequest, party_org: str | None = None, q: st
     if party_org:
         org = PartyOrg.objects.filter(code=party_org).first()
         if org is None or not scope.covers_party_org_path(org.path):
-            raise NotFoundError(f"未知党组织编码: {party_org}")
+            raise NotFoundError(_("未知党组织编码: %(party_org)s") % {"party_org": party_org})
         qs = qs.filter(party_org__path__subtree=org.path)
     if q:
         qs = qs.filter(name__contains=q)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -141,7 +142,7 @@ def region_subtree(request: HttpRequest, code: str, level: int | None = None) ->
 def grid_chain(request: HttpRequest, code: str) -> dict[str, Any]:
     grid = _region(code)
     if grid.level != RegionLevel.GRID:
-        raise NotFoundError(f"{code} 不是网格")
+        raise NotFoundError(_("%(code)s 不是网格") % {"code": code})
     chain = responsibility_chain(grid)
     return {
         "grid": grid,

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -152,7 +153,7 @@ def _grid_path(request: HttpRequest, code: str | None) -> str | None:
         return None
     region = Region.objects.filter(code=code).only("path").first()
     if region is None or not get_scope(request.user).covers_path(region.path, roles=REGISTRY_READ_ROLES):
-        raise NotFoundError(f"未知区划代码: {code}")
+        raise NotFoundError(_("未知区划代码: %(code)s") % {"code": code})
     return region.path
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -87,21 +88,23 @@ def activate(request: HttpRequest, version: int) -> dict[str, Any]:
     require_sysadmin(request)
     model = TriageModel.objects.defer("blob").filter(version=version).first()
     if model is None:
-        raise NotFoundError(f"分拨模型 v{version} 不存在")
+        raise NotFoundError(_("分拨模型 v%(version)s 不存在") % {"version": version})
     return _out(activate_model(actor=request.user, model=model))
 
 
 @router.post("/triage/models/retrain", response={202: RetrainOut}, summary="后台重新训练(系统管理员)")
 def retrain(request: HttpRequest, payload: RetrainIn) -> Status:
     require_sysadmin(request)
-    result = retrain_triage.enqueue(note=payload.note or f"由 {request.user.get_username()} 发起")
+    result = retrain_triage.enqueue(
+        note=payload.note or _("由 %(get_username)s 发起") % {"get_username": request.user.get_username()}
+    )
     return Status(202, {"task_id": str(result.id), "status": str(result.status)})
 
 
 @router.post("/triage/suggest", response=dict[str, Any] | None, summary="对一条留言给出分类建议")
 def suggest(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any] | None:
     if not scope_of(request).has_role(*DISPATCH_ROLES):
-        raise ForbiddenError("仅派单人员可以使用分类建议")
+        raise ForbiddenError(_("仅派单人员可以使用分类建议"))
     suggestion = classify(payload.title, payload.description)
     return suggestion.as_json() if suggestion else None
 
@@ -116,7 +119,7 @@ class LocateIn(Schema):
 @router.post("/triage/locate", response=dict[str, Any], summary="地址或坐标定位到小区、楼栋和网格")
 def locate(request: HttpRequest, payload: LocateIn) -> dict[str, Any]:
     if not scope_of(request).has_role(*DISPATCH_ROLES):
-        raise ForbiddenError("仅派单人员可以使用地址定位")
+        raise ForbiddenError(_("仅派单人员可以使用地址定位"))
     return locate_json(address=payload.address, lng=payload.lng, lat=payload.lat, crs=payload.crs)
 
 
@@ -126,5 +129,5 @@ def locate(request: HttpRequest, payload: LocateIn) -> dict[str, Any]:
 def duplicates(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     case = access_case_by_code(request.user, code)  # 404 first: a case one cannot read stays unknown
     if not scope_of(request).has_role(*DISPATCH_ROLES):
-        raise ForbiddenError("仅派单人员可以查看并单建议")
+        raise ForbiddenError(_("仅派单人员可以查看并单建议"))
     return [d.as_json() for d in duplicates_of(case, visible=visible_cases_q(request.user))]

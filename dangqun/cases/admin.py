@@ -13,6 +13,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangqun.cases.models import (
     Attachment,
@@ -64,7 +66,7 @@ class CategoryAdminForm(ServiceModelForm):
     class Meta:
         model = Category
         fields = ("parent", "code", "name", "keywords", "sort_order", "is_active")
-        help_texts = {"code": "留空则自动生成(上级编码加两位序号)"}
+        help_texts = {"code": gettext_lazy("留空则自动生成(上级编码加两位序号)")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +82,7 @@ class CategoryAdmin(ServiceBackedAdmin):
     list_display = ("tree_name", "code", "level", "keywords_short", "is_active", "sort_order")
     list_filter = ("level", "is_active")
     search_fields = ("name", "code", "keywords")
-    search_help_text = "按名称、编码或关键词搜索"
+    search_help_text = gettext_lazy("按名称、编码或关键词搜索")
     ordering = ("path",)
     list_per_page = 200
     autocomplete_fields = ("parent",)
@@ -96,11 +98,11 @@ class CategoryAdmin(ServiceBackedAdmin):
             return ()
         return ("parent", "code", "level", "path", "created_at", "updated_at")
 
-    @admin.display(description="名称", ordering="path")
+    @admin.display(description=gettext_lazy("名称"), ordering="path")
     def tree_name(self, obj: Category) -> str:
         return format_html('<span style="padding-left: {}em">{}</span>', (obj.level - 1) * 1.5, obj.name)
 
-    @admin.display(description="关键词")
+    @admin.display(description=gettext_lazy("关键词"))
     def keywords_short(self, obj: Category) -> str:
         return obj.keywords if len(obj.keywords) <= 40 else obj.keywords[:40] + "…"
 
@@ -151,7 +153,7 @@ class RoutingRuleAdminForm(ServiceModelForm):
             "co_departments",
             "is_active",
         )
-        help_texts = {"keywords": "以逗号分隔,任一关键词出现在标题或内容中即命中;留空则不限"}
+        help_texts = {"keywords": gettext_lazy("以逗号分隔,任一关键词出现在标题或内容中即命中;留空则不限")}
 
 
 @admin.register(RoutingRule)
@@ -162,7 +164,7 @@ class RoutingRuleAdmin(ServiceBackedAdmin):
     list_filter = ("is_active", "lead_region_level", "lead_department", "category__level")
     list_select_related = ("category", "region", "lead_department")
     search_fields = ("name", "keywords", "category__name", "lead_department__name")
-    search_help_text = "按规则名称、关键词、分类或主办部门搜索"
+    search_help_text = gettext_lazy("按规则名称、关键词、分类或主办部门搜索")
     ordering = ("order", "id")
     filter_horizontal = ("co_departments",)
     autocomplete_fields = ("category", "region", "lead_department")
@@ -170,13 +172,13 @@ class RoutingRuleAdmin(ServiceBackedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[RoutingRule]:
         return super().get_queryset(request).prefetch_related("co_departments")
 
-    @admin.display(description="主办")
+    @admin.display(description=gettext_lazy("主办"))
     def lead_unit(self, obj: RoutingRule) -> str:
         if obj.lead_department is not None:
             return obj.lead_department.short_name or obj.lead_department.name
         return obj.get_lead_region_level_display() if obj.lead_region_level else "—"
 
-    @admin.display(description="协办")
+    @admin.display(description=gettext_lazy("协办"))
     def co_units(self, obj: RoutingRule) -> str:
         return "、".join(d.short_name or d.name for d in obj.co_departments.all()) or "—"
 
@@ -211,7 +213,7 @@ class SlaPolicyAdminForm(ServiceModelForm):
     class Meta:
         model = SlaPolicy
         fields = ("category", "priority", "sign_hours", "resolve_days", "escalate_on_breach")
-        help_texts = {"category": "留空为该紧急程度的默认时限;分类的时限也适用于其下级分类"}
+        help_texts = {"category": gettext_lazy("留空为该紧急程度的默认时限;分类的时限也适用于其下级分类")}
 
 
 @admin.register(SlaPolicy)
@@ -221,13 +223,13 @@ class SlaPolicyAdmin(ServiceBackedAdmin):
     list_filter = ("priority", "escalate_on_breach")
     list_select_related = ("category",)
     search_fields = ("category__name",)
-    search_help_text = "按分类名称搜索"
+    search_help_text = gettext_lazy("按分类名称搜索")
     ordering = ("category__path", "priority")
     autocomplete_fields = ("category",)
 
-    @admin.display(description="分类", ordering="category__path")
+    @admin.display(description=gettext_lazy("分类"), ordering="category__path")
     def category_label(self, obj: SlaPolicy) -> str:
-        return obj.category.name if obj.category is not None else "默认(全部分类)"
+        return obj.category.name if obj.category is not None else _("默认(全部分类)")
 
     def _save(self, actor: Any, policy: SlaPolicy | None, data: dict[str, Any]) -> SlaPolicy:
         return sla_policy_save(
@@ -282,7 +284,7 @@ class CaseConfigAdmin(ServiceBackedAdmin):
 
 
 class FirstLevelCategoryFilter(admin.SimpleListFilter):
-    title = "一级分类"
+    title = gettext_lazy("一级分类")
     parameter_name = "category1"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -303,7 +305,7 @@ class FirstLevelCategoryFilter(admin.SimpleListFilter):
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     fk_name = "case"
-    verbose_name_plural = "办理过程"
+    verbose_name_plural = gettext_lazy("办理过程")
     fields = ("created_at", "event_type", "from_status", "to_status", "actor_label", "actor_unit", "reason")
     readonly_fields = fields
     ordering = ("id",)
@@ -312,7 +314,7 @@ class CaseEventInline(ReadOnlyInline):
 class CaseTaskInline(ReadOnlyInline):
     model = CaseTask
     fk_name = "case"
-    verbose_name_plural = "办理任务"
+    verbose_name_plural = gettext_lazy("办理任务")
     fields = ("role", "unit", "status", "assigned_at", "sign_due_at", "signed_at", "resolve_due_at",
               "done_at", "extension_status", "sign_breached", "resolve_breached")  # fmt: skip
     readonly_fields = fields
@@ -320,7 +322,7 @@ class CaseTaskInline(ReadOnlyInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[CaseTask]:
         return super().get_queryset(request).select_related("department", "region")
 
-    @admin.display(description="办理单位")
+    @admin.display(description=gettext_lazy("办理单位"))
     def unit(self, obj: CaseTask) -> str:
         return obj.unit_name
 
@@ -328,7 +330,7 @@ class CaseTaskInline(ReadOnlyInline):
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fk_name = "case"
-    verbose_name_plural = "附件"
+    verbose_name_plural = gettext_lazy("附件")
     fields = ("stage", "original_name", "content_type", "size", "created_at")
     readonly_fields = fields
 
@@ -340,31 +342,32 @@ class CaseAdmin(ReadOnlyAdmin):
     list_select_related = ("category", "region", "lead_department")
     list_filter = ("status", "channel", FirstLevelCategoryFilter, "priority", "is_supervised", "case_type")
     search_fields = ("=code", "title")
-    search_help_text = "按诉求编号(完整编号)或标题搜索"
+    search_help_text = gettext_lazy("按诉求编号(完整编号)或标题搜索")
     ordering = ("-submitted_at", "-id")
     show_full_result_count = False
     inlines = (CaseTaskInline, CaseEventInline, AttachmentInline)
     fieldsets = (
-        ("诉求", {"fields": ("code", "status", "channel", "case_type", "category", "priority", "title",
-                             "description", "is_supervised", "merged_into")}),
-        ("位置", {"fields": ("address", "lng", "lat", "grid", "region", "handling_region")}),
-        ("诉求人", {"fields": ("reporter_name", "reporter_phone", "is_anonymous", "reporter",
+        (gettext_lazy("诉求"), {"fields": ("code", "status", "channel", "case_type", "category", "priority",
+                                          "title", "description", "is_supervised", "merged_into")}),
+        (gettext_lazy("位置"), {"fields": ("address", "lng", "lat", "grid", "region", "handling_region")}),
+        (gettext_lazy("诉求人"), {"fields": ("reporter_name", "reporter_phone", "is_anonymous", "reporter",
                                "first_contact_owner", "source_ref")}),
-        ("办理", {"fields": ("lead_department", "suggested_route_json", "result", "satisfaction",
-                             "rating_comment", "reopen_count", "escalation_count", "resolved_on_time")}),
-        ("时间", {"fields": ("submitted_at", "accepted_at", "dispatched_at", "signed_at", "sign_due_at",
-                             "resolve_due_at", "resolved_at", "reviewed_at", "rated_at", "closed_at",
-                             "breached_at", "updated_at", "version")}),
+        (gettext_lazy("办理"), {"fields": ("lead_department", "suggested_route_json", "result",
+                                          "satisfaction", "rating_comment", "reopen_count",
+                                          "escalation_count", "resolved_on_time")}),
+        (gettext_lazy("时间"), {"fields": ("submitted_at", "accepted_at", "dispatched_at", "signed_at",
+                                          "sign_due_at", "resolve_due_at", "resolved_at", "reviewed_at",
+                                          "rated_at", "closed_at", "breached_at", "updated_at", "version")}),
     )  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Case | None = None) -> list[str]:
         return [str(name) for _, options in self.fieldsets for name in options["fields"]]
 
-    @admin.display(description="所在区域", ordering="region_path")
+    @admin.display(description=gettext_lazy("所在区域"), ordering="region_path")
     def region_name(self, obj: Case) -> str:
         return obj.region.name
 
-    @admin.display(description="建议派单")
+    @admin.display(description=gettext_lazy("建议派单"))
     def suggested_route_json(self, obj: Case) -> str:
         return pretty_json(obj.suggested_route) if obj.suggested_route else "—"
 
@@ -383,14 +386,14 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_select_related = ("case",)
     list_filter = ("event_type",)
     search_fields = ("=case__code", "actor_label")
-    search_help_text = "按诉求编号(完整编号)或操作人搜索"
+    search_help_text = gettext_lazy("按诉求编号(完整编号)或操作人搜索")
     ordering = ("-id",)
     show_full_result_count = False
     fields = ("case", "task", "created_at", "event_type", "from_status", "to_status", "actor", "actor_label",
               "actor_unit", "reason", "payload_json")  # fmt: skip
     readonly_fields = fields
 
-    @admin.display(description="数据")
+    @admin.display(description=gettext_lazy("数据"))
     def payload_json(self, obj: CaseEvent) -> str:
         return pretty_json(obj.payload)
 
@@ -401,13 +404,13 @@ class AttachmentAdmin(ReadOnlyAdmin):
     list_select_related = ("case", "uploaded_by")
     list_filter = ("stage", "content_type")
     search_fields = ("=case__code", "original_name", "=sha256")
-    search_help_text = "按诉求编号、文件名或 SHA-256 搜索"
+    search_help_text = gettext_lazy("按诉求编号、文件名或 SHA-256 搜索")
     ordering = ("-id",)
     show_full_result_count = False
     fields = ("case", "task", "stage", "file", "original_name", "content_type", "size", "width", "height",
               "sha256", "uploaded_by", "created_at")  # fmt: skip
     readonly_fields = fields
 
-    @admin.display(description="大小(KB)", ordering="size")
+    @admin.display(description=gettext_lazy("大小(KB)"), ordering="size")
     def size_kb(self, obj: Attachment) -> str:
         return f"{obj.size / 1024:.1f}"

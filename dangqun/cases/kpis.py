@@ -48,6 +48,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Expression, F, Func, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangqun.cases.kpi_figures import (
     KpiFigures,
@@ -56,15 +59,16 @@ from dangqun.cases.kpi_figures import (
 )
 from dangqun.cases.kpi_read import covered_days, live_ranges, read_rollup, rollup_plan
 from dangqun.cases.models import Case, Category
+from dangqun.core.i18n import join_list
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
 
 # Labels for the group of cases that have no street, community, department or category.
-NO_GROUP_LABELS: dict[KpiGroupBy, str] = {
-    KpiGroupBy.STREET: "区级(未定位到街道)",
-    KpiGroupBy.COMMUNITY: "未定位到社区",
-    KpiGroupBy.DEPARTMENT: "无主办部门",
-    KpiGroupBy.CATEGORY: "未分类",
+NO_GROUP_LABELS: dict[KpiGroupBy, str | Promise] = {
+    KpiGroupBy.STREET: gettext_lazy("区级(未定位到街道)"),
+    KpiGroupBy.COMMUNITY: gettext_lazy("未定位到社区"),
+    KpiGroupBy.DEPARTMENT: gettext_lazy("无主办部门"),
+    KpiGroupBy.CATEGORY: gettext_lazy("未分类"),
 }
 
 
@@ -101,7 +105,7 @@ class PathSegment(Func):
         # Portable SQL (SQLite): drop one leading "/code" per level, then take up to the next "/".
         sql, params = compiler.compile(self.source_expressions[0])
         rest, rest_params = sql, list(params)
-        for _ in range(self.level - 1):
+        for _level in range(self.level - 1):
             rest, rest_params = (
                 f"substr({rest}, instr(substr({rest}, 2), '/') + 1)",
                 [*rest_params, *rest_params],
@@ -180,7 +184,7 @@ def _labelled(group_by: KpiGroupBy, rows: list[tuple[str, KpiFigures]]) -> list[
     groups = []
     for key, figures in rows:
         if not key:
-            label = NO_GROUP_LABELS.get(group_by, "")
+            label = str(NO_GROUP_LABELS.get(group_by, ""))
         elif group_by in (KpiGroupBy.MONTH, KpiGroupBy.DAY):
             label = key
         else:
@@ -215,13 +219,18 @@ def case_kpis(
         try:
             grouping = KpiGroupBy(group_by)
         except ValueError:
-            names = "、".join(g.value for g in KpiGroupBy)
-            raise ValidationError({"group_by": f"未知分组方式: {group_by}(可选:{names})"}) from None
+            names = join_list(g.value for g in KpiGroupBy)
+            raise ValidationError(
+                {
+                    "group_by": _("未知分组方式: %(group_by)s(可选:%(names)s)")
+                    % {"group_by": group_by, "names": names}
+                }
+            ) from None
     for name, value in (("start", start), ("end", end)):
         if value is not None and timezone.is_naive(value):
-            raise ValidationError({name: "时间须带时区"})
+            raise ValidationError({name: _("时间须带时区")})
     if start is not None and end is not None and start >= end:
-        raise ValidationError({"end": "统计结束时间须晚于开始时间"})
+        raise ValidationError({"end": _("统计结束时间须晚于开始时间")})
 
     qs = Case.objects.all()
     if scope_q is not None:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case as SqlCase
 from django.db.models import OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, TaskRole
@@ -19,6 +20,7 @@ from dangqun.cases.permissions import REGION_VIEW_ROLES, visible_cases_q
 from dangqun.cases.search import search_q
 from dangqun.core import pii, workcal
 from dangqun.core.errors import NotFoundError
+from dangqun.core.i18n import join_list
 from dangqun.core.time import now
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
@@ -58,14 +60,14 @@ def _detail_qs() -> QuerySet[Case]:
 def access_case_by_id(user: Any, case_id: int) -> Case:
     case = _detail_qs().filter(visible_cases_q(user), pk=case_id).first()
     if case is None:
-        raise NotFoundError("诉求不存在或无权访问")
+        raise NotFoundError(_("诉求不存在或无权访问"))
     return case
 
 
 def access_case_by_code(user: Any, code: str) -> Case:
     case = _detail_qs().filter(visible_cases_q(user), code=code).first()
     if case is None:
-        raise NotFoundError("诉求不存在或无权访问")
+        raise NotFoundError(_("诉求不存在或无权访问"))
     return case
 
 
@@ -76,7 +78,7 @@ def access_attachment_by_id(user: Any, attachment_id: int) -> Attachment:
         .first()
     )
     if attachment is None:
-        raise NotFoundError("附件不存在或无权访问")
+        raise NotFoundError(_("附件不存在或无权访问"))
     return attachment
 
 
@@ -92,7 +94,7 @@ def case_by_code_for_tracking(code: str, phone_last4: str) -> Case:
         else None
     )
     if case is None or not pii.hash_matches(pii.PHONE_LAST4, digits, case.reporter_phone_last4_hash):
-        raise NotFoundError("未找到该诉求,请核对诉求编号和手机号后四位")
+        raise NotFoundError(_("未找到该诉求,请核对诉求编号和手机号后四位"))
     return case
 
 
@@ -118,14 +120,14 @@ def _lead_allowed_seconds() -> SqlCase:
 def _category(code: str) -> Category:
     category = Category.objects.filter(code=code).first()
     if category is None:
-        raise ValidationError({"category": f"未知分类编码: {code}"})
+        raise ValidationError({"category": _("未知分类编码: %(code)s") % {"code": code}})
     return category
 
 
 def _department(code: str) -> Department:
     department = Department.objects.filter(code=code).first()
     if department is None:
-        raise ValidationError({"unit": f"未知部门编码: {code}"})
+        raise ValidationError({"unit": _("未知部门编码: %(code)s") % {"code": code}})
     return department
 
 
@@ -133,13 +135,13 @@ def _region_in_scope(user: Any, code: str) -> Region:
     """The region named by ``code``; 404 when unknown or when it lies wholly outside the user's regions."""
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise NotFoundError(f"未知区划代码: {code}")
+        raise NotFoundError(_("未知区划代码: %(code)s") % {"code": code})
     scope = get_scope(user)
     paths = scope.region_paths(REGION_VIEW_ROLES)
     if not scope.is_sysadmin and paths:
         related = any(region.path.startswith(p) or p.startswith(region.path) for p in paths)
         if not related:
-            raise NotFoundError(f"区划“{region.name}”不在您的管辖范围内")
+            raise NotFoundError(_("区划“%(name)s”不在您的管辖范围内") % {"name": region.name})
     return region
 
 
@@ -160,7 +162,7 @@ def _light_q(light: str, at: dt.datetime) -> Q:
     the moment that much working time from now, per value.
     """
     if light not in LIGHTS:
-        raise ValidationError({"light": f"未知时限灯: {light}(可选 green/yellow/red)"})
+        raise ValidationError({"light": _("未知时限灯: %(light)s(可选 green/yellow/red)") % {"light": light}})
     if light == workcal.DeadlineLight.RED:
         return _clock_q() & Q(resolve_due_at__lt=at)
     values = (
@@ -196,7 +198,7 @@ def cases_for(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
     if f.status:
         unknown = [s for s in f.status if s not in CaseStatus.values]
         if unknown:
-            raise ValidationError({"status": f"未知状态: {'、'.join(unknown)}"})
+            raise ValidationError({"status": _("未知状态: %(join)s") % {"join": join_list(unknown)}})
         qs = qs.filter(status__in=f.status)
     if f.category:
         qs = qs.filter(category__path__subtree=_category(f.category).path)

@@ -20,6 +20,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangqun.core import workcal
 from dangqun.core.encrypted_fields import matching
@@ -124,7 +126,7 @@ class ServiceBackedAdmin(admin.ModelAdmin):
 def pretty_json(value: Any, limit: int = 4000) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=2)
     if len(text) > limit:
-        text = text[:limit] + "\n…(已截断)"
+        text = text[:limit] + _("\n…(已截断)")
     return format_html('<pre style="white-space: pre-wrap; max-height: 24em; overflow: auto">{}</pre>', text)
 
 
@@ -135,13 +137,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "event_type", "actor_label", "target_type", "target_id")
     list_filter = ("event_type", ("created_at", admin.DateFieldListFilter), "target_type")
     search_fields = ("=target_id", "actor_label")
-    search_help_text = "按对象编号(精确)或操作人搜索"
+    search_help_text = gettext_lazy("按对象编号(精确)或操作人搜索")
     list_select_related = False
     show_full_result_count = False
     fields = ("created_at", "event_type", "actor", "actor_label", "target_type", "target_id", "data_json")
     readonly_fields = fields
 
-    @admin.display(description="数据")
+    @admin.display(description=gettext_lazy("数据"))
     def data_json(self, obj: AuditEvent) -> str:
         return pretty_json(obj.data)
 
@@ -155,7 +157,15 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-_WEEKDAYS = "一二三四五六日"
+_WEEKDAYS = (
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+)
 
 
 @admin.register(WorkCalendarDay)
@@ -166,7 +176,7 @@ class WorkCalendarDayAdmin(ServiceBackedAdmin):
     list_filter = ("is_workday",)
     date_hierarchy = "date"
     search_fields = ("name", "note")
-    search_help_text = "按名称或备注搜索"
+    search_help_text = gettext_lazy("按名称或备注搜索")
     ordering = ("-date",)
 
     def get_fields(self, request: HttpRequest, obj: WorkCalendarDay | None = None) -> list[Any]:
@@ -178,13 +188,13 @@ class WorkCalendarDayAdmin(ServiceBackedAdmin):
     ) -> tuple[str, ...]:
         return () if obj is None else ("date", "created_at", "updated_at")
 
-    @admin.display(description="星期")
+    @admin.display(description=gettext_lazy("星期"))
     def weekday(self, obj: WorkCalendarDay) -> str:
-        return f"星期{_WEEKDAYS[obj.date.weekday()]}"
+        return str(_WEEKDAYS[obj.date.weekday()])
 
-    @admin.display(description="日历默认")
+    @admin.display(description=gettext_lazy("日历默认"))
     def default_label(self, obj: WorkCalendarDay) -> str:
-        return "上班" if workcal.default_is_workday(obj.date) else "放假"
+        return _("上班") if workcal.default_is_workday(obj.date) else _("放假")
 
     def service_create(self, *, actor: Any, data: dict[str, Any]) -> WorkCalendarDay:
         return workcal.workcal_day_set(
@@ -272,10 +282,10 @@ class PersonalDataAdminMixin:
                 record_pii_view(actor=request.user, target=obj, fields=shown, via="admin", where=request.path)
         return response
 
-    @admin.display(description="身份证号")
+    @admin.display(description=gettext_lazy("身份证号"))
     def masked_id_number(self, obj: Any) -> str:
         return mask_id_number(obj.id_number)
 
-    @admin.display(description="联系电话")
+    @admin.display(description=gettext_lazy("联系电话"))
     def masked_phone(self, obj: Any) -> str:
         return mask_phone(obj.phone)

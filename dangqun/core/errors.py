@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 __all__ = ["ConflictError", "DomainError", "ForbiddenError", "NotFoundError", "ValidationError"]
 
@@ -26,8 +27,8 @@ class NotFoundError(DomainError):
 
     status_code = 404
 
-    def __init__(self, message: str = "对象不存在或无权访问", *, code: str = "not_found") -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str | None = None, *, code: str = "not_found") -> None:
+        super().__init__(message or _("对象不存在或无权访问"), code=code)
 
 
 class ConflictError(DomainError):
@@ -42,5 +43,5 @@ class ForbiddenError(DomainError):
 
     status_code = 403
 
-    def __init__(self, message: str = "无权执行此操作") -> None:
-        super().__init__(message, code="forbidden")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("无权执行此操作"), code="forbidden")

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("更新时间"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -20,24 +22,24 @@ class AuditEvent(models.Model):
     deleting a user or an object never deletes its history (``on_delete=PROTECT`` / no FK on target).
     """
 
-    event_type = models.CharField("事件类型", max_length=64, db_index=True)
+    event_type = models.CharField(gettext_lazy("事件类型"), max_length=64, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=gettext_lazy("操作人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_label = models.CharField("操作人名称", max_length=150, blank=True)
-    target_type = models.CharField("对象类型", max_length=64, blank=True)
-    target_id = models.CharField("对象编号", max_length=64, blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor_label = models.CharField(gettext_lazy("操作人名称"), max_length=150, blank=True)
+    target_type = models.CharField(gettext_lazy("对象类型"), max_length=64, blank=True)
+    target_id = models.CharField(gettext_lazy("对象编号"), max_length=64, blank=True)
+    data = models.JSONField(gettext_lazy("数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "审计事件"
-        verbose_name_plural = "审计事件"
+        verbose_name = gettext_lazy("审计事件")
+        verbose_name_plural = gettext_lazy("审计事件")
         ordering = ["-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
@@ -57,15 +59,19 @@ class WorkCalendarDay(TimeStampedModel):
     ``dangqun.core.workcal.workcal_day_set``.
     """
 
-    date = models.DateField("日期", unique=True)
-    is_workday = models.BooleanField("是否工作日", help_text="勾选为上班(含调休上班),不勾选为放假")
-    name = models.CharField("名称", max_length=32, help_text="如:国庆节、调休上班、防汛值守")
-    note = models.CharField("备注", max_length=200, blank=True)
+    date = models.DateField(gettext_lazy("日期"), unique=True)
+    is_workday = models.BooleanField(
+        gettext_lazy("是否工作日"), help_text=gettext_lazy("勾选为上班(含调休上班),不勾选为放假")
+    )
+    name = models.CharField(
+        gettext_lazy("名称"), max_length=32, help_text=gettext_lazy("如:国庆节、调休上班、防汛值守")
+    )
+    note = models.CharField(gettext_lazy("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "工作日历调整"
-        verbose_name_plural = "工作日历调整"
+        verbose_name = gettext_lazy("工作日历调整")
+        verbose_name_plural = gettext_lazy("工作日历调整")
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.name}"
+        return f"{self.date:%Y-%m-%d} {_('上班') if self.is_workday else _('放假')} {self.name}"

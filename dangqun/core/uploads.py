@@ -38,6 +38,9 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import ExifTags, Image, ImageOps
 
 from dangqun.core.errors import DomainError
@@ -101,7 +104,7 @@ class UploadKind(StrEnum):
     DOCUMENT = "document"
 
 
-KIND_LABELS = {UploadKind.IMAGE: "图片", UploadKind.DOCUMENT: "文档"}
+KIND_LABELS = {UploadKind.IMAGE: gettext_lazy("图片"), UploadKind.DOCUMENT: gettext_lazy("文档")}
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class FileType:
 
     key: str
     kind: UploadKind
-    label: str
+    label: str | Promise
     content_type: str
     extensions: tuple[str, ...]
     content_type_aliases: tuple[str, ...] = ()
@@ -127,23 +130,31 @@ class FileType:
 JPEG = FileType(
     "jpeg",
     UploadKind.IMAGE,
-    "JPEG图片",
+    gettext_lazy("JPEG图片"),
     "image/jpeg",
     ("jpg", "jpeg", "jpe", "jfif"),
     ("image/jpg", "image/pjpeg"),
     "JPEG",
 )
 PNG = FileType(
-    "png", UploadKind.IMAGE, "PNG图片", "image/png", ("png",), ("image/x-png", "image/apng"), "PNG"
+    "png",
+    UploadKind.IMAGE,
+    gettext_lazy("PNG图片"),
+    "image/png",
+    ("png",),
+    ("image/x-png", "image/apng"),
+    "PNG",
 )
-WEBP = FileType("webp", UploadKind.IMAGE, "WebP图片", "image/webp", ("webp",), (), "WEBP")
-GIF = FileType("gif", UploadKind.IMAGE, "GIF图片", "image/gif", ("gif",), (), "GIF")
-PDF = FileType("pdf", UploadKind.DOCUMENT, "PDF文档", "application/pdf", ("pdf",), ("application/x-pdf",))
+WEBP = FileType("webp", UploadKind.IMAGE, gettext_lazy("WebP图片"), "image/webp", ("webp",), (), "WEBP")
+GIF = FileType("gif", UploadKind.IMAGE, gettext_lazy("GIF图片"), "image/gif", ("gif",), (), "GIF")
+PDF = FileType(
+    "pdf", UploadKind.DOCUMENT, gettext_lazy("PDF文档"), "application/pdf", ("pdf",), ("application/x-pdf",)
+)
 _ZIP_ALIASES = ("application/zip", "application/x-zip-compressed")
 DOCX = FileType(
     "docx",
     UploadKind.DOCUMENT,
-    "Word文档",
+    gettext_lazy("Word文档"),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ("docx",),
     _ZIP_ALIASES,
@@ -151,7 +162,7 @@ DOCX = FileType(
 XLSX = FileType(
     "xlsx",
     UploadKind.DOCUMENT,
-    "Excel表格",
+    gettext_lazy("Excel表格"),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ("xlsx",),
     _ZIP_ALIASES,
@@ -160,14 +171,14 @@ ALLOWED_TYPES: tuple[FileType, ...] = (JPEG, PNG, WEBP, GIF, PDF, DOCX, XLSX)
 
 # Extensions of types we recognise but refuse, so that a message can say what the name claims.
 _REFUSED_EXTENSION_LABELS = {
-    "heic": "HEIC照片",
-    "heif": "HEIF照片",
-    "docm": "含宏的Word文档",
-    "xlsm": "含宏的Excel表格",
-    "doc": "旧版Word文档",
-    "xls": "旧版Excel表格",
-    "zip": "ZIP压缩包",
-    "txt": "文本文件",
+    "heic": gettext_lazy("HEIC照片"),
+    "heif": gettext_lazy("HEIF照片"),
+    "docm": gettext_lazy("含宏的Word文档"),
+    "xlsm": gettext_lazy("含宏的Excel表格"),
+    "doc": gettext_lazy("旧版Word文档"),
+    "xls": gettext_lazy("旧版Excel表格"),
+    "zip": gettext_lazy("ZIP压缩包"),
+    "txt": gettext_lazy("文本文件"),
 }
 _ALLOWED_EXTENSION_LABELS = {ext: t.label for t in ALLOWED_TYPES for ext in t.extensions}
 _EXTENSION_LABELS = _ALLOWED_EXTENSION_LABELS | _REFUSED_EXTENSION_LABELS
@@ -281,7 +292,7 @@ def _display_name(name: str) -> str:
         base = (
             f"{(stem if keep else base)[: DISPLAY_NAME_MAX_CHARS - len(keep) - 1]}{'.' if keep else ''}{keep}"
         )
-    return base or "未命名文件"
+    return base or _("未命名文件")
 
 
 def _extension(name: str) -> str:
@@ -351,29 +362,36 @@ def _sniff(head: bytes) -> FileType | str | None:
         return WEBP
     brands = _ftyp_brands(head)
     if brands & _AVIF_BRANDS:
-        return "AVIF图片"
+        return _("AVIF图片")
     return "HEIC" if brands & _HEIF_BRANDS else None
 
 
 def _allowed_summary() -> str:
-    return "只能上传JPEG、PNG、WebP、GIF图片和PDF、Word（.docx）、Excel（.xlsx）文档"
+    return _("只能上传JPEG、PNG、WebP、GIF图片和PDF、Word（.docx）、Excel（.xlsx）文档")
 
 
 def _unknown_type_error(name: str, what: str | None = None) -> UploadTypeError:
     claimed = _ALLOWED_EXTENSION_LABELS.get(_extension(name))
     if claimed and what is None:
         return UploadTypeError(
-            f"文件“{name}”的内容不是{claimed}，{_allowed_summary()}", code="upload_type_mismatch"
+            _("文件“%(name)s”的内容不是%(claimed)s，%(allowed_summary)s")
+            % {"name": name, "claimed": claimed, "allowed_summary": _allowed_summary()},
+            code="upload_type_mismatch",
         )
     shown = f"（{what}）" if what else ""
-    return UploadTypeError(f"文件“{name}”的类型不受支持{shown}，{_allowed_summary()}")
+    return UploadTypeError(
+        _("文件“%(name)s”的类型不受支持%(shown)s，%(allowed_summary)s")
+        % {"name": name, "shown": shown, "allowed_summary": _allowed_summary()}
+    )
 
 
 # --- Office Open XML ------------------------------------------------------------------------------
 
 
 def _zip_corrupt(name: str) -> UploadTypeError:
-    return UploadTypeError(f"文件“{name}”已损坏或不是有效的Word/Excel文档", code="upload_corrupt")
+    return UploadTypeError(
+        _("文件“%(name)s”已损坏或不是有效的Word/Excel文档") % {"name": name}, code="upload_corrupt"
+    )
 
 
 def _ooxml_type(name: str, data: bytes) -> FileType:
@@ -386,7 +404,9 @@ def _ooxml_type(name: str, data: bytes) -> FileType:
         entries = archive.infolist()
         if len(entries) > ZIP_MAX_ENTRIES:
             raise UploadTooLargeError(
-                f"文件“{name}”包含的条目过多（{len(entries)}个），疑似压缩炸弹", code="upload_zip_bomb"
+                _("文件“%(name)s”包含的条目过多（%(n_entries)s个），疑似压缩炸弹")
+                % {"name": name, "n_entries": len(entries)},
+                code="upload_zip_bomb",
             )
         total = sum(entry.file_size for entry in entries)
         if total > ZIP_MAX_UNCOMPRESSED_BYTES or any(
@@ -395,13 +415,14 @@ def _ooxml_type(name: str, data: bytes) -> FileType:
             for entry in entries
         ):
             raise UploadTooLargeError(
-                f"文件“{name}”解压后过大（{_megabytes(total)}）或压缩比异常，疑似压缩炸弹",
+                _("文件“%(name)s”解压后过大（%(megabytes)s）或压缩比异常，疑似压缩炸弹")
+                % {"name": name, "megabytes": _megabytes(total)},
                 code="upload_zip_bomb",
             )
         by_name = {entry.filename.lower(): entry for entry in entries}
         content_types = by_name.get("[content_types].xml")
         if content_types is None or content_types.file_size > CONTENT_TYPES_MAX_BYTES:
-            raise _unknown_type_error(name, "ZIP压缩包")
+            raise _unknown_type_error(name, _("ZIP压缩包"))
         try:
             with archive.open(content_types) as handle:
                 manifest = handle.read(CONTENT_TYPES_MAX_BYTES + 1)
@@ -416,11 +437,13 @@ def _ooxml_type(name: str, data: bytes) -> FileType:
         content_type = attrs.get("contenttype", "").strip().lower()
         part = attrs.get("partname", "").strip().lstrip("/").lower()
         if content_type in _OOXML_MACRO_TYPES:
-            raise UploadTypeError(f"文件“{name}”含有宏，出于安全原因不能上传", code="upload_macro")
+            raise UploadTypeError(
+                _("文件“%(name)s”含有宏，出于安全原因不能上传") % {"name": name}, code="upload_macro"
+            )
         if content_type in _OOXML_MAIN_TYPES and part in by_name:
             found = _OOXML_MAIN_TYPES[content_type]
     if found is None:
-        raise _unknown_type_error(name, "ZIP压缩包")
+        raise _unknown_type_error(name, _("ZIP压缩包"))
     return found
 
 
@@ -435,7 +458,8 @@ def _open_image(checked_name: str, data: bytes, file_type: FileType) -> Image.Im
         raise _too_many_pixels(checked_name, None) from exc
     except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError, struct.error... on bad data
         raise UploadTypeError(
-            f"文件“{checked_name}”的内容不是有效的{file_type.label}（已损坏或无法读取）",
+            _("文件“%(checked_name)s”的内容不是有效的%(label)s（已损坏或无法读取）")
+            % {"checked_name": checked_name, "label": file_type.label},
             code="upload_corrupt",
         ) from exc
 
@@ -444,7 +468,9 @@ def _too_many_pixels(name: str, size: tuple[int, int] | None) -> UploadTooLargeE
     shown = f"（{size[0]}×{size[1]}）" if size else ""
     limit = _max_pixels() / 10_000
     return UploadTooLargeError(
-        f"图片“{name}”的像素过多{shown}，不能超过{limit:g}万像素", code="upload_too_many_pixels"
+        _("图片“%(name)s”的像素过多%(shown)s，不能超过%(limit)s万像素")
+        % {"name": name, "shown": shown, "limit": format(limit, "g")},
+        code="upload_too_many_pixels",
     )
 
 
@@ -452,7 +478,10 @@ def _image_size(name: str, data: bytes, file_type: FileType) -> tuple[int, int]:
     with _open_image(name, data, file_type) as image:
         width, height = image.size
     if width <= 0 or height <= 0:
-        raise UploadTypeError(f"文件“{name}”的内容不是有效的{file_type.label}", code="upload_corrupt")
+        raise UploadTypeError(
+            _("文件“%(name)s”的内容不是有效的%(label)s") % {"name": name, "label": file_type.label},
+            code="upload_corrupt",
+        )
     if width * height > _max_pixels():
         raise _too_many_pixels(name, (width, height))
     return width, height
@@ -473,13 +502,15 @@ def inspect_upload(*, name: str, data: UploadData, declared_type: str = "") -> C
     largest = max(_max_bytes(kind) for kind in UploadKind)
     content = _read_at_most(data, largest + 1)
     if not content:
-        raise UploadTypeError(f"文件“{shown}”是空文件", code="upload_empty")
+        raise UploadTypeError(_("文件“%(shown)s”是空文件") % {"shown": shown}, code="upload_empty")
 
     sniffed = _sniff(content[:64])
     if sniffed == "HEIC":
         raise UploadTypeError(
-            f"文件“{shown}”是HEIC/HEIF格式的照片，暂不支持。请在手机相机设置中选择“兼容性最佳”，"
-            "或转换为JPEG后再上传",
+            _(
+                "文件“%(shown)s”是HEIC/HEIF格式的照片，暂不支持。请在手机相机设置中选择“兼容性最佳”，或转换为JPEG后再上传"
+            )
+            % {"shown": shown},
             code="upload_heic",
         )
     if isinstance(sniffed, FileType):
@@ -492,7 +523,13 @@ def inspect_upload(*, name: str, data: UploadData, declared_type: str = "") -> C
     cap = _max_bytes(kind)
     if len(content) > cap:
         raise UploadTooLargeError(
-            f"文件“{shown}”过大{_size_note(data, cap)}，{KIND_LABELS[kind]}不能超过{_megabytes(cap)}"
+            _("文件“%(shown)s”过大%(size_note)s，%(kind_labels)s不能超过%(megabytes)s")
+            % {
+                "shown": shown,
+                "size_note": _size_note(data, cap),
+                "kind_labels": KIND_LABELS[kind],
+                "megabytes": _megabytes(cap),
+            }
         )
     file_type = sniffed if isinstance(sniffed, FileType) else _ooxml_type(shown, content)
 
@@ -500,15 +537,24 @@ def inspect_upload(*, name: str, data: UploadData, declared_type: str = "") -> C
     if extension and extension not in file_type.extensions:
         claimed = _EXTENSION_LABELS.get(extension)
         if claimed:
-            message = f"文件“{shown}”的内容不是{claimed}（实际是{file_type.label}）"
+            message = _("文件“%(shown)s”的内容不是%(claimed)s（实际是%(label)s）") % {
+                "shown": shown,
+                "claimed": claimed,
+                "label": file_type.label,
+            }
         else:
-            message = f"文件“{shown}”的扩展名“.{extension}”与内容（{file_type.label}）不符"
+            message = _("文件“%(shown)s”的扩展名“.%(extension)s”与内容（%(label)s）不符") % {
+                "shown": shown,
+                "extension": extension,
+                "label": file_type.label,
+            }
         raise UploadTypeError(message, code="upload_type_mismatch")
 
     declared = declared_type.split(";", 1)[0].strip().lower()
     if declared not in IGNORED_DECLARED_TYPES and not file_type.accepts_declared_type(declared):
         raise UploadTypeError(
-            f"文件“{shown}”声明的类型“{declared[:80]}”与内容（{file_type.label}）不符",
+            _("文件“%(shown)s”声明的类型“%(declared)s”与内容（%(label)s）不符")
+            % {"shown": shown, "declared": declared[:80], "label": file_type.label},
             code="upload_type_mismatch",
         )
 
@@ -590,7 +636,7 @@ def _sanitize(checked: CheckedUpload) -> _Sanitized:
             raise
         except Exception as exc:  # a truncated or corrupt stream fails only when the pixels are decoded
             raise UploadTypeError(
-                f"文件“{checked.name}”的图片数据已损坏，无法读取", code="upload_corrupt"
+                _("文件“%(name)s”的图片数据已损坏，无法读取") % {"name": checked.name}, code="upload_corrupt"
             ) from exc
     return _Sanitized(buffer.getvalue(), output, clean.width, clean.height)
 

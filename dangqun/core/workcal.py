@@ -46,6 +46,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangqun.core.audit import record_event
@@ -473,9 +474,9 @@ def workcal_day_set(
 ) -> WorkCalendarDay:
     """Make ``date`` a workday or a day off whatever the package says; audited; caches cleared on commit."""
     if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
-        raise ValidationError({"date": "请填写日期(年-月-日),不含时间"})
+        raise ValidationError({"date": gettext("请填写日期(年-月-日),不含时间")})
     if not isinstance(is_workday, bool):
-        raise ValidationError({"is_workday": "请选择是否工作日"})
+        raise ValidationError({"is_workday": gettext("请选择是否工作日")})
     row = WorkCalendarDay.objects.select_for_update().filter(date=date).first()
     previous = None if row is None else _row_state(row)
     if row is None:
@@ -491,7 +492,9 @@ def workcal_day_set(
             else:
                 row.save(update_fields=["is_workday", "name", "note", "updated_at"])
     except IntegrityError as exc:
-        raise ConflictError(f"{date:%Y-%m-%d} 的工作日历刚被他人设置,请刷新后重试") from exc
+        raise ConflictError(
+            gettext("%(date)s 的工作日历刚被他人设置,请刷新后重试") % {"date": format(date, "%Y-%m-%d")}
+        ) from exc
     record_event(
         actor=actor,
         event_type=CoreEvent.CALENDAR_DAY_SET,

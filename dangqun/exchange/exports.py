@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -25,24 +29,37 @@ DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CASE_COLUMNS = [
-    "诉求编号",
-    "标题",
-    "状态",
-    "诉求类型",
-    "分类",
-    "来源渠道",
-    "所在区域",
-    "地址",
-    "主办部门",
-    "登记时间",
-    "办结时限",
-    "办结时间",
-    "按时办结",
-    "满意度",
-    "来源系统单号",
+    gettext_lazy("诉求编号"),
+    gettext_lazy("标题"),
+    gettext_lazy("状态"),
+    gettext_lazy("诉求类型"),
+    gettext_lazy("分类"),
+    gettext_lazy("来源渠道"),
+    gettext_lazy("所在区域"),
+    gettext_lazy("地址"),
+    gettext_lazy("主办部门"),
+    gettext_lazy("登记时间"),
+    gettext_lazy("办结时限"),
+    gettext_lazy("办结时间"),
+    gettext_lazy("按时办结"),
+    gettext_lazy("满意度"),
+    gettext_lazy("来源系统单号"),
 ]
-KPI_COLUMNS = ["名称", "受理", "办结", "办结率", "按时办结", "按时办结率", "满意率", "登记"]
-KPI_SHEETS = [("street", "按街道"), ("department", "按部门"), ("category", "按分类")]
+KPI_COLUMNS = [
+    gettext_lazy("名称"),
+    gettext_lazy("受理"),
+    gettext_lazy("办结"),
+    gettext_lazy("办结率"),
+    gettext_lazy("按时办结"),
+    gettext_lazy("按时办结率"),
+    gettext_lazy("满意率"),
+    gettext_lazy("登记"),
+]
+KPI_SHEETS = [
+    ("street", gettext_lazy("按街道")),
+    ("department", gettext_lazy("按部门")),
+    ("category", gettext_lazy("按分类")),
+]
 
 
 def safe(value: Any) -> Any:
@@ -61,7 +78,7 @@ def _local(value: dt.datetime | None) -> str:
 
 
 def _case_row(case: Case) -> list[Any]:
-    on_time = "" if case.resolved_on_time is None else ("是" if case.resolved_on_time else "否")
+    on_time = "" if case.resolved_on_time is None else (_("是") if case.resolved_on_time else _("否"))
     return [
         case.code,
         case.title,
@@ -81,10 +98,10 @@ def _case_row(case: Case) -> list[Any]:
     ]
 
 
-def _header(sheet: Any, names: list[str]) -> None:
+def _header(sheet: Any, names: Sequence[str | Promise]) -> None:
     cells = []
     for name in names:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=str(name))  # the reader's language
         cell.font = Font(bold=True)
         cells.append(cell)
     sheet.append(cells)
@@ -94,7 +111,7 @@ def export_cases(*, actor: Any, filters: CaseFilters) -> bytes:
     """The cases ``actor`` may see with ``filters``, newest first, at most MAX_EXPORT_ROWS."""
     qs = cases_for(actor, filters)[:MAX_EXPORT_ROWS]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("诉求列表")
+    sheet = workbook.create_sheet(_("诉求列表"))
     _header(sheet, CASE_COLUMNS)
     count = 0
     for case in qs.iterator(chunk_size=2000):
@@ -112,9 +129,9 @@ def _rate(value: float | None) -> str:
     return f"{value * 100:.1f}%" if value is not None else "—"
 
 
-def _kpi_row(label: str, f: KpiFigures) -> list[Any]:
+def _kpi_row(label: str | Promise, f: KpiFigures) -> list[Any]:
     return [
-        label,
+        str(label),
         f.accepted,
         f.resolved,
         _rate(f.resolution_rate),
@@ -130,7 +147,7 @@ def kpi_reports(
 ) -> list[tuple[str, KpiReport]]:
     scope_q = visible_cases_q(actor)
     return [
-        (title, case_kpis(scope_q=scope_q, start=start, end=end, group_by=group))
+        (str(title), case_kpis(scope_q=scope_q, start=start, end=end, group_by=group))
         for group, title in KPI_SHEETS
     ]
 
@@ -138,14 +155,19 @@ def kpi_reports(
 def export_kpis(*, actor: Any, start: dt.datetime | None, end: dt.datetime | None) -> bytes:
     """受理, 办结, 办结率, 按时办结率, 满意率 by street, department and category, one sheet each."""
     workbook = Workbook(write_only=True)
-    period = f"{_local(start) or '不限'} 至 {_local(end) or '不限'}"
+    period = _("%(start)s 至 %(end)s") % {
+        "start": _local(start) or _("不限"),
+        "end": _local(end) or _("不限"),
+    }
     for title, report in kpi_reports(actor=actor, start=start, end=end):
         sheet = workbook.create_sheet(title)
-        sheet.append([safe(f"诉求办理考核报表({title}) 统计区间:{period}")])
+        sheet.append(
+            [safe(_("诉求办理考核报表(%(title)s) 统计区间:%(period)s") % {"title": title, "period": period})]
+        )
         _header(sheet, KPI_COLUMNS)
         for group in report.groups:
             sheet.append([safe(v) for v in _kpi_row(group.label, group.figures)])
-        sheet.append([safe(v) for v in _kpi_row("合计", report.figures)])
+        sheet.append([safe(v) for v in _kpi_row(_("合计"), report.figures)])
     record_event(
         actor=actor,
         event_type=ExchangeEvent.KPIS_EXPORTED,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangqun.cases.selectors import CaseFilters
 
@@ -18,7 +19,7 @@ def _date(params: Any, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError({name: f"日期格式应为 YYYY-MM-DD:{raw[:20]}"}) from None
+        raise ValidationError({name: _("日期格式应为 YYYY-MM-DD:%(raw)s") % {"raw": raw[:20]}}) from None
 
 
 def _bool(params: Any, name: str) -> bool | None:
@@ -29,7 +30,7 @@ def _bool(params: Any, name: str) -> bool | None:
         return True
     if raw in ("0", "false", "no"):
         return False
-    raise ValidationError({name: f"应为 true 或 false:{raw[:10]}"})
+    raise ValidationError({name: _("应为 true 或 false:%(raw)s") % {"raw": raw[:10]}})
 
 
 def case_filters(params: Any) -> CaseFilters:
@@ -53,7 +54,7 @@ def case_filters(params: Any) -> CaseFilters:
 def kpi_period(params: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
     start, end = _date(params, "from"), _date(params, "to")
     if start and end and start > end:
-        raise ValidationError({"to": "结束日期不能早于开始日期"})
+        raise ValidationError({"to": _("结束日期不能早于开始日期")})
 
     def midnight(day: dt.date) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -35,7 +36,7 @@ def kind_of(name: str) -> str:
         return "xlsx"
     if lower.endswith(".csv"):
         return "csv"
-    raise ValidationError({"file": "只支持 .xlsx 或 .csv 文件"})
+    raise ValidationError({"file": _("只支持 .xlsx 或 .csv 文件")})
 
 
 def _header(values: list[Any]) -> list[str]:
@@ -43,7 +44,7 @@ def _header(values: list[Any]) -> list[str]:
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
-        raise ValidationError({"file": "文件第一行应为表头,未找到表头"})
+        raise ValidationError({"file": _("文件第一行应为表头,未找到表头")})
     return headers
 
 
@@ -51,13 +52,15 @@ def _xlsx(stream: IO[bytes]) -> Sheet:
     try:
         workbook = load_workbook(stream, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ValidationError({"file": f"无法读取 Excel 文件:{type(exc).__name__}"}) from None
+        raise ValidationError(
+            {"file": _("无法读取 Excel 文件:%(name)s") % {"name": type(exc).__name__}}
+        ) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
         first = next(rows)
     except StopIteration:
-        raise ValidationError({"file": "文件是空的"}) from None
+        raise ValidationError({"file": _("文件是空的")}) from None
     headers = _header(list(first))
     total = max((sheet.max_row or 1) - 1, 0)
 
@@ -77,18 +80,20 @@ def _csv(data: bytes) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValidationError({"file": "CSV 文件编码无法识别(应为 UTF-8 或 GBK)"})
+        raise ValidationError({"file": _("CSV 文件编码无法识别(应为 UTF-8 或 GBK)")})
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         headers = _header(next(reader))
     except StopIteration:
-        raise ValidationError({"file": "文件是空的"}) from None
+        raise ValidationError({"file": _("文件是空的")}) from None
     except csv.Error as exc:
-        raise ValidationError({"file": f"CSV 格式错误:{exc}"}) from None
+        raise ValidationError({"file": _("CSV 格式错误:%(exc)s") % {"exc": exc}}) from None
     try:
         lines = list(reader)
     except csv.Error as exc:
-        raise ValidationError({"file": f"CSV 格式错误(第{reader.line_num}行):{exc}"}) from None
+        raise ValidationError(
+            {"file": _("CSV 格式错误(第%(line_num)s行):%(exc)s") % {"line_num": reader.line_num, "exc": exc}}
+        ) from None
     return Sheet(headers, ((n, row[: len(headers)]) for n, row in enumerate(lines, start=2)), len(lines))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from dangqun.cases.enums import CaseType, Priority
 from dangqun.cases.models import Category
@@ -41,7 +42,7 @@ class RowError(Exception):
 
 
 def _label(field: str) -> str:
-    return IMPORT_FIELDS.get(field, field).split("(")[0]
+    return str(IMPORT_FIELDS.get(field, field)).split("(")[0].strip()
 
 
 @dataclass
@@ -77,8 +78,8 @@ class Lookups:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise RowError(f"分类名称“{text}”不唯一,请改用分类编码")
-        raise RowError(f"未知分类“{text}”")
+            raise RowError(_("分类名称“%(text)s”不唯一,请改用分类编码") % {"text": text})
+        raise RowError(_("未知分类“%(text)s”") % {"text": text})
 
     def region(self, text: str) -> Region | None:
         if not text:
@@ -89,8 +90,8 @@ class Lookups:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise RowError(f"区域名称“{text}”不唯一,请改用区划代码")
-        raise RowError(f"未知区域“{text}”")
+            raise RowError(_("区域名称“%(text)s”不唯一,请改用区划代码") % {"text": text})
+        raise RowError(_("未知区域“%(text)s”") % {"text": text})
 
 
 def _text(field: str, value: Any) -> str:
@@ -98,7 +99,7 @@ def _text(field: str, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise RowError(f"“{_label(field)}”不应为布尔值")
+        raise RowError(_("“%(label)s”不应为布尔值") % {"label": _label(field)})
     if isinstance(value, float) and value.is_integer() and field in ("order_no", "reporter_phone"):
         value = int(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -106,12 +107,15 @@ def _text(field: str, value: Any) -> str:
     else:
         text = str(value).strip()
     if "\x00" in text:
-        raise RowError(f"“{_label(field)}”含非法字符(NUL)")
+        raise RowError(_("“%(label)s”含非法字符(NUL)") % {"label": _label(field)})
     if text.startswith("=") and field not in ("lng", "lat"):
-        raise RowError(f"“{_label(field)}”含公式,不予导入")
+        raise RowError(_("“%(label)s”含公式,不予导入") % {"label": _label(field)})
     limit = LIMITS[field]
     if len(text) > limit:
-        raise RowError(f"“{_label(field)}”超过{limit}个字符(实际{len(text)})")
+        raise RowError(
+            _("“%(label)s”超过%(limit)s个字符(实际%(n_text)s)")
+            % {"label": _label(field), "limit": limit, "n_text": len(text)}
+        )
     return text
 
 
@@ -121,9 +125,11 @@ def _number(field: str, text: str, low: float, high: float) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        raise RowError(f"“{_label(field)}”应为数字:{text[:20]}") from None
+        raise RowError(
+            _("“%(label)s”应为数字:%(text)s") % {"label": _label(field), "text": text[:20]}
+        ) from None
     if not (math.isfinite(value) and low <= value <= high):
-        raise RowError(f"“{_label(field)}”超出范围:{text[:20]}")
+        raise RowError(_("“%(label)s”超出范围:%(text)s") % {"label": _label(field), "text": text[:20]})
     return value
 
 
@@ -146,7 +152,7 @@ def _called_at(value: Any, text: str) -> str:
             except ValueError:
                 continue
         if moment is None:
-            raise RowError(f"“来电时间”不是有效的时间:{text[:20]}")
+            raise RowError(_("“来电时间”不是有效的时间:%(text)s") % {"text": text[:20]})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
@@ -157,23 +163,23 @@ def parse_row(number: int, raw: dict[str, Any], lookups: Lookups, crs: str) -> R
     text = {field: _text(field, raw.get(field)) for field in LIMITS}
     for field in ("order_no", "description", "reporter_phone"):
         if not text[field]:
-            raise RowError(f"“{_label(field)}”为空")
+            raise RowError(_("“%(label)s”为空") % {"label": _label(field)})
     if text["order_no"].startswith(FORMULA_START):
-        raise RowError("工单编号不能以 = + - @ 开头")
+        raise RowError(_("工单编号不能以 = + - @ 开头"))
     case_type = CASE_TYPES.get(text["case_type"] or CaseType.HELP)
     if case_type is None:
-        raise RowError(f"未知诉求类型“{text['case_type']}”")
+        raise RowError(_("未知诉求类型“%(case_type)s”") % {"case_type": text["case_type"]})
     priority = PRIORITIES.get(text["priority"] or Priority.NORMAL)
     if priority is None:
-        raise RowError(f"未知紧急程度“{text['priority']}”")
+        raise RowError(_("未知紧急程度“%(priority)s”") % {"priority": text["priority"]})
     lng = _number("lng", text["lng"], -180, 180)
     lat = _number("lat", text["lat"], -90, 90)
     if (lng is None) != (lat is None):
-        raise RowError("经度和纬度须同时填写")
+        raise RowError(_("经度和纬度须同时填写"))
     called = _called_at(raw.get("called_at"), text["called_at"])
     description = text["description"]
     if called:
-        description = f"{description}\n\n【来电时间】{called}"
+        description = f"{description}\n\n【来电时间】{called}"  # i18n: data (stored in the case content)
     title = text["title"] or text["description"].splitlines()[0][:60]
     return RowData(
         number=number,

@@ -16,12 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
 from dangqun.cases.permissions import DISPATCH_ROLES
 from dangqun.cases.services.intake import case_create
 from dangqun.core.audit import record_event
 from dangqun.core.errors import DomainError, ForbiddenError, NotFoundError
+from dangqun.core.i18n import join_list
 from dangqun.core.time import now
 from dangqun.exchange.events import ExchangeEvent
 from dangqun.exchange.models import (
@@ -47,7 +49,7 @@ PREVIEW_ROWS = 50
 def ensure_can_import(actor: Any) -> None:
     scope = get_scope(actor)
     if not (scope.is_sysadmin or scope.has_role(*DISPATCH_ROLES)):
-        raise ForbiddenError("只有指挥中心和街道、社区受理人员可以导入热线工单")
+        raise ForbiddenError(_("只有指挥中心和街道、社区受理人员可以导入热线工单"))
 
 
 @transaction.atomic
@@ -63,13 +65,13 @@ def profile_save(
     ensure_can_import(actor)
     unknown = sorted(set(mapping) - set(IMPORT_FIELDS))
     if unknown:
-        raise ValidationError({"mapping": f"未知字段: {', '.join(unknown)}"})
+        raise ValidationError({"mapping": _("未知字段: %(join)s") % {"join": ", ".join(unknown)}})
     if "\x00" in name or any("\x00" in f"{k}{v}" for k, v in mapping.items()):
-        raise ValidationError({"mapping": "方案含有非法字符(NUL)"})
+        raise ValidationError({"mapping": _("方案含有非法字符(NUL)")})
     cleaned = {k: str(v).strip()[:100] for k, v in mapping.items() if str(v).strip()}
-    missing = [IMPORT_FIELDS[f] for f in REQUIRED_FIELDS if f not in cleaned]
+    missing = [str(IMPORT_FIELDS[f]) for f in REQUIRED_FIELDS if f not in cleaned]
     if missing:
-        raise ValidationError({"mapping": f"缺少必需字段的列:{'、'.join(missing)}"})
+        raise ValidationError({"mapping": _("缺少必需字段的列:%(join)s") % {"join": join_list(missing)}})
     profile = profile or MappingProfile()
     profile.name, profile.source, profile.mapping, profile.crs = name.strip(), source, cleaned, crs
     profile.full_clean()
@@ -85,7 +87,7 @@ def access_job_by_id(user: Any, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("profile").filter(pk=job_id).first()
     scope = get_scope(user)
     if job is None or not (scope.is_sysadmin or job.created_by_id == scope.user_id):
-        raise NotFoundError("导入任务不存在或无权访问")
+        raise NotFoundError(_("导入任务不存在或无权访问"))
     return job
 
 
@@ -93,11 +95,13 @@ def import_start(*, actor: Any, profile: MappingProfile, name: str, data: bytes,
     """Store the file and create the job; the caller runs it (inline or in the worker)."""
     ensure_can_import(actor)
     if not profile.is_active:
-        raise ValidationError({"profile": "该导入方案已停用"})
+        raise ValidationError({"profile": _("该导入方案已停用")})
     name = "".join(ch for ch in name if ch >= " ")[-200:]
     kind_of(name)
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError({"file": f"文件不能超过{MAX_FILE_BYTES // (1024 * 1024)}MB"})
+        raise ValidationError(
+            {"file": _("文件不能超过%(value)sMB") % {"value": MAX_FILE_BYTES // (1024 * 1024)}}
+        )
     digest = hashlib.sha256(data).hexdigest()
     suffix = name.rsplit(".", 1)[-1].lower()
     path = f"{UPLOAD_FOLDER}/{digest}.{suffix}"
@@ -179,9 +183,9 @@ def import_run(job_id: int) -> ImportJob:
             sheet = open_sheet(job.file_name, stream)
             missing = [h for h in mapping.values() if h not in sheet.headers]
             if missing:
-                return _fail(job, f"文件缺少方案中的列:{'、'.join(missing)[:200]}")
+                return _fail(job, _("文件缺少方案中的列:%(join)s") % {"join": join_list(missing)[:200]})
             if sheet.total > MAX_ROWS:
-                return _fail(job, f"单个文件不能超过{MAX_ROWS}行")
+                return _fail(job, _("单个文件不能超过%(max_rows)s行") % {"max_rows": MAX_ROWS})
             job.status, job.total_rows = JobStatus.RUNNING, sheet.total
             job.save(update_fields=["status", "total_rows"])
             index = {field: sheet.headers.index(header) for field, header in mapping.items()}
@@ -190,7 +194,7 @@ def import_run(job_id: int) -> ImportJob:
         return _fail(job, "; ".join(exc.messages))
     except Exception:
         # Never leave a job "running" for ever: the page stops polling and says what happened.
-        _fail(job, "导入中断(系统错误),已导入的行不受影响,可重新导入")
+        _fail(job, _("导入中断(系统错误),已导入的行不受影响,可重新导入"))
         raise
     job.status, job.finished_at = JobStatus.DONE, now()
     job.total_rows = max(job.total_rows, job.processed_rows)
@@ -236,7 +240,7 @@ def _rows(job: ImportJob, rows: Any, index: dict[str, int]) -> None:
         try:
             row = parse_row(number, raw, lookups, job.profile.crs)
             if row.order_no in seen:
-                raise RowError(f"工单编号“{row.order_no}”在文件中重复")
+                raise RowError(_("工单编号“%(order_no)s”在文件中重复") % {"order_no": row.order_no})
             seen.add(row.order_no)
             if row.order_no in imported:
                 job.skipped_count += 1

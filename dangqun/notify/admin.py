@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from dangqun.notify.models import Delivery, Notification
 
@@ -40,7 +41,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "title", "recipient", "is_read_display")
     list_filter = ("kind", ("created_at", admin.DateFieldListFilter), ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "=subject_id", "recipient__username", "recipient__display_name")
-    search_help_text = "按标题、关联对象编号(精确)或接收人搜索"
+    search_help_text = gettext_lazy("按标题、关联对象编号(精确)或接收人搜索")
     list_select_related = ("recipient",)
     show_full_result_count = False
     date_hierarchy = "created_at"
@@ -58,7 +59,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = (DeliveryInline,)
 
-    @admin.display(description="已读", boolean=True)
+    @admin.display(description=gettext_lazy("已读"), boolean=True)
     def is_read_display(self, obj: Notification) -> bool:
         return obj.read_at is not None
 
@@ -76,7 +77,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     )
     list_filter = ("channel", "status", ("created_at", admin.DateFieldListFilter))
     search_fields = ("=notification__id", "notification__recipient__username", "last_error")
-    search_help_text = "按通知编号(精确)、接收人用户名或错误信息搜索"
+    search_help_text = gettext_lazy("按通知编号(精确)、接收人用户名或错误信息搜索")
     list_select_related = ("notification__recipient",)
     show_full_result_count = False
     fields = (
@@ -91,10 +92,10 @@ class DeliveryAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="通知标题")
+    @admin.display(description=gettext_lazy("通知标题"))
     def notification_title(self, obj: Delivery) -> str:
         return obj.notification.title
 
-    @admin.display(description="接收人")
+    @admin.display(description=gettext_lazy("接收人"))
     def recipient(self, obj: Delivery) -> str:
         return str(obj.notification.recipient)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class NotifyConfig(AppConfig):
     name = "dangqun.notify"
     label = "notify"
-    verbose_name = "消息通知"
+    verbose_name = gettext_lazy("消息通知")
 
     def ready(self) -> None:
         from django.core import checks

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 validate_kind = RegexValidator(
     r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\Z",
-    "通知类型须为小写英文点分名称,例如 case.dispatched",
+    _("通知类型须为小写英文点分名称,例如 case.dispatched"),
     code="invalid_kind",
 )
 
@@ -23,30 +24,30 @@ validate_kind = RegexValidator(
 def validate_link(value: str) -> None:
     """A link is a path on this site (``/cases/12``): never another host, never a script."""
     if value and (not value.startswith("/") or value.startswith("//") or any(c.isspace() for c in value)):
-        raise ValidationError("链接须为本站路径,以 / 开头,例如 /cases/12", code="invalid_link")
+        raise ValidationError(gettext("链接须为本站路径,以 / 开头,例如 /cases/12"), code="invalid_link")
 
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="接收人",
+        verbose_name=_("接收人"),
         on_delete=models.CASCADE,
         related_name="notifications",
         # Both composite indexes below lead with the recipient; a separate one would be redundant.
         db_index=False,
     )
-    kind = models.CharField("类型", max_length=64, validators=[validate_kind])
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    link = models.CharField("链接", max_length=500, blank=True, validators=[validate_link])
-    subject_type = models.CharField("关联对象类型", max_length=64, blank=True)
-    subject_id = models.CharField("关联对象编号", max_length=64, blank=True)
-    created_at = models.DateTimeField("发送时间", default=timezone.now)
-    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=64, validators=[validate_kind])
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=500, blank=True, validators=[validate_link])
+    subject_type = models.CharField(_("关联对象类型"), max_length=64, blank=True)
+    subject_id = models.CharField(_("关联对象编号"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "站内通知"
-        verbose_name_plural = "站内通知"
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
         ordering = ["-created_at", "-id"]
         indexes = [
             # The whole inbox, newest first.
@@ -83,21 +84,21 @@ class Delivery(models.Model):
     """
 
     notification = models.ForeignKey(
-        Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="deliveries"
+        Notification, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="deliveries"
     )
-    channel = models.CharField("渠道", max_length=32)
+    channel = models.CharField(_("渠道"), max_length=32)
     status = models.CharField(
-        "状态", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+        _("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    last_error = models.TextField("最近错误", blank=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    claimed_at = models.DateTimeField("开始发送时间", null=True, blank=True)
-    sent_at = models.DateTimeField("发送成功时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送成功时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "外部渠道发送"
-        verbose_name_plural = "外部渠道发送"
+        verbose_name = _("外部渠道发送")
+        verbose_name_plural = _("外部渠道发送")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["notification", "channel"], name="notify_delivery_once"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from dangqun.core.errors import NotFoundError
 from dangqun.notify.models import Notification
@@ -41,5 +42,5 @@ def access_notification_by_id(user: Any, notification_id: int) -> Notification:
     if owner is not None:
         obj = Notification.objects.filter(pk=notification_id, recipient_id=owner).first()
     if obj is None:
-        raise NotFoundError("通知不存在")
+        raise NotFoundError(_("通知不存在"))
     return obj

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.models import User
 from dangqun.core.audit import record_event
@@ -28,7 +29,7 @@ def _unique_recipients(recipients: Iterable[User]) -> list[User]:
     seen: dict[int, User] = {}
     for user in recipients:
         if user is None or user.pk is None:
-            raise ValidationError("通知接收人必须是已保存的用户", code="invalid_recipient")
+            raise ValidationError(_("通知接收人必须是已保存的用户"), code="invalid_recipient")
         if user.is_active:
             seen.setdefault(user.pk, user)
     return list(seen.values())
@@ -59,7 +60,7 @@ def notify_users(
     the deployment switched off is passed over quietly.
     """
     if isinstance(channels, str):
-        raise ValidationError("channels 须为渠道名称的列表", code="invalid_channels")
+        raise ValidationError(_("channels 须为渠道名称的列表"), code="invalid_channels")
     wanted = validate_channel_names(channels)
     enabled = configured_channels()
     active_channels = [name for name in wanted if name in enabled]
@@ -117,7 +118,7 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
     row (``read_at`` is the record); otherwise every notification would double the audit trail.
     """
     if notification.recipient_id != actor.pk:
-        raise NotFoundError("通知不存在")
+        raise NotFoundError(_("通知不存在"))
     if notification.read_at is None:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangqun.open311.keys import client_issue_key, client_revoke
 from dangqun.open311.models import Open311Client, Open311Request, Open311Update, ServiceAttribute
@@ -29,9 +31,9 @@ class Open311ClientAdmin(admin.ModelAdmin):
             contact=obj.contact,
         )
         obj.pk, obj.key_prefix, obj.key_hash = client.pk, client.key_prefix, client.key_hash
-        messages.warning(request, f"密钥只显示这一次,请立即交给对方系统:{raw}")
+        messages.warning(request, _("密钥只显示这一次,请立即交给对方系统:%(raw)s") % {"raw": raw})
 
-    @admin.action(description="吊销所选客户端的密钥")
+    @admin.action(description=gettext_lazy("吊销所选客户端的密钥"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Open311Client]) -> None:
         for client in queryset.filter(is_active=True):
             client_revoke(actor=request.user, client=client)

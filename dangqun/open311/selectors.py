@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from dangqun.cases.enums import CaseChannel, CaseEventType, TaskRole
 from dangqun.cases.models import Case, CaseEvent, CaseTask, Category
@@ -51,7 +52,7 @@ PUBLIC_REASON_EVENTS = frozenset({E.REJECTED, E.RESOLVED, E.RESOLVED_ON_SPOT})
 def mask_name(name: str) -> str:
     """``"王小明"`` → ``"王**"``, as citizen tracking shows staff; "系统" stays."""
     text = (name or "").strip()
-    if not text or text == "系统":
+    if not text or text == "系统":  # i18n: data (the stored name of the system actor)
         return text
     return text[0] + "*" * max(len(text) - 1, 1)
 
@@ -63,11 +64,11 @@ def jurisdiction(jurisdiction_id: str) -> Region:
     if not code:
         only = list(roots[:2])
         if len(only) != 1:
-            raise Open311Error(400, "jurisdiction_id 为必填项")
+            raise Open311Error(400, _("jurisdiction_id 为必填项"))
         return only[0]
     region = roots.filter(code=code).first()
     if region is None:
-        raise Open311Error(404, f"未找到 jurisdiction_id: {code[:40]}")
+        raise Open311Error(404, _("未找到 jurisdiction_id: %(code)s") % {"code": code[:40]})
     return region
 
 
@@ -102,7 +103,7 @@ def services() -> list[dict[str, Any]]:
 def service_category(code: str) -> Category:
     category = _services_qs().filter(code=(code or "").strip()).first()
     if category is None:
-        raise Open311Error(404, f"未找到 service_code: {(code or '')[:40]}")
+        raise Open311Error(404, _("未找到 service_code: %(value)s") % {"value": (code or "")[:40]})
     return category
 
 
@@ -165,7 +166,7 @@ def filter_requests(
         elif status == "closed":
             wanted += CLOSED_CASE_STATUSES
         else:
-            raise Open311Error(400, f"未知 status: {status[:20]}(可选 open/closed)")
+            raise Open311Error(400, _("未知 status: %(status)s(可选 open/closed)") % {"status": status[:20]})
     if wanted:
         qs = qs.filter(status__in=wanted)
     return qs
@@ -236,10 +237,10 @@ def token_request(token: str) -> Open311Request:
     try:
         value = uuid.UUID(token)
     except ValueError:
-        raise Open311Error(404, "未找到该 token") from None
+        raise Open311Error(404, _("未找到该 token")) from None
     posted = Open311Request.objects.select_related("case").filter(token=value).first()
     if posted is None:
-        raise Open311Error(404, "未找到该 token")
+        raise Open311Error(404, _("未找到该 token"))
     return posted
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from dangqun.cases.enums import CaseChannel, CaseType
 from dangqun.cases.models import Case, Category
@@ -51,14 +52,14 @@ class RequestInput:
 def _clean_text(value: str, name: str, limit: int) -> str:
     text = (value or "").strip()
     if len(text) > limit:
-        raise Open311Error(400, f"{name} 不能超过{limit}个字符")
+        raise Open311Error(400, _("%(name)s 不能超过%(limit)s个字符") % {"name": name, "limit": limit})
     return text
 
 
 def _description(raw: str) -> str:
     text = _clean_text(raw, "description", MAX_DESCRIPTION)
     if HTML_TAG.search(text):
-        raise Open311Error(400, "description 不能包含 HTML 标签")
+        raise Open311Error(400, _("description 不能包含 HTML 标签"))
     return text
 
 
@@ -68,13 +69,13 @@ def _coordinates(data: RequestInput, district: Region) -> tuple[float, float] | 
     try:
         lat, lng = float(data.lat), float(data.long)
     except ValueError:
-        raise Open311Error(400, "lat 和 long 须同时提供且为数字") from None
+        raise Open311Error(400, _("lat 和 long 须同时提供且为数字")) from None
     try:
         grid = region_selectors.locate_grid(lng, lat)
     except ValidationError as exc:
         raise Open311Error(400, "; ".join(exc.messages)) from None
     if not grid.path.startswith(district.path):
-        raise Open311Error(400, "坐标不在本 jurisdiction 内")
+        raise Open311Error(400, _("坐标不在本 jurisdiction 内"))
     return lng, lat
 
 
@@ -84,7 +85,7 @@ def _region(address_id: str, district: Region) -> Region | None:
         return None
     region = Region.objects.filter(code=code, is_active=True, path__startswith=district.path).first()
     if region is None:
-        raise Open311Error(400, f"未知 address_id: {code[:40]}")
+        raise Open311Error(400, _("未知 address_id: %(code)s") % {"code": code[:40]})
     return region
 
 
@@ -122,15 +123,16 @@ def request_create(
     region = _region(data.address_id, district)
     address = _clean_text(data.address_string, "address_string", 200)
     if coords is None and region is None and not address:
-        raise Open311Error(400, "须提供位置:lat/long、address_string 或 address_id 之一")
+        raise Open311Error(400, _("须提供位置:lat/long、address_string 或 address_id 之一"))
     names = [_clean_text(data.last_name, "last_name", 25), _clean_text(data.first_name, "first_name", 25)]
     phone = _clean_text(data.phone, "phone", 20)
     email = _clean_text(data.email, "email", 200)
     media_url = _clean_text(data.media_url, "media_url", 500)
     if media_url and not media_url.lower().startswith(("http://", "https://")):
-        raise Open311Error(400, "media_url 须为 http(s) 地址")
+        raise Open311Error(400, _("media_url 须为 http(s) 地址"))
     extra = describe(definitions, values)
-    full = f"{description}\n\n【补充信息】\n{extra}" if extra else description
+    supplement = "\n\n【补充信息】\n"  # i18n: data (stored in the case content)
+    full = description + supplement + extra if extra else description
     owner = f"open311:{client.pk}"
     key = _idempotency_key(client, data)
     with transaction.atomic():
@@ -194,15 +196,19 @@ def update_create(*, actor: Any, client: Open311Client, data: UpdateInput) -> tu
     """Record a client's update on one of its district's cases; a repeated ``update_id`` is a no-op."""
     status = data.status.strip().upper()
     if status not in CLIENT_UPDATE_STATUSES:
-        raise Open311Error(400, f"未知 status: {data.status[:40]}")
+        raise Open311Error(400, _("未知 status: %(status)s") % {"status": data.status[:40]})
     external_id = _clean_text(data.update_id, "update_id", 100)
     if not external_id:
-        raise Open311Error(400, "update_id 为必填项")
+        raise Open311Error(400, _("update_id 为必填项"))
     case = Case.objects.filter(
         code=data.service_request_id.strip(), region_path__startswith=client.district.path
     ).first()
     if case is None:
-        raise Open311Error(404, f"未找到 service_request_id: {data.service_request_id[:40]}")
+        raise Open311Error(
+            404,
+            _("未找到 service_request_id: %(service_request_id)s")
+            % {"service_request_id": data.service_request_id[:40]},
+        )
     description = _description(data.description)
     existing = Open311Update.objects.filter(client=client, external_id=external_id).first()
     if existing is not None:

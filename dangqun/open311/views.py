@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from dangqun.core.errors import DomainError
@@ -42,11 +43,11 @@ def georeport(methods: tuple[str, ...]) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                response = error_response(fmt, 405, "不支持的请求方法")
+                response = error_response(fmt, 405, _("不支持的请求方法"))
                 response["Allow"] = ", ".join(methods)
                 return response
             if _has_nul(request):
-                return error_response(fmt, 400, "参数含有非法字符(NUL)")
+                return error_response(fmt, 400, _("参数含有非法字符(NUL)"))
             try:
                 return view(request, fmt, **kwargs)
             except Open311Error as exc:
@@ -78,16 +79,16 @@ def _params(request: HttpRequest) -> QueryDict:
 def _client(request: HttpRequest, *, write: bool) -> Open311Client:
     client = client_for_key(_params(request).get("api_key", "") or request.GET.get("api_key", ""))
     if client is None:
-        raise Open311Error(403, "api_key 无效或已吊销")
+        raise Open311Error(403, _("api_key 无效或已吊销"))
     if write and not within_rate(client):
-        raise Open311Error(429, "请求过于频繁,请稍后再试")
+        raise Open311Error(429, _("请求过于频繁,请稍后再试"))
     return client
 
 
 def _district(request: HttpRequest, client: Open311Client | None = None) -> Any:
     district = selectors.jurisdiction(_params(request).get("jurisdiction_id", ""))
     if client is not None and client.district_id != district.pk:
-        raise Open311Error(403, "该 api_key 不属于此 jurisdiction")
+        raise Open311Error(403, _("该 api_key 不属于此 jurisdiction"))
     return district
 
 
@@ -101,9 +102,9 @@ def _window(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
     end = end or ((start + MAX_SPAN) if start else now())
     start = start or (end - MAX_SPAN)
     if start > end:
-        raise Open311Error(400, "start_date 不能晚于 end_date")
+        raise Open311Error(400, _("start_date 不能晚于 end_date"))
     if end - start > MAX_SPAN:
-        raise Open311Error(400, "start_date 与 end_date 相隔不能超过90天")
+        raise Open311Error(400, _("start_date 与 end_date 相隔不能超过90天"))
     return start, end
 
 
@@ -112,7 +113,7 @@ def _positive(params: QueryDict, name: str, default: int, high: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise Open311Error(400, f"{name} 应为 1 到 {high} 的整数")
+        raise Open311Error(400, _("%(name)s 应为 1 到 %(high)s 的整数") % {"name": name, "high": high})
     return int(raw)
 
 
@@ -128,8 +129,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri("/open311/v2/")
     data = {
         "changeset": CHANGESET,
-        "contact": "党群一张网 · 12345 指挥中心",
-        "key_service": "API 密钥由区级管理员在管理后台签发(Open311客户端)",
+        "contact": _("党群一张网 · 12345 指挥中心"),
+        "key_service": _("API 密钥由区级管理员在管理后台签发(Open311客户端)"),
         "endpoints": [
             {
                 "specification": SPECIFICATION,
@@ -180,7 +181,7 @@ def _media_url(request: HttpRequest) -> str:
         message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
         raise Open311Error(400, f"media: {message}") from None
     if checked.kind != "image":
-        raise Open311Error(400, "media 只接受图片")
+        raise Open311Error(400, _("media 只接受图片"))
     stored = store_upload(checked=checked, folder=MEDIA_FOLDER)
     return request.build_absolute_uri(default_storage.url(stored.path))
 
@@ -252,7 +253,11 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     district = _district(request)
     case = selectors.requests_qs(district).filter(code=service_request_id).first()
     if case is None:
-        raise Open311Error(404, f"未找到 service_request_id: {service_request_id[:40]}")
+        raise Open311Error(
+            404,
+            _("未找到 service_request_id: %(service_request_id)s")
+            % {"service_request_id": service_request_id[:40]},
+        )
     extensions = request.GET.get("extensions", "").lower() == "true"
     return respond(fmt, "service_requests", "request", selectors.requests_out([case], extensions=extensions))
 
@@ -262,7 +267,7 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     district = _district(request)
     posted = selectors.token_request(token)
     if not posted.case.region_path.startswith(district.path):
-        raise Open311Error(404, "未找到该 token")
+        raise Open311Error(404, _("未找到该 token"))
     body = [{"service_request_id": posted.case.code, "token": str(posted.token)}]
     return respond(fmt, "service_requests", "request", body)
 
@@ -281,7 +286,7 @@ def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
         return respond(fmt, "service_request_updates", "request_update", body)
     updated = _date(params, "updated_datetime")
     if updated is None:
-        raise Open311Error(400, "updated_datetime 为必填项")
+        raise Open311Error(400, _("updated_datetime 为必填项"))
     update, created = update_create(
         actor=None,
         client=client,
@@ -303,4 +308,4 @@ def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
 @csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     fmt = "json" if rest.endswith(".json") else "xml"
-    return error_response(fmt, 404, "未知的资源")
+    return error_response(fmt, 404, _("未知的资源"))

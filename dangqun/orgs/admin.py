@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from dangqun.core.admin import ServiceBackedAdmin, ServiceModelForm
 from dangqun.orgs import services
@@ -32,7 +33,7 @@ class PartyOrgAdmin(ServiceBackedAdmin):
     list_select_related = ("parent", "region")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "short_name")
-    search_help_text = "按组织编码、名称或简称搜索"
+    search_help_text = gettext_lazy("按组织编码、名称或简称搜索")
     ordering = ("path",)
     autocomplete_fields = ("parent", "region")
 
@@ -78,7 +79,7 @@ class DepartmentAdmin(ServiceBackedAdmin):
     list_select_related = ("region", "party_org")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "short_name")
-    search_help_text = "按部门编码、名称或简称搜索"
+    search_help_text = gettext_lazy("按部门编码、名称或简称搜索")
     autocomplete_fields = ("region", "party_org")
 
     def get_fields(self, request: HttpRequest, obj: Department | None = None) -> list[Any]:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OrgsConfig(AppConfig):
     name = "dangqun.orgs"
     label = "orgs"
-    verbose_name = "组织与部门"
+    verbose_name = gettext_lazy("组织与部门")

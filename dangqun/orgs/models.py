@@ -20,38 +20,38 @@ class PartyOrgKind(models.TextChoices):
 
 
 class PartyOrg(TimeStampedModel):
-    code = models.CharField("组织编码", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=120)
-    short_name = models.CharField("简称", max_length=60, blank=True)
-    kind = models.CharField("类型", max_length=20, choices=PartyOrgKind.choices)
+    code = models.CharField(_("组织编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=PartyOrgKind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级组织",
+        verbose_name=_("上级组织"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = PathField("路径", unique=True, editable=False)
+    path = PathField(_("路径"), unique=True, editable=False)
     # The region this organisation leads (街道党工委 ↔ street, 社区党委 ↔ community, 小区党支部 ↔
     # compound). Organisations of institutions and enterprises may have none.
     region = models.ForeignKey(
         "regions.Region",
-        verbose_name="所辖区域",
+        verbose_name=_("所辖区域"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="party_orgs",
     )
-    secretary_name = models.CharField("书记", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
-    established_on = models.DateField("成立日期", null=True, blank=True)
-    is_active = models.BooleanField("启用", default=True)
+    secretary_name = models.CharField(_("书记"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = "党组织"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
         ordering: ClassVar[list[str]] = ["path"]
 
     def __str__(self) -> str:
@@ -65,26 +65,26 @@ class DepartmentKind(models.TextChoices):
 
 
 class Department(TimeStampedModel):
-    code = models.CharField("部门编码", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=120)
-    short_name = models.CharField("简称", max_length=30, blank=True)
+    code = models.CharField(_("部门编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
     kind = models.CharField(
-        "类型", max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
+        _("类型"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments"
+        "regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments"
     )
-    duties = models.TextField("职责", blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    duties = models.TextField(_("职责"), blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     party_org = models.ForeignKey(
-        PartyOrg, verbose_name="党组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        PartyOrg, verbose_name=_("党组织"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    is_active = models.BooleanField("启用", default=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "职能部门"
-        verbose_name_plural = "职能部门"
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
         ordering: ClassVar[list[str]] = ["sort_order", "code"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangqun.core.audit import record_event
 from dangqun.core.fields import join_path
@@ -50,11 +51,14 @@ DEPARTMENT_EDITABLE_FIELDS = (
 def _check_parent(kind: str, parent: PartyOrg | None) -> None:
     if parent is None:
         if kind not in (PartyOrgKind.COMMITTEE, PartyOrgKind.WORKING_COMMITTEE):
-            raise ValidationError({"parent": "只有党委或党工委可以作为顶层组织"})
+            raise ValidationError({"parent": _("只有党委或党工委可以作为顶层组织")})
         return
     if parent.kind not in _ALLOWED_PARENTS.get(kind, set()):
         raise ValidationError(
-            {"parent": f"{PartyOrgKind(kind).label}不能隶属于{PartyOrgKind(parent.kind).label}"}
+            {
+                "parent": _("%(label)s不能隶属于%(label2)s")
+                % {"label": PartyOrgKind(kind).label, "label2": PartyOrgKind(parent.kind).label}
+            }
         )
 
 
@@ -73,12 +77,12 @@ def party_org_create(
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     if kind not in PartyOrgKind.values:
-        raise ValidationError({"kind": f"未知组织类型: {kind}"})
+        raise ValidationError({"kind": _("未知组织类型: %(kind)s") % {"kind": kind}})
     _check_parent(kind, parent)
     try:
         path = join_path(parent.path if parent else None, code)
     except ValueError as exc:
-        raise ValidationError({"code": "组织编码只能包含字母、数字、下划线和连字符"}) from exc
+        raise ValidationError({"code": _("组织编码只能包含字母、数字、下划线和连字符")}) from exc
     org = PartyOrg(code=code, name=name, kind=kind, parent=parent, region=region, path=path, **fields)
     org.full_clean()
     org.save()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import PartyOrg
@@ -34,10 +35,12 @@ from dangqun.registry.resources import (
 class PartyMemberResource(RegistryResource):
     name = column(PartyMember, "name")
     gender = column(PartyMember, "gender")
-    id_number = special("id_number", "身份证号", IdNumberWidget())
+    id_number = special("id_number", gettext_lazy("身份证号"), IdNumberWidget())
     birth_date = column(PartyMember, "birth_date")
-    phone = special("phone", "联系电话", PhoneWidget())
-    party_org = special("party_org", PARTY_ORG_COLUMN, CodeLookupWidget(PartyOrg, label="党组织编码"))
+    phone = special("phone", gettext_lazy("联系电话"), PhoneWidget())
+    party_org = special(
+        "party_org", PARTY_ORG_COLUMN, CodeLookupWidget(PartyOrg, label=gettext_lazy("党组织编码"))
+    )
     education = column(PartyMember, "education")
     joined_on = column(PartyMember, "joined_on")
     is_probationary = column(PartyMember, "is_probationary")
@@ -83,7 +86,7 @@ class PartyMemberAdmin(RegistryImportExportAdmin):
     list_filter = ("status", "is_probationary", "gender")
     search_fields = ("name", "party_org__name")
     hashed_search_fields = ("id_number", "phone")
-    search_help_text = "按姓名、完整身份证号、完整电话或党组织名称搜索"
+    search_help_text = gettext_lazy("按姓名、完整身份证号、完整电话或党组织名称搜索")
     autocomplete_fields = ("party_org", "resident")
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {
         "id_number": mask_id_number,

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PartyConfig(AppConfig):
     name = "dangqun.party"
     label = "party"
-    verbose_name = "党员管理"
+    verbose_name = gettext_lazy("党员管理")

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from dangqun.core.admin import ServiceBackedAdmin, ServiceModelForm, pretty_json
 from dangqun.regions.models import Region, RegionLevel
@@ -16,11 +17,13 @@ from dangqun.regions.models import Region, RegionLevel
 
 class RegionAdminForm(ServiceModelForm):
     new_boundary = forms.JSONField(
-        label="设置边界(GeoJSON)",
+        label=gettext_lazy("设置边界(GeoJSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text="WGS-84 经纬度的 Polygon 或 MultiPolygon 几何,"
-        '例如 {"type": "Polygon", "coordinates": [...]}。留空则不改动边界。',
+        help_text=gettext_lazy(
+            "WGS-84 经纬度的 Polygon 或 MultiPolygon 几何,"
+            '例如 {"type": "Polygon", "coordinates": [...]}。留空则不改动边界。'
+        ),
     )
 
     class Meta:
@@ -35,7 +38,7 @@ class RegionAdmin(ServiceBackedAdmin):
     list_select_related = ("parent",)
     list_filter = ("level", "kind", "is_active")
     search_fields = ("code", "name")
-    search_help_text = "按区划代码或名称搜索"
+    search_help_text = gettext_lazy("按区划代码或名称搜索")
     ordering = ("path",)
     autocomplete_fields = ("parent",)
     service_field_map = {"boundary": "new_boundary"}
@@ -62,13 +65,13 @@ class RegionAdmin(ServiceBackedAdmin):
             return ()
         return ("code", "kind", "parent", *self.readonly_fields)
 
-    @admin.display(description="边界(GeoJSON)")
+    @admin.display(description=gettext_lazy("边界(GeoJSON)"))
     def boundary_json(self, obj: Region) -> str:
         if not obj.boundary:
             return "—"
         return pretty_json(obj.boundary)
 
-    @admin.display(description="中心点(经度, 纬度)")
+    @admin.display(description=gettext_lazy("中心点(经度, 纬度)"))
     def centroid(self, obj: Region) -> str:
         if obj.centroid_lng is None or obj.centroid_lat is None:
             return "—"

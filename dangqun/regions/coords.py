@@ -18,6 +18,7 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
+from django.utils.translation import gettext as _
 
 __all__ = [
     "CoordSystem",
@@ -59,7 +60,7 @@ def parse_crs(crs: object) -> CoordSystem:
         except ValueError:
             pass
     valid = ", ".join(c.value for c in CoordSystem)
-    raise ValueError(f"未知坐标系: {crs!r}（可用: {valid}）")
+    raise ValueError(_("未知坐标系: %(crs)r（可用: %(valid)s）") % {"crs": crs, "valid": valid})
 
 
 def out_of_china(lng: float, lat: float) -> bool:
@@ -118,7 +119,7 @@ def _invert(
     fn = forward
     assert callable(fn)  # noqa: S101 - internal helper, always given a function
     lng, lat = start
-    for _ in range(_MAX_ITERATIONS):
+    for _step in range(_MAX_ITERATIONS):
         f_lng, f_lat = fn(lng, lat)
         e_lng, e_lat = target_lng - f_lng, target_lat - f_lat
         lng += e_lng
@@ -214,7 +215,7 @@ def _invert_many(
     fn = forward
     assert callable(fn)  # noqa: S101 - internal helper, always given a function
     lng, lat = start[0].copy(), start[1].copy()
-    for _ in range(_MAX_ITERATIONS):
+    for _step in range(_MAX_ITERATIONS):
         f_lng, f_lat = fn(lng, lat)
         e_lng, e_lat = target_lng - f_lng, target_lat - f_lat
         lng += e_lng
@@ -229,7 +230,9 @@ def _as_arrays(lngs: object, lats: object) -> tuple[FloatArray, FloatArray]:
     lng = np.asarray(lngs, dtype=np.float64)
     lat = np.asarray(lats, dtype=np.float64)
     if lng.shape != lat.shape:
-        raise ValueError(f"经度和纬度数组长度不一致: {lng.shape} != {lat.shape}")
+        raise ValueError(
+            _("经度和纬度数组长度不一致: %(shape)s != %(shape2)s") % {"shape": lng.shape, "shape2": lat.shape}
+        )
     return lng, lat
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
@@ -51,57 +52,86 @@ def _is_number(value: object) -> bool:
 
 def _parse_position(value: object, where: str) -> tuple[float, float]:
     if not isinstance(value, list | tuple) or len(value) < 2 or len(value) > 3:
-        raise _invalid(f"边界坐标格式错误：{where}应为 [经度, 纬度]，收到 {value!r}", "bad_coordinates")
+        raise _invalid(
+            _("边界坐标格式错误：%(where)s应为 [经度, 纬度]，收到 %(value)r")
+            % {"where": where, "value": value},
+            "bad_coordinates",
+        )
     if not all(_is_number(v) for v in value):
-        raise _invalid(f"边界坐标格式错误：{where}含非数字的值 {value!r}", "bad_coordinates")
+        raise _invalid(
+            _("边界坐标格式错误：%(where)s含非数字的值 %(value)r") % {"where": where, "value": value},
+            "bad_coordinates",
+        )
     lng, lat = float(value[0]), float(value[1])
     if not (math.isfinite(lng) and math.isfinite(lat)):
-        raise _invalid(f"边界坐标格式错误：{where}含无效数值 {value!r}", "bad_coordinates")
+        raise _invalid(
+            _("边界坐标格式错误：%(where)s含无效数值 %(value)r") % {"where": where, "value": value},
+            "bad_coordinates",
+        )
     if not -180.0 <= lng <= 180.0:
-        raise _invalid(f"边界坐标超出范围：{where}的经度 {lng} 不在 [-180, 180] 内", "out_of_range")
+        raise _invalid(
+            _("边界坐标超出范围：%(where)s的经度 %(lng)s 不在 [-180, 180] 内") % {"where": where, "lng": lng},
+            "out_of_range",
+        )
     if not -90.0 <= lat <= 90.0:
-        raise _invalid(f"边界坐标超出范围：{where}的纬度 {lat} 不在 [-90, 90] 内", "out_of_range")
+        raise _invalid(
+            _("边界坐标超出范围：%(where)s的纬度 %(lat)s 不在 [-90, 90] 内") % {"where": where, "lat": lat},
+            "out_of_range",
+        )
     return lng, lat
 
 
 def _parse_ring(value: object, where: str) -> list[tuple[float, float]]:
     if not isinstance(value, list | tuple):
-        raise _invalid(f"边界坐标格式错误：{where}应为坐标数组", "bad_coordinates")
+        raise _invalid(_("边界坐标格式错误：%(where)s应为坐标数组") % {"where": where}, "bad_coordinates")
     if len(value) < _MIN_RING_POSITIONS:
         raise _invalid(
-            f"边界坐标格式错误：{where}至少需要 {_MIN_RING_POSITIONS} 个坐标（首尾相同），"
-            f"收到 {len(value)} 个",
+            _("边界坐标格式错误：%(where)s至少需要 %(minimum)s 个坐标（首尾相同），收到 %(count)s 个")
+            % {"where": where, "minimum": _MIN_RING_POSITIONS, "count": len(value)},
             "too_few_positions",
         )
-    ring = [_parse_position(p, f"{where}第 {i + 1} 个坐标") for i, p in enumerate(value)]
+    ring = [
+        _parse_position(p, _("%(where)s第 %(value)s 个坐标") % {"where": where, "value": i + 1})
+        for i, p in enumerate(value)
+    ]
     if ring[0] != ring[-1]:
-        raise _invalid(f"边界坐标格式错误：{where}未闭合（首尾坐标必须相同）", "ring_not_closed")
+        raise _invalid(
+            _("边界坐标格式错误：%(where)s未闭合（首尾坐标必须相同）") % {"where": where}, "ring_not_closed"
+        )
     return ring
 
 
 def _parse_polygon(value: object, where: str) -> Polygon:
     if not isinstance(value, list | tuple) or not value:
-        raise _invalid(f"边界坐标格式错误：{where}应为至少含一个环的数组", "bad_coordinates")
-    rings = [_parse_ring(r, f"{where}第 {i + 1} 个环") for i, r in enumerate(value)]
+        raise _invalid(
+            _("边界坐标格式错误：%(where)s应为至少含一个环的数组") % {"where": where}, "bad_coordinates"
+        )
+    rings = [
+        _parse_ring(r, _("%(where)s第 %(value)s 个环") % {"where": where, "value": i + 1})
+        for i, r in enumerate(value)
+    ]
     return Polygon(rings[0], rings[1:])
 
 
 def _unwrap(geojson: object) -> dict[str, Any]:
     if not isinstance(geojson, dict):
         raise _invalid(
-            f"边界必须是 GeoJSON 对象（Polygon 或 MultiPolygon），收到 {type(geojson).__name__}",
+            _("边界必须是 GeoJSON 对象（Polygon 或 MultiPolygon），收到 %(name)s")
+            % {"name": type(geojson).__name__},
             "not_geojson",
         )
     kind = geojson.get("type")
     if kind is None:
-        raise _invalid("边界缺少 type 字段", "missing_type")
+        raise _invalid(_("边界缺少 type 字段"), "missing_type")
     if kind == "Feature":
         inner = geojson.get("geometry")
         if not isinstance(inner, dict):
-            raise _invalid("边界 Feature 缺少 geometry 对象", "not_geojson")
+            raise _invalid(_("边界 Feature 缺少 geometry 对象"), "not_geojson")
         return _unwrap(inner)
     if kind not in _ALLOWED_TYPES:
-        raise _invalid(f"边界类型必须是 Polygon 或 MultiPolygon，收到 {kind!r}", "wrong_type")
+        raise _invalid(
+            _("边界类型必须是 Polygon 或 MultiPolygon，收到 %(kind)r") % {"kind": kind}, "wrong_type"
+        )
     return geojson
 
 
@@ -113,23 +143,25 @@ def validate_boundary(geojson: object) -> Polygon | MultiPolygon:
     obj = _unwrap(geojson)
     coords = obj.get("coordinates")
     if coords is None:
-        raise _invalid("边界缺少 coordinates 字段", "bad_coordinates")
+        raise _invalid(_("边界缺少 coordinates 字段"), "bad_coordinates")
     geom: Polygon | MultiPolygon
     if obj["type"] == "Polygon":
-        geom = _parse_polygon(coords, "多边形")
+        geom = _parse_polygon(coords, _("多边形"))
     else:
         if not isinstance(coords, list | tuple) or not coords:
-            raise _invalid("边界坐标格式错误：MultiPolygon 至少需要一个多边形", "bad_coordinates")
-        geom = MultiPolygon([_parse_polygon(p, f"第 {i + 1} 个多边形") for i, p in enumerate(coords)])
+            raise _invalid(_("边界坐标格式错误：MultiPolygon 至少需要一个多边形"), "bad_coordinates")
+        geom = MultiPolygon(
+            [_parse_polygon(p, _("第 %(value)s 个多边形") % {"value": i + 1}) for i, p in enumerate(coords)]
+        )
     if geom.convex_hull.area <= 0.0:
-        raise _invalid("边界面积为零（所有坐标重合或共线）", "zero_area")
+        raise _invalid(_("边界面积为零（所有坐标重合或共线）"), "zero_area")
     if not geom.is_valid:
         reason = explain_validity(geom)
         if "Self-intersection" in reason:
-            raise _invalid(f"边界自相交：{reason}", "self_intersection")
-        raise _invalid(f"边界几何无效：{reason}", "invalid_geometry")
+            raise _invalid(_("边界自相交：%(reason)s") % {"reason": reason}, "self_intersection")
+        raise _invalid(_("边界几何无效：%(reason)s") % {"reason": reason}, "invalid_geometry")
     if geom.is_empty or geom.area <= 0.0:
-        raise _invalid("边界面积为零", "zero_area")
+        raise _invalid(_("边界面积为零"), "zero_area")
     return geom
 
 

@@ -45,28 +45,33 @@ KIND_LEVEL: dict[str, int] = {
 
 
 class Region(TimeStampedModel):
-    code = models.CharField("区划代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=100)
-    kind = models.CharField("类型", max_length=16, choices=RegionKind.choices)
-    level = models.PositiveSmallIntegerField("层级", choices=RegionLevel.choices, db_index=True)
+    code = models.CharField(_("区划代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=RegionKind.choices)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    path = PathField("路径", unique=True, editable=False)
+    path = PathField(_("路径"), unique=True, editable=False)
     # GeoJSON geometry (Polygon or MultiPolygon), WGS-84 lng/lat; validated by regions.geometry.
-    boundary = models.JSONField("边界", null=True, blank=True)
+    boundary = models.JSONField(_("边界"), null=True, blank=True)
     # A label point guaranteed inside the boundary: the centroid when it lies inside, else a point
     # on the surface (see regions.geometry.label_point).
-    centroid_lng = models.FloatField("中心经度", null=True, blank=True)
-    centroid_lat = models.FloatField("中心纬度", null=True, blank=True)
-    area_km2 = models.FloatField("面积(平方公里)", null=True, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
+    centroid_lng = models.FloatField(_("中心经度"), null=True, blank=True)
+    centroid_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
+    area_km2 = models.FloatField(_("面积(平方公里)"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "区划/网格"
-        verbose_name_plural = "区划/网格"
+        verbose_name = _("区划/网格")
+        verbose_name_plural = _("区划/网格")
         ordering: ClassVar[list[str]] = ["path"]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["level", "path"])]
 
@@ -90,8 +95,8 @@ class GeoIndexVersion(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "网格索引版本"
-        verbose_name_plural = "网格索引版本"
+        verbose_name = _("网格索引版本")
+        verbose_name_plural = _("网格索引版本")
 
     def __str__(self) -> str:
         return f"v{self.version}"

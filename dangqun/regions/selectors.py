@@ -6,6 +6,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from dangqun.core.errors import NotFoundError
 from dangqun.regions.coords import CoordSystem, parse_crs, to_wgs84
@@ -18,7 +19,7 @@ __all__ = ["ancestors", "children", "locate_grid", "region_by_code", "subtree"]
 def region_by_code(code: str) -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise NotFoundError(f"未知区划代码: {code}")
+        raise NotFoundError(_("未知区划代码: %(code)s") % {"code": code})
     return region
 
 
@@ -49,9 +50,13 @@ def locate_grid(lng: float, lat: float, crs: CoordSystem | str = CoordSystem.WGS
     try:
         x, y = float(lng), float(lat)
     except (TypeError, ValueError):
-        raise ValidationError(f"坐标必须是数字: ({lng!r}, {lat!r})", code="bad_coordinates") from None
+        raise ValidationError(
+            _("坐标必须是数字: (%(lng)r, %(lat)r)") % {"lng": lng, "lat": lat}, code="bad_coordinates"
+        ) from None
     if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
-        raise ValidationError(f"坐标超出范围: ({lng!r}, {lat!r})", code="bad_coordinates")
+        raise ValidationError(
+            _("坐标超出范围: (%(lng)r, %(lat)r)") % {"lng": lng, "lat": lat}, code="bad_coordinates"
+        )
     w_lng, w_lat = to_wgs84(x, y, system)
     grid_id = get_grid_index().locate(w_lng, w_lat)
     grid = (
@@ -60,5 +65,5 @@ def locate_grid(lng: float, lat: float, crs: CoordSystem | str = CoordSystem.WGS
         else None
     )
     if grid is None:
-        raise ValidationError("坐标不在本辖区任何网格内", code="outside_grids")
+        raise ValidationError(_("坐标不在本辖区任何网格内"), code="outside_grids")
     return grid

@@ -16,10 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from dangqun.core.audit import record_event
 from dangqun.core.fields import join_path
+from dangqun.core.i18n import join_list
 from dangqun.regions.events import RegionsEvent
 from dangqun.regions.geoindex import GEO_INDEX_VERSION_PK, invalidate_grid_index
 from dangqun.regions.geometry import area_km2, label_point, to_geojson, validate_boundary
@@ -63,7 +65,8 @@ def _check_grid_placement(*, geom: BaseGeometry, parent: Region | None, exclude_
         outside = area_km2(geom.difference(parent_geom))
         if outside > OVERLAP_TOLERANCE_KM2:
             raise ValidationError(
-                f"网格边界超出上级区划 {parent.name}({parent.code}) 的边界 {outside * 1e6:.1f} 平方米",
+                _("网格边界超出上级区划 %(name)s(%(code)s) 的边界 %(value).1f 平方米")
+                % {"name": parent.name, "code": parent.code, "value": outside * 1e6},
                 code="outside_parent",
             )
     rows = Region.objects.filter(level=RegionLevel.GRID, is_active=True, boundary__isnull=False)
@@ -78,9 +81,10 @@ def _check_grid_placement(*, geom: BaseGeometry, parent: Region | None, exclude_
     for i in tree.query(geom, predicate="intersects").tolist():
         overlap = area_km2(geom.intersection(shapes[i]))
         if overlap > OVERLAP_TOLERANCE_KM2:
-            code, name, _ = others[i]
+            code, name, _boundary = others[i]
             raise ValidationError(
-                f"网格边界与网格 {name}({code}) 重叠 {overlap * 1e6:.1f} 平方米",
+                _("网格边界与网格 %(name)s(%(code)s) 重叠 %(value).1f 平方米")
+                % {"name": name, "code": code, "value": overlap * 1e6},
                 code="overlaps_grid",
             )
 
@@ -98,27 +102,41 @@ def _apply_boundary(region: Region, geom: BaseGeometry | None) -> None:
 def _check_parent(*, kind: str, level: int, parent: Region | None) -> None:
     if level == RegionLevel.DISTRICT:
         if parent is not None:
-            raise ValidationError("区/县不能有上级区划", code="bad_parent")
+            raise ValidationError(_("区/县不能有上级区划"), code="bad_parent")
         return
     if parent is None:
-        raise ValidationError(f"{RegionKind(kind).label}必须有上级区划", code="bad_parent")
+        raise ValidationError(
+            _("%(label)s必须有上级区划") % {"label": RegionKind(kind).label}, code="bad_parent"
+        )
     if not parent.is_active:
-        raise ValidationError(f"上级区划 {parent.name}({parent.code}) 已停用", code="bad_parent")
+        raise ValidationError(
+            _("上级区划 %(name)s(%(code)s) 已停用") % {"name": parent.name, "code": parent.code},
+            code="bad_parent",
+        )
     if parent.level == level - 1:
         if level == RegionLevel.COMPOUND and parent.children.filter(level=RegionLevel.GRID).exists():
             raise ValidationError(
-                f"{parent.name}({parent.code}) 已直接划分网格，不能再添加小区", code="bad_parent"
+                _("%(name)s(%(code)s) 已直接划分网格，不能再添加小区")
+                % {"name": parent.name, "code": parent.code},
+                code="bad_parent",
             )
         return
     if level == RegionLevel.GRID and parent.level == RegionLevel.COMMUNITY:
         if parent.children.filter(level=RegionLevel.COMPOUND).exists():
             raise ValidationError(
-                f"{parent.name}({parent.code}) 下设有小区，网格须建在小区之下", code="bad_parent"
+                _("%(name)s(%(code)s) 下设有小区，网格须建在小区之下")
+                % {"name": parent.name, "code": parent.code},
+                code="bad_parent",
             )
         return
     raise ValidationError(
-        f"{RegionKind(kind).label}不能直接建在"
-        f"{RegionLevel(parent.level).label} {parent.name}({parent.code}) 之下",
+        _("%(label)s不能直接建在%(label2)s %(name)s(%(code)s) 之下")
+        % {
+            "label": RegionKind(kind).label,
+            "label2": RegionLevel(parent.level).label,
+            "name": parent.name,
+            "code": parent.code,
+        },
         code="bad_parent",
     )
 
@@ -136,8 +154,10 @@ def region_create(
 ) -> Region:
     """Create a region under ``parent``; level and path follow from ``kind`` and the parent."""
     if kind not in RegionKind.values:
-        valid = "、".join(RegionKind.values)
-        raise ValidationError(f"未知区划类型: {kind!r}（可用: {valid}）", code="bad_kind")
+        valid = join_list(RegionKind.values)
+        raise ValidationError(
+            _("未知区划类型: %(kind)r（可用: %(valid)s）") % {"kind": kind, "valid": valid}, code="bad_kind"
+        )
     level = int(KIND_LEVEL[kind])
     if parent is not None:
         parent = Region.objects.select_for_update().get(pk=parent.pk)
@@ -145,9 +165,11 @@ def region_create(
     try:
         path = join_path(parent.path if parent else None, code)
     except ValueError:
-        raise ValidationError(f"区划代码只能包含字母、数字、'_' 和 '-': {code!r}", code="bad_code") from None
+        raise ValidationError(
+            _("区划代码只能包含字母、数字、'_' 和 '-': %(code)r") % {"code": code}, code="bad_code"
+        ) from None
     if Region.objects.filter(code=code).exists():
-        raise ValidationError(f"区划代码已存在: {code}", code="duplicate_code")
+        raise ValidationError(_("区划代码已存在: %(code)s") % {"code": code}, code="duplicate_code")
     geom = validate_boundary(boundary) if boundary is not None else None
     if geom is not None and level == RegionLevel.GRID:
         _lock_geo_index_version()

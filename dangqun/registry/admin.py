@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
@@ -43,6 +45,7 @@ from dangqun.registry.resources import (
     HouseholdResource,
     InstitutionResource,
     ResidentResource,
+    column_label,
 )
 from dangqun.registry.services import export_registry, import_registry_file
 from dangqun.registry.validators import (
@@ -60,19 +63,21 @@ MAX_ERRORS_SHOWN = 100
 
 class RegistryImportForm(forms.Form):
     import_file = forms.FileField(
-        label="导入文件",
-        help_text="支持 .xlsx 与 .csv(UTF-8 或 GBK 编码);第1行为表头,列名见上方。"
-        "任何一行有错误时整个文件都不会写入。",
+        label=gettext_lazy("导入文件"),
+        help_text=gettext_lazy(
+            "支持 .xlsx 与 .csv(UTF-8 或 GBK 编码);第1行为表头,列名见上方(中文或英文均可)。"
+            "任何一行有错误时整个文件都不会写入。"
+        ),
     )
-    dry_run = forms.BooleanField(label="仅校验,不写入", required=False)
+    dry_run = forms.BooleanField(label=gettext_lazy("仅校验,不写入"), required=False)
 
 
 class RegistryExportForm(SelectableFieldsExportForm):
-    """The library's export form, with each column labelled by its Chinese header only."""
+    """The library's export form, with each column labelled by its header only, in the reader's language."""
 
     def _get_field_label(self, resource: Any, field_name: str) -> str:
         field = resource.fields.get(field_name)
-        return str(field.column_name) if field is not None else field_name
+        return column_label(str(field.column_name)) if field is not None else field_name
 
 
 class RegistryAdminForm(forms.ModelForm):
@@ -81,7 +86,10 @@ class RegistryAdminForm(forms.ModelForm):
     def clean_grid(self) -> Region | None:
         grid: Region | None = self.cleaned_data.get("grid")
         if grid is not None and grid.level != RegionLevel.GRID:
-            raise ValidationError(f"“{grid}”是{grid.get_level_display()},请选择网格(第5级)")
+            raise ValidationError(
+                _("“%(grid)s”是%(get_level_display)s,请选择网格(第5级)")
+                % {"grid": grid, "get_level_display": grid.get_level_display()}
+            )
         return grid
 
     def clean_id_number(self) -> str:
@@ -139,31 +147,55 @@ class RegistryImportExportAdmin(PersonalDataAdminMixin, ImportExportModelAdmin):
             except ValidationError as exc:
                 form.add_error("import_file", exc)
             else:
-                summary = f"新增{report.created}条,更新{report.updated}条"
+                summary = _("新增%(created)s条,更新%(updated)s条") % {
+                    "created": report.created,
+                    "updated": report.updated,
+                }
                 if report.committed:
-                    messages.success(request, f"导入完成:共{report.total_rows}行,{summary}。")
+                    messages.success(
+                        request,
+                        _("导入完成:共%(total_rows)s行,%(summary)s。")
+                        % {"total_rows": report.total_rows, "summary": summary},
+                    )
                     return HttpResponseRedirect(
                         reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
                     )
                 if report.ok:
-                    messages.info(request, f"校验通过(未写入):共{report.total_rows}行,将{summary}。")
+                    messages.info(
+                        request,
+                        _("校验通过(未写入):共%(total_rows)s行,将%(summary)s。")
+                        % {"total_rows": report.total_rows, "summary": summary},
+                    )
                 else:
                     shown = report.errors[:MAX_ERRORS_SHOWN]
-                    form.add_error(None, f"发现{report.error_count}处错误,未导入任何数据:")
+                    form.add_error(
+                        None,
+                        _("发现%(error_count)s处错误,未导入任何数据:") % {"error_count": report.error_count},
+                    )
                     for error in shown:
-                        where = f"第{error.row_number}行" if error.row_number else "文件"
+                        where = (
+                            _("第%(row_number)s行") % {"row_number": error.row_number}
+                            if error.row_number
+                            else _("文件")
+                        )
                         column = f" [{error.field}]" if error.field else ""
                         form.add_error(None, f"{where}{column}:{error.message}")
                     if report.error_count > len(shown):
-                        form.add_error(None, f"……另有{report.error_count - len(shown)}处错误未列出")
+                        form.add_error(
+                            None,
+                            _("……另有%(value)s处错误未列出") % {"value": report.error_count - len(shown)},
+                        )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"导入{self.opts.verbose_name}",
+            "title": _("导入%(verbose_name)s") % {"verbose_name": self.opts.verbose_name},
             "form": form,
             "opts": self.opts,
             "media": self.media + form.media,
             "fields_list": [
-                (res.get_display_name(), [f.column_name for f in res().get_user_visible_fields()])
+                (
+                    res.get_display_name(),
+                    [column_label(f.column_name) for f in res().get_user_visible_fields()],
+                )
                 for res in self.get_import_resource_classes(request)
             ],
             "import_error_display": self.import_error_display,
@@ -189,7 +221,7 @@ class RegistryImportExportAdmin(PersonalDataAdminMixin, ImportExportModelAdmin):
     def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         return {"user": request.user}
 
-    @admin.display(description="楼栋长电话")
+    @admin.display(description=gettext_lazy("楼栋长电话"))
     def masked_manager_phone(self, obj: Any) -> str:
         return mask_phone(obj.manager_phone)
 
@@ -205,7 +237,7 @@ class BuildingAdmin(RegistryImportExportAdmin):
     list_filter = ("kind",)
     search_fields = ("code", "name", "address", "manager_name")
     hashed_search_fields = ("manager_phone",)
-    search_help_text = "按楼栋编码、名称、地址、楼栋长或其完整电话搜索"
+    search_help_text = gettext_lazy("按楼栋编码、名称、地址、楼栋长或其完整电话搜索")
     autocomplete_fields = ("grid",)
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"manager_phone": mask_phone}
 
@@ -217,7 +249,7 @@ class HouseholdAdmin(RegistryImportExportAdmin):
     list_select_related = ("building", "grid")
     list_filter = ("housing",)
     search_fields = ("code", "room", "head_name", "building__code", "building__name")
-    search_help_text = "按户编码、房号、户主或楼栋搜索"
+    search_help_text = gettext_lazy("按户编码、房号、户主或楼栋搜索")
     autocomplete_fields = ("building", "grid")
 
 
@@ -245,7 +277,7 @@ class ResidentAdmin(RegistryImportExportAdmin):
     list_filter = ("is_floating", "tags", "gender", "is_party_member")
     search_fields = ("name",)
     hashed_search_fields = ("id_number", "phone")
-    search_help_text = "按姓名、完整身份证号或完整电话搜索"
+    search_help_text = gettext_lazy("按姓名、完整身份证号或完整电话搜索")
     autocomplete_fields = ("grid", "household")
     filter_horizontal = ("tags",)
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {
@@ -271,7 +303,7 @@ class BusinessAdmin(RegistryImportExportAdmin):
     list_select_related = ("grid",)
     list_filter = ("kind", "is_resident_unit")
     search_fields = ("name", "credit_code", "legal_person")
-    search_help_text = "按名称、统一社会信用代码或负责人搜索"
+    search_help_text = gettext_lazy("按名称、统一社会信用代码或负责人搜索")
     autocomplete_fields = ("grid", "party_org")
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
 
@@ -283,7 +315,7 @@ class InstitutionAdmin(RegistryImportExportAdmin):
     list_select_related = ("grid",)
     list_filter = ("kind", "is_resident_unit")
     search_fields = ("name", "credit_code", "contact_name")
-    search_help_text = "按名称、统一社会信用代码或联系人搜索"
+    search_help_text = gettext_lazy("按名称、统一社会信用代码或联系人搜索")
     autocomplete_fields = ("grid", "party_org")
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
 
@@ -295,7 +327,7 @@ class FacilityAdmin(RegistryImportExportAdmin):
     list_select_related = ("grid", "owner_department")
     list_filter = ("kind", "status")
     search_fields = ("code", "name", "address")
-    search_help_text = "按设施编码、名称或地址搜索"
+    search_help_text = gettext_lazy("按设施编码、名称或地址搜索")
     autocomplete_fields = ("grid", "owner_department")
 
 

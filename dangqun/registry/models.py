@@ -15,11 +15,11 @@ from dangqun.core.models import TimeStampedModel
 
 class Located(TimeStampedModel):
     grid = models.ForeignKey(
-        "regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+"
+        "regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+"
     )
-    address = models.CharField("地址", max_length=200, blank=True)
-    lng = models.FloatField("经度", null=True, blank=True)
-    lat = models.FloatField("纬度", null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -34,21 +34,21 @@ class BuildingKind(models.TextChoices):
 
 
 class Building(Located):
-    code = models.CharField("楼栋编码", max_length=40, unique=True)
-    name = models.CharField("楼栋名称", max_length=60)
+    code = models.CharField(_("楼栋编码"), max_length=40, unique=True)
+    name = models.CharField(_("楼栋名称"), max_length=60)
     kind = models.CharField(
-        "类型", max_length=20, choices=BuildingKind.choices, default=BuildingKind.RESIDENTIAL
+        _("类型"), max_length=20, choices=BuildingKind.choices, default=BuildingKind.RESIDENTIAL
     )
-    floors = models.PositiveSmallIntegerField("层数", default=1)
-    units = models.PositiveSmallIntegerField("单元数", default=1)
-    built_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
-    manager_name = models.CharField("楼栋长", max_length=50, blank=True)
-    manager_phone = EncryptedCharField("楼栋长电话", max_length=30, blank=True)
+    floors = models.PositiveSmallIntegerField(_("层数"), default=1)
+    units = models.PositiveSmallIntegerField(_("单元数"), default=1)
+    built_year = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    manager_name = models.CharField(_("楼栋长"), max_length=50, blank=True)
+    manager_phone = EncryptedCharField(_("楼栋长电话"), max_length=30, blank=True)
     manager_phone_hash = BlindIndexField(source="manager_phone", kind=pii.PHONE)
 
     class Meta:
-        verbose_name = "楼栋"
-        verbose_name_plural = "楼栋"
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
         ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:
@@ -63,23 +63,23 @@ class HousingKind(models.TextChoices):
 
 
 class Household(TimeStampedModel):
-    code = models.CharField("户编码", max_length=48, unique=True)
+    code = models.CharField(_("户编码"), max_length=48, unique=True)
     building = models.ForeignKey(
-        Building, verbose_name="楼栋", on_delete=models.PROTECT, related_name="households"
+        Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="households"
     )
     grid = models.ForeignKey(
-        "regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+"
+        "regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+"
     )
-    room = models.CharField("门牌/房号", max_length=40)
+    room = models.CharField(_("门牌/房号"), max_length=40)
     housing = models.CharField(
-        "居住性质", max_length=10, choices=HousingKind.choices, default=HousingKind.OWNED
+        _("居住性质"), max_length=10, choices=HousingKind.choices, default=HousingKind.OWNED
     )
-    head_name = models.CharField("户主", max_length=50, blank=True)
-    members_count = models.PositiveSmallIntegerField("人数", default=0)
+    head_name = models.CharField(_("户主"), max_length=50, blank=True)
+    members_count = models.PositiveSmallIntegerField(_("人数"), default=0)
 
     class Meta:
-        verbose_name = "住户"
-        verbose_name_plural = "住户"
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
         ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:
@@ -89,14 +89,14 @@ class Household(TimeStampedModel):
 class ResidentTag(models.Model):
     """特殊人群 / 帮扶对象 labels: elderly living alone, disabled, assisted family, special care…"""
 
-    code = models.SlugField("编码", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=40)
-    description = models.CharField("说明", max_length=200, blank=True)
-    needs_visits = models.BooleanField("需定期走访", default=False)
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    needs_visits = models.BooleanField(_("需定期走访"), default=False)
 
     class Meta:
-        verbose_name = "人员标签"
-        verbose_name_plural = "人员标签"
+        verbose_name = _("人员标签")
+        verbose_name_plural = _("人员标签")
         ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:
@@ -115,35 +115,35 @@ class Resident(TimeStampedModel):
 
     household = models.ForeignKey(
         Household,
-        verbose_name="住户",
+        verbose_name=_("住户"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="residents",
     )
     grid = models.ForeignKey(
-        "regions.Region", verbose_name="所属网格", on_delete=models.PROTECT, related_name="+"
+        "regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("姓名", max_length=50, db_index=True)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")
-    id_number = EncryptedCharField("身份证号", max_length=18, blank=True)
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default=_("汉族"))
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
     id_number_hash = BlindIndexField(source="id_number", kind=pii.ID_NUMBER)
-    phone = EncryptedCharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
     phone_hash = BlindIndexField(source="phone", kind=pii.PHONE)
-    relation_to_head = models.CharField("与户主关系", max_length=20, blank=True)
-    is_floating = models.BooleanField("流动人口", default=False)
-    is_party_member = models.BooleanField("党员", default=False)
-    work_unit = models.CharField("工作单位", max_length=100, blank=True)
-    tags = models.ManyToManyField(ResidentTag, verbose_name="标签", blank=True, related_name="residents")
-    notes = models.TextField("备注", blank=True)
+    relation_to_head = models.CharField(_("与户主关系"), max_length=20, blank=True)
+    is_floating = models.BooleanField(_("流动人口"), default=False)
+    is_party_member = models.BooleanField(_("党员"), default=False)
+    work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    tags = models.ManyToManyField(ResidentTag, verbose_name=_("标签"), blank=True, related_name="residents")
+    notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "实有人口"
-        verbose_name_plural = "实有人口"
+        verbose_name = _("实有人口")
+        verbose_name_plural = _("实有人口")
         ordering: ClassVar[list[str]] = ["id"]
-        permissions = (("view_resident_pii", "查看完整身份证号和电话"),)
+        permissions = (("view_resident_pii", _("查看完整身份证号和电话")),)
 
     def __str__(self) -> str:
         return self.name
@@ -157,18 +157,18 @@ class BusinessKind(models.TextChoices):
 
 
 class Business(Located):
-    name = models.CharField("名称", max_length=120)
-    kind = models.CharField("类型", max_length=20, choices=BusinessKind.choices)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
-    industry = models.CharField("行业", max_length=40, blank=True)
-    legal_person = models.CharField("负责人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    employees = models.PositiveIntegerField("从业人数", default=0)
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=20, choices=BusinessKind.choices)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
+    industry = models.CharField(_("行业"), max_length=40, blank=True)
+    legal_person = models.CharField(_("负责人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    employees = models.PositiveIntegerField(_("从业人数"), default=0)
     # 驻区单位: a unit that joined the community's 大党委 co-building.
-    is_resident_unit = models.BooleanField("驻区单位", default=False)
+    is_resident_unit = models.BooleanField(_("驻区单位"), default=False)
     party_org = models.ForeignKey(
         "orgs.PartyOrg",
-        verbose_name="党组织",
+        verbose_name=_("党组织"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -176,8 +176,8 @@ class Business(Located):
     )
 
     class Meta:
-        verbose_name = "商铺/企业"
-        verbose_name_plural = "商铺/企业"
+        verbose_name = _("商铺/企业")
+        verbose_name_plural = _("商铺/企业")
         ordering: ClassVar[list[str]] = ["id"]
 
     def __str__(self) -> str:
@@ -193,16 +193,16 @@ class InstitutionKind(models.TextChoices):
 
 
 class Institution(Located):
-    name = models.CharField("名称", max_length=120)
-    kind = models.CharField("类型", max_length=20, choices=InstitutionKind.choices)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    staff_count = models.PositiveIntegerField("人数", default=0)
-    is_resident_unit = models.BooleanField("驻区单位", default=True)
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=20, choices=InstitutionKind.choices)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    staff_count = models.PositiveIntegerField(_("人数"), default=0)
+    is_resident_unit = models.BooleanField(_("驻区单位"), default=True)
     party_org = models.ForeignKey(
         "orgs.PartyOrg",
-        verbose_name="党组织",
+        verbose_name=_("党组织"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -210,8 +210,8 @@ class Institution(Located):
     )
 
     class Meta:
-        verbose_name = "机关事业单位"
-        verbose_name_plural = "机关事业单位"
+        verbose_name = _("机关事业单位")
+        verbose_name_plural = _("机关事业单位")
         ordering: ClassVar[list[str]] = ["id"]
 
     def __str__(self) -> str:
@@ -236,15 +236,15 @@ class FacilityStatus(models.TextChoices):
 
 
 class Facility(Located):
-    code = models.CharField("设施编码", max_length=40, unique=True)
-    kind = models.CharField("类型", max_length=20, choices=FacilityKind.choices)
-    name = models.CharField("名称", max_length=80)
+    code = models.CharField(_("设施编码"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=FacilityKind.choices)
+    name = models.CharField(_("名称"), max_length=80)
     status = models.CharField(
-        "状态", max_length=12, choices=FacilityStatus.choices, default=FacilityStatus.NORMAL
+        _("状态"), max_length=12, choices=FacilityStatus.choices, default=FacilityStatus.NORMAL
     )
     owner_department = models.ForeignKey(
         "orgs.Department",
-        verbose_name="管理部门",
+        verbose_name=_("管理部门"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -252,8 +252,8 @@ class Facility(Located):
     )
 
     class Meta:
-        verbose_name = "市政设施"
-        verbose_name_plural = "市政设施"
+        verbose_name = _("市政设施")
+        verbose_name_plural = _("市政设施")
         ordering: ClassVar[list[str]] = ["code"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from dangqun.core.encrypted_fields import matching
 from dangqun.core.errors import ForbiddenError
@@ -36,10 +37,10 @@ def resident_pii_reveal(*, actor: Any, resident_id: int, reason: str, where: str
     leaks); then the resident must be in the reader's scope (404 otherwise). Writes a
     ``core.pii_viewed`` row naming the fields that held a value."""
     if not user_may_see_pii(actor):
-        raise ForbiddenError("无权查看完整身份证号和电话")
+        raise ForbiddenError(_("无权查看完整身份证号和电话"))
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise ValidationError({"reason": "请填写查看完整个人信息的原因"})
+        raise ValidationError({"reason": _("请填写查看完整个人信息的原因")})
     resident = access.access_resident_by_id(actor, resident_id)
     shown = [name for name in PII_FIELDS if getattr(resident, name)]
     record_pii_view(actor=actor, target=resident, fields=shown, via="api", where=where, reason=reason)

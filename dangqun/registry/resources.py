@@ -1,8 +1,11 @@
 """Spreadsheet (xlsx/csv) import and export of the registries through django-import-export.
 
-Columns carry the models' Chinese verbose names; rows refer to other objects by code (网格代码,
-楼栋编码, 户编码, 党组织编码, 管理部门编码), never by database id. Every cell is checked by a
-widget that raises ``ValueError`` with a Chinese message; the import service
+Columns are keyed by the models' verbose names in the Chinese source (``column_name``); exports are
+headed in the reader's language (``column_label``) and imports take the headers of every interface
+language (``RegistryResource.source_headers``), so districts' Chinese files and English exports both
+load. Rows refer to other objects by code (网格代码, 楼栋编码, 户编码, 党组织编码, 管理部门编码), never
+by database id. Every cell is checked by a widget that raises ``ValueError`` with a message in the
+reader's language; the import service
 (``registry.services.import_registry_file``) turns those into ``(row, column, message)`` and
 writes nothing when any row is wrong.
 
@@ -19,15 +22,20 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from dangqun.core import pii
 from dangqun.core.encrypted_fields import EncryptedCharField, hash_field_for
-from dangqun.core.i18n import source_text
+from dangqun.core.i18n import join_list, source_text
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import Department, PartyOrg
 from dangqun.regions.models import Region, RegionLevel
@@ -50,15 +58,15 @@ from dangqun.registry.validators import (
 
 PII_PERMISSION = "registry.view_resident_pii"
 
-GRID_COLUMN = "网格代码"
-HOUSEHOLD_COLUMN = "户编码"
-BUILDING_COLUMN = "楼栋编码"
-PARTY_ORG_COLUMN = "党组织编码"
-DEPARTMENT_COLUMN = "管理部门编码"
+GRID_COLUMN = gettext_lazy("网格代码")
+HOUSEHOLD_COLUMN = gettext_lazy("户编码")
+BUILDING_COLUMN = gettext_lazy("楼栋编码")
+PARTY_ORG_COLUMN = gettext_lazy("党组织编码")
+DEPARTMENT_COLUMN = gettext_lazy("管理部门编码")
 
 _LOOKUP_CHUNK = 500
 # Columns that spreadsheets carry for people, not for the database (a running number).
-IGNORED_COLUMNS = frozenset({"序号"})
+IGNORED_COLUMNS = frozenset({source_text(gettext_lazy("序号"))})
 # Characters that make Excel read a cell as a formula (CSV/formula injection).
 _FORMULA_STARTS = frozenset("=+-@")
 
@@ -68,10 +76,16 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def column_label(column: str) -> str:
+    """A column named by its Chinese source header, in the reader's language (spreadsheets are
+    exported, and import errors named, in the reader's language; see ``RegistryResource.source_headers``)."""
+    return _(column) if column else column
 
 
 def user_may_see_pii(user: Any) -> bool:
@@ -96,7 +110,7 @@ class IdNumberWidget(TextWidget):
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError("身份证号须以文本格式填写(Excel 数字格式会丢失末几位)")
+            raise ValueError(_("身份证号须以文本格式填写(Excel 数字格式会丢失末几位)"))
         text = cell_text(value)
         if not text:
             return ""
@@ -123,7 +137,13 @@ class PhoneWidget(TextWidget):
         return phone
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",  # i18n: data (a date format accepted as input)
+)
 
 
 class DateWidget(widgets.Widget):
@@ -144,7 +164,7 @@ class DateWidget(widgets.Widget):
                 return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time)
             except ValueError:
                 continue
-        raise ValueError(f"日期“{text}”格式错误,应为 2020-01-31 这样的日期")
+        raise ValueError(_("日期“%(text)s”格式错误,应为 2020-01-31 这样的日期") % {"text": text})
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.isoformat() if isinstance(value, dt.date) else ""
@@ -155,18 +175,18 @@ class IntegerWidget(widgets.Widget):
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
         if isinstance(value, bool):
-            raise ValueError(f"“{cell_text(value)}”不是整数")
+            raise ValueError(_("“%(cell_text)s”不是整数") % {"cell_text": cell_text(value)})
         if isinstance(value, int):
             return value
         if isinstance(value, float):
             if value.is_integer():
                 return int(value)
-            raise ValueError(f"“{value}”不是整数")
+            raise ValueError(_("“%(value)s”不是整数") % {"value": value})
         text = cell_text(value)
         if not text:
             return None
         if not re.fullmatch(r"-?\d+", text):
-            raise ValueError(f"“{text}”不是整数")
+            raise ValueError(_("“%(text)s”不是整数") % {"text": text})
         return int(text)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
@@ -185,14 +205,14 @@ class DecimalNumberWidget(widgets.Widget):
         try:
             return float(text)
         except ValueError:
-            raise ValueError(f"“{text}”不是数字") from None
+            raise ValueError(_("“%(text)s”不是数字") % {"text": text}) from None
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return "" if value is None else value
 
 
-_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "t"}
-_FALSE = {"否", "n", "no", "false", "0", "×", "x", "f"}
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "t"}  # i18n: data (accepted as input, with the English)
+_FALSE = {"否", "n", "no", "false", "0", "×", "x", "f"}  # i18n: data (accepted as input, with the English)
 
 
 class YesNoWidget(widgets.Widget):
@@ -208,12 +228,12 @@ class YesNoWidget(widgets.Widget):
             return True
         if text in _FALSE:
             return False
-        raise ValueError(f"“{cell_text(value)}”应为“是”或“否”")
+        raise ValueError(_("“%(cell_text)s”应为“是”或“否”") % {"cell_text": cell_text(value)})
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         if value is None:
             return ""
-        return "是" if value else "否"
+        return _("是") if value else _("否")
 
 
 class ChoiceWidget(widgets.Widget):
@@ -224,7 +244,12 @@ class ChoiceWidget(widgets.Widget):
         super().__init__()
         choices = list(choices)
         self.labels = {str(value): source_text(label) for value, label in choices}
-        self.by_text = {str(label): str(value) for value, label in choices}
+        self.lazy_labels = {str(value): label for value, label in choices}
+        self.by_text = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                self.by_text.update({str(label): str(value) for value, label in choices})
+                self.by_text.update({str(label).lower(): str(value) for value, label in choices})
         self.by_text.update({label: value for value, label in self.labels.items()})
         self.by_text.update({value.lower(): value for value in self.labels})
 
@@ -234,14 +259,16 @@ class ChoiceWidget(widgets.Widget):
             return ""
         found = self.by_text.get(text) or self.by_text.get(text.lower())
         if found is None:
-            allowed = "、".join(self.labels.values())
-            raise ValueError(f"“{text}”不是有效的选项,可选:{allowed}")
+            allowed = join_list(str(label) for label in self.lazy_labels.values())
+            raise ValueError(
+                _("“%(text)s”不是有效的选项,可选:%(allowed)s") % {"text": text, "allowed": allowed}
+            )
         return found
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         if value in (None, ""):
             return ""
-        return self.labels.get(str(value), str(value))
+        return str(self.lazy_labels.get(str(value), str(value)))
 
 
 class CodeLookupWidget(widgets.Widget):
@@ -252,7 +279,7 @@ class CodeLookupWidget(widgets.Widget):
         self,
         model: type[models.Model],
         *,
-        label: str,
+        label: str | Promise,
         field: str = "code",
         check: Callable[[Any, str], None] | None = None,
         select_related: tuple[str, ...] = (),
@@ -288,7 +315,7 @@ class CodeLookupWidget(widgets.Widget):
             self._cache[code] = self._queryset().filter(**{self.field: code}).first()
         obj = self._cache[code]
         if obj is None:
-            raise ValueError(f"{self.label}“{code}”不存在")
+            raise ValueError(_("%(label)s“%(code)s”不存在") % {"label": self.label, "code": code})
         if self.check is not None:
             self.check(obj, code)
         return obj
@@ -299,13 +326,16 @@ class CodeLookupWidget(widgets.Widget):
 
 def _check_grid(region: Region, code: str) -> None:
     if region.level != RegionLevel.GRID:
-        raise ValueError(f"“{code}”是{region.get_level_display()}“{region.name}”,不是网格(第5级)")
+        raise ValueError(
+            _("“%(code)s”是%(get_level_display)s“%(name)s”,不是网格(第5级)")
+            % {"code": code, "get_level_display": region.get_level_display(), "name": region.name}
+        )
     if not region.is_active:
-        raise ValueError(f"网格“{code}”已停用")
+        raise ValueError(_("网格“%(code)s”已停用") % {"code": code})
 
 
 def grid_widget() -> CodeLookupWidget:
-    return CodeLookupWidget(Region, label="网格代码", check=_check_grid)
+    return CodeLookupWidget(Region, label=gettext_lazy("网格代码"), check=_check_grid)
 
 
 _TAG_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -334,7 +364,7 @@ class TagsWidget(widgets.ManyToManyWidget):
         names = [part for part in _TAG_SEPARATORS.split(text) if part]
         unknown = [name for name in names if name not in tags]
         if unknown:
-            raise ValueError(f"标签“{'、'.join(unknown)}”不存在")
+            raise ValueError(_("标签“%(join)s”不存在") % {"join": join_list(unknown)})
         return list({tags[name].pk: tags[name] for name in names}.values())
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
@@ -366,12 +396,13 @@ def column(model: type[models.Model], name: str) -> ie_fields.Field:
         widget = TextWidget()
     default = field.default if field.has_default() else models.NOT_PROVIDED
     return ie_fields.Field(
-        attribute=name, column_name=str(field.verbose_name), widget=widget, default=default
+        attribute=name, column_name=source_text(field.verbose_name), widget=widget, default=default
     )
 
 
-def special(name: str, column_name: str, widget: widgets.Widget) -> ie_fields.Field:
-    return ie_fields.Field(attribute=name, column_name=column_name, widget=widget)
+def special(name: str, column_name: str | Promise, widget: widgets.Widget) -> ie_fields.Field:
+    """A resource field headed by ``column_name`` (its Chinese source; see ``source_headers``)."""
+    return ie_fields.Field(attribute=name, column_name=source_text(column_name), widget=widget)
 
 
 # --- resources ----------------------------------------------------------------------------------
@@ -422,6 +453,18 @@ class RegistryResource(resources.ModelResource):
         return [
             self.column_for(name) for name in self.required_columns if self.column_for(name) not in present
         ]
+
+    def source_headers(self, headers: Iterable[str]) -> list[str]:
+        """The header row with every column known in any interface language named by its Chinese
+        source: files keep working whatever language they were exported in (districts' files are
+        Chinese). Unknown headers stay as they are."""
+        sources = [str(field.column_name) for field in self.fields.values()] + sorted(IGNORED_COLUMNS)
+        aliases: dict[str, str] = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                aliases.update({_(source).casefold(): source for source in sources})
+        aliases.update({source: source for source in sources})
+        return [aliases.get(h.strip().casefold(), h) for h in headers]
 
     def unknown_columns(self, headers: Iterable[str]) -> list[str]:
         known = {str(field.column_name) for field in self.fields.values()} | IGNORED_COLUMNS
@@ -537,7 +580,11 @@ class RegistryResource(resources.ModelResource):
             first = self._seen_keys.setdefault(key, index)
             if first != index:
                 column_name = self.column_for(self.natural_key)
-                message = f"{column_name}“{key}”与第{self.sheet_row(first)}行重复"
+                message = _("%(column_name)s“%(key)s”与第%(sheet_row)s行重复") % {
+                    "column_name": column_name,
+                    "key": key,
+                    "sheet_row": self.sheet_row(first),
+                }
                 errors.setdefault(self.natural_key, []).append(ValidationError(message))
         self.clean_row(instance, row, errors)
         if errors:
@@ -581,7 +628,7 @@ class BuildingResource(RegistryResource):
     units = column(Building, "units")
     built_year = column(Building, "built_year")
     manager_name = column(Building, "manager_name")
-    manager_phone = special("manager_phone", "楼栋长电话", PhoneWidget())
+    manager_phone = special("manager_phone", gettext_lazy("楼栋长电话"), PhoneWidget())
     lng = column(Building, "lng")
     lat = column(Building, "lat")
 
@@ -605,7 +652,9 @@ class BuildingResource(RegistryResource):
 class HouseholdResource(RegistryResource):
     code = column(Household, "code")
     building = special(
-        "building", BUILDING_COLUMN, CodeLookupWidget(Building, label="楼栋编码", select_related=("grid",))
+        "building",
+        BUILDING_COLUMN,
+        CodeLookupWidget(Building, label=gettext_lazy("楼栋编码"), select_related=("grid",)),
     )
     grid = special("grid", GRID_COLUMN, grid_widget())
     room = column(Household, "room")
@@ -632,25 +681,32 @@ class HouseholdResource(RegistryResource):
         if instance.grid_id is None:
             instance.grid = building.grid  # a blank 网格代码 means the building's grid
         elif instance.grid_id != building.grid_id:
-            _add_error(errors, "grid", f"网格代码与楼栋“{building.code}”所在网格“{building.grid.code}”不一致")
+            _add_error(
+                errors,
+                "grid",
+                _("网格代码与楼栋“%(code)s”所在网格“%(code2)s”不一致")
+                % {"code": building.code, "code2": building.grid.code},
+            )
 
 
 class ResidentResource(RegistryResource):
     name = column(Resident, "name")
     gender = column(Resident, "gender")
-    id_number = special("id_number", "身份证号", IdNumberWidget())
+    id_number = special("id_number", gettext_lazy("身份证号"), IdNumberWidget())
     birth_date = column(Resident, "birth_date")
     ethnicity = column(Resident, "ethnicity")
-    phone = special("phone", "联系电话", PhoneWidget())
+    phone = special("phone", gettext_lazy("联系电话"), PhoneWidget())
     grid = special("grid", GRID_COLUMN, grid_widget())
     household = special(
-        "household", HOUSEHOLD_COLUMN, CodeLookupWidget(Household, label="户编码", select_related=("grid",))
+        "household",
+        HOUSEHOLD_COLUMN,
+        CodeLookupWidget(Household, label=gettext_lazy("户编码"), select_related=("grid",)),
     )
     relation_to_head = column(Resident, "relation_to_head")
     is_floating = column(Resident, "is_floating")
     is_party_member = column(Resident, "is_party_member")
     work_unit = column(Resident, "work_unit")
-    tags = special("tags", "标签", TagsWidget())
+    tags = special("tags", gettext_lazy("标签"), TagsWidget())
     notes = column(Resident, "notes")
 
     natural_key = "id_number"
@@ -681,7 +737,10 @@ class ResidentResource(RegistryResource):
             and instance.grid_id is not None
             and household.grid_id != instance.grid_id
         ):
-            message = f"住户“{household.code}”属于网格“{household.grid.code}”,与网格代码不一致"
+            message = _("住户“%(code)s”属于网格“%(code2)s”,与网格代码不一致") % {
+                "code": household.code,
+                "code2": household.grid.code,
+            }
             _add_error(errors, "household", message)
 
 
@@ -694,13 +753,17 @@ def clean_person_row(instance: Any, errors: dict[str, Any]) -> None:
         if instance.birth_date is None:
             instance.birth_date = born
         elif instance.birth_date != born:
-            _add_error(errors, "birth_date", f"出生日期与身份证号不一致(身份证号为{born.isoformat()})")
+            _add_error(
+                errors,
+                "birth_date",
+                _("出生日期与身份证号不一致(身份证号为%(isoformat)s)") % {"isoformat": born.isoformat()},
+            )
     gender = "M" if int(instance.id_number[16]) % 2 else "F"
     if "gender" not in errors:
         if not instance.gender:
             instance.gender = gender
         elif instance.gender != gender:
-            _add_error(errors, "gender", "性别与身份证号不一致")
+            _add_error(errors, "gender", _("性别与身份证号不一致"))
 
 
 class BusinessResource(RegistryResource):
@@ -711,10 +774,12 @@ class BusinessResource(RegistryResource):
     address = column(Business, "address")
     industry = column(Business, "industry")
     legal_person = column(Business, "legal_person")
-    phone = special("phone", "联系电话", PhoneWidget())
+    phone = special("phone", gettext_lazy("联系电话"), PhoneWidget())
     employees = column(Business, "employees")
     is_resident_unit = column(Business, "is_resident_unit")
-    party_org = special("party_org", PARTY_ORG_COLUMN, CodeLookupWidget(PartyOrg, label="党组织编码"))
+    party_org = special(
+        "party_org", PARTY_ORG_COLUMN, CodeLookupWidget(PartyOrg, label=gettext_lazy("党组织编码"))
+    )
     lng = column(Business, "lng")
     lat = column(Business, "lat")
 
@@ -741,10 +806,12 @@ class InstitutionResource(RegistryResource):
     grid = special("grid", GRID_COLUMN, grid_widget())
     address = column(Institution, "address")
     contact_name = column(Institution, "contact_name")
-    phone = special("phone", "联系电话", PhoneWidget())
+    phone = special("phone", gettext_lazy("联系电话"), PhoneWidget())
     staff_count = column(Institution, "staff_count")
     is_resident_unit = column(Institution, "is_resident_unit")
-    party_org = special("party_org", PARTY_ORG_COLUMN, CodeLookupWidget(PartyOrg, label="党组织编码"))
+    party_org = special(
+        "party_org", PARTY_ORG_COLUMN, CodeLookupWidget(PartyOrg, label=gettext_lazy("党组织编码"))
+    )
     lng = column(Institution, "lng")
     lat = column(Institution, "lat")
 
@@ -772,7 +839,7 @@ class FacilityResource(RegistryResource):
     grid = special("grid", GRID_COLUMN, grid_widget())
     address = column(Facility, "address")
     owner_department = special(
-        "owner_department", DEPARTMENT_COLUMN, CodeLookupWidget(Department, label="部门编码")
+        "owner_department", DEPARTMENT_COLUMN, CodeLookupWidget(Department, label=gettext_lazy("部门编码"))
     )
     lng = column(Facility, "lng")
     lat = column(Facility, "lat")
@@ -807,7 +874,7 @@ def register_import_resource(resource_class: type[RegistryResource]) -> type[Reg
 def get_import_resource(model_name: str) -> type[RegistryResource]:
     resource_class = _IMPORT_RESOURCES.get(model_name.strip().lower())
     if resource_class is None:
-        raise ValidationError("不支持导入“%(model)s”", code="unknown_model", params={"model": model_name})
+        raise ValidationError(_("不支持导入“%(model)s”"), code="unknown_model", params={"model": model_name})
     return resource_class
 
 

@@ -16,11 +16,13 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
 from dangqun.core.audit import record_event
+from dangqun.core.i18n import join_list
 from dangqun.registry.events import RegistryEvent
-from dangqun.registry.resources import RegistryResource, cell_text, get_import_resource
+from dangqun.registry.resources import RegistryResource, cell_text, column_label, get_import_resource
 
 MAX_IMPORT_ROWS = 50_000
 MAX_REPORTED_ERRORS = 1_000
@@ -102,7 +104,7 @@ def _decode_csv(file_bytes: bytes) -> str:
             return file_bytes.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError("CSV 文件编码无法识别,请保存为 UTF-8 或 GBK 编码", code="bad_encoding")
+    raise ValidationError(_("CSV 文件编码无法识别,请保存为 UTF-8 或 GBK 编码"), code="bad_encoding")
 
 
 def _read_rows(file_bytes: bytes, file_name: str) -> list[list[Any]]:
@@ -114,7 +116,7 @@ def _read_rows(file_bytes: bytes, file_name: str) -> list[list[Any]]:
             book = openpyxl.load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds on a damaged or non-xlsx file
             raise ValidationError(
-                "无法读取 Excel 文件,请确认是 .xlsx 格式且未损坏", code="bad_file"
+                _("无法读取 Excel 文件,请确认是 .xlsx 格式且未损坏"), code="bad_file"
             ) from None
         try:
             sheet = book.worksheets[0]
@@ -126,9 +128,9 @@ def _read_rows(file_bytes: bytes, file_name: str) -> list[list[Any]]:
         try:
             return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error:
-            raise ValidationError("无法解析 CSV 文件", code="bad_file") from None
+            raise ValidationError(_("无法解析 CSV 文件"), code="bad_file") from None
     raise ValidationError(
-        "不支持的文件类型“%(suffix)s”,请上传 .xlsx 或 .csv 文件",
+        _("不支持的文件类型“%(suffix)s”,请上传 .xlsx 或 .csv 文件"),
         code="bad_file_type",
         params={"suffix": suffix or file_name},
     )
@@ -137,7 +139,7 @@ def _read_rows(file_bytes: bytes, file_name: str) -> list[list[Any]]:
 def _read_table(file_bytes: bytes, file_name: str) -> _Table:
     raw = _read_rows(file_bytes, file_name)
     if not raw or _is_blank(raw[0]):
-        raise ValidationError("文件为空,或第1行不是表头", code="no_header")
+        raise ValidationError(_("文件为空,或第1行不是表头"), code="no_header")
     headers = [cell_text(h) for h in raw[0]]
     while headers and headers[-1] == "":
         headers.pop()
@@ -145,7 +147,7 @@ def _read_table(file_bytes: bytes, file_name: str) -> _Table:
     duplicates = sorted({h for h in headers if h and headers.count(h) > 1})
     if duplicates:
         raise ValidationError(
-            "表头中有重复的列:%(cols)s", code="duplicate_columns", params={"cols": "、".join(duplicates)}
+            _("表头中有重复的列:%(cols)s"), code="duplicate_columns", params={"cols": join_list(duplicates)}
         )
     rows: list[list[Any]] = []
     numbers: list[int] = []
@@ -157,7 +159,7 @@ def _read_table(file_bytes: bytes, file_name: str) -> _Table:
         numbers.append(number)
     if len(rows) > MAX_IMPORT_ROWS:
         raise ValidationError(
-            "单个文件最多导入%(max)d行,本文件有%(n)d行",
+            _("单个文件最多导入%(max)d行,本文件有%(n)d行"),
             code="too_many_rows",
             params={"max": MAX_IMPORT_ROWS, "n": len(rows)},
         )
@@ -170,23 +172,26 @@ def _fill_report(report: ImportReport, result: Result, resource: RegistryResourc
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
     report.skipped = totals.get(RowResult.IMPORT_TYPE_SKIP, 0)
     for base_error in result.base_errors:
-        report.add_error(0, "", f"导入失败:{base_error.error}")
+        report.add_error(0, "", _("导入失败:%(error)s") % {"error": base_error.error})
     for invalid in result.invalid_rows:
         row_number = resource.sheet_row(invalid.number)
         for attribute, messages in invalid.error_dict.items():
-            name = "" if attribute == NON_FIELD_ERRORS else resource.column_for(attribute)
+            name = "" if attribute == NON_FIELD_ERRORS else column_label(resource.column_for(attribute))
             for message in messages:
                 report.add_error(row_number, name, str(message))
     for line, errors in result.row_errors():
         for error in errors:
-            report.add_error(resource.sheet_row(line), "", f"该行无法保存:{error.error}")
+            report.add_error(
+                resource.sheet_row(line), "", _("该行无法保存:%(error)s") % {"error": error.error}
+            )
     report.errors.sort(key=lambda e: e.row_number)
 
 
 def import_registry_file(
     *, actor: Any, model_name: str, file_bytes: bytes, file_name: str, dry_run: bool
 ) -> ImportReport:
-    """Import one xlsx/csv file into a registry, all rows or none.
+    """Import one xlsx/csv file into a registry, all rows or none. The header may name the columns
+    in any interface language (the Chinese of districts' files, or an English export).
 
     ``model_name`` is a model label or name: ``registry.resident``/``resident``, ``building``,
     ``household``, ``business``, ``institution``, ``facility``, ``party.partymember``.
@@ -204,17 +209,23 @@ def import_registry_file(
         dry_run=dry_run,
         total_rows=len(table.rows),
     )
-    for missing in resource.missing_columns(table.headers):
-        report.add_error(1, missing, f"缺少必填列“{missing}”")
-    for unknown in resource.unknown_columns(table.headers):
-        report.add_error(1, unknown, f"无法识别的列“{unknown}”")
+    headers = resource.source_headers(table.headers)
+    duplicates = sorted({column_label(h) for h in headers if h and headers.count(h) > 1})
+    if duplicates:
+        raise ValidationError(
+            _("表头中有重复的列:%(cols)s"), code="duplicate_columns", params={"cols": join_list(duplicates)}
+        )
+    for missing in map(column_label, resource.missing_columns(headers)):
+        report.add_error(1, missing, _("缺少必填列“%(missing)s”") % {"missing": missing})
+    for unknown in resource.unknown_columns(headers):
+        report.add_error(1, unknown, _("无法识别的列“%(unknown)s”") % {"unknown": unknown})
     if not report.ok:
         return report
     if not table.rows:
-        report.add_error(0, "", "文件中没有数据行")
+        report.add_error(0, "", _("文件中没有数据行"))
         return report
 
-    dataset = tablib.Dataset(*table.rows, headers=table.headers)
+    dataset = tablib.Dataset(*table.rows, headers=headers)
     resource.sheet_row_numbers = table.row_numbers
     try:
         with transaction.atomic():
@@ -252,12 +263,14 @@ def export_registry(
     queryset: QuerySet[Any] | None = None,
     export_fields: list[str] | None = None,
 ) -> tablib.Dataset:
-    """The rows of ``queryset`` (default: all) as a dataset with the import's columns. ID numbers
+    """The rows of ``queryset`` (default: all) as a dataset with the import's columns, headed in the
+    reader's language (the import takes the headers of every interface language). ID numbers
     and phone numbers are masked unless ``actor`` holds ``registry.view_resident_pii``. Records
     a ``registry.export_completed`` audit event (who exported how many rows, masked or not)."""
     resource_class = get_import_resource(model_name)
     resource = resource_class(user=actor)
     dataset = resource.export(queryset=queryset, export_fields=export_fields)
+    dataset.headers = [column_label(h) for h in dataset.headers]  # the reader's language
     with transaction.atomic():
         record_event(
             actor=actor,

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from dangqun.core.time import local_today
 
@@ -36,7 +37,7 @@ def validate_id_number(value: str) -> None:
     number = normalize_id_number(value)
     if not _ID_RE.match(number):
         raise ValidationError(
-            "身份证号“%(value)s”格式错误:应为18位,前17位为数字,末位为数字或X",
+            _("身份证号“%(value)s”格式错误:应为18位,前17位为数字,末位为数字或X"),
             code="id_number_format",
             params={"value": value},
         )
@@ -44,15 +45,15 @@ def validate_id_number(value: str) -> None:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError(
-            "身份证号“%(value)s”中的出生日期无效", code="id_number_birth_date", params={"value": value}
+            _("身份证号“%(value)s”中的出生日期无效"), code="id_number_birth_date", params={"value": value}
         ) from None
     if birth > local_today() or birth.year < 1890:
         raise ValidationError(
-            "身份证号“%(value)s”中的出生日期无效", code="id_number_birth_date", params={"value": value}
+            _("身份证号“%(value)s”中的出生日期无效"), code="id_number_birth_date", params={"value": value}
         )
     if id_number_check_char(number[:17]) != number[17]:
         raise ValidationError(
-            "身份证号“%(value)s”校验位错误", code="id_number_checksum", params={"value": value}
+            _("身份证号“%(value)s”校验位错误"), code="id_number_checksum", params={"value": value}
         )
 
 
@@ -76,7 +77,7 @@ def validate_phone(value: str) -> None:
     phone = normalize_phone(value)
     if not (_MOBILE_RE.match(phone) or _LANDLINE_RE.match(phone)):
         raise ValidationError(
-            "电话号码“%(value)s”格式错误:应为11位手机号或带区号的固定电话",
+            _("电话号码“%(value)s”格式错误:应为11位手机号或带区号的固定电话"),
             code="phone_format",
             params={"value": value},
         )

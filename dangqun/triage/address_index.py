@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 
 from dangqun.cases.classify import Located
 from dangqun.regions.models import Region, RegionLevel
@@ -233,7 +234,7 @@ def locate_json(
     is outside every grid); an address is matched against the registry."""
     if lng is not None or lat is not None:
         if lng is None or lat is None:
-            raise ValidationError({"lat": "经度和纬度须同时提供"})
+            raise ValidationError({"lat": _("经度和纬度须同时提供")})
         grid = locate_grid(lng, lat, crs=crs or "wgs84")
         return {
             "query": f"{lng},{lat}",

@@ -2,12 +2,13 @@
 dispatcher's confirmations, find duplicates and hotspots."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class TriageConfig(AppConfig):
     name = "dangqun.triage"
     label = "triage"
-    verbose_name = "智能分拨"
+    verbose_name = gettext_lazy("智能分拨")
 
     def ready(self) -> None:
         from dangqun.cases.classify import (

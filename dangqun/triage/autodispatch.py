@@ -75,7 +75,7 @@ def auto_dispatch(case_id: int) -> bool:
                 case=case_id,
                 action=Action.DISPATCH,
                 actor=None,
-                reason=f"智能分拨自动派单(置信度 {triage.get('confidence')})",
+                reason=f"智能分拨自动派单(置信度 {triage.get('confidence')})",  # i18n: data (stored)
                 lead=lead,
                 co_units=co,
             )

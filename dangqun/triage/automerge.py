@@ -51,7 +51,7 @@ def auto_merge(case_id: int) -> bool:
                 case=case_id,
                 action=Action.MERGE,
                 actor=None,
-                reason=f"智能并单:与{target.case.code}相似度 {target.score:.2f}",
+                reason=f"智能并单:与{target.case.code}相似度 {target.score:.2f}",  # i18n: data (stored)
                 main_case=target.case,
             )
             record_event(

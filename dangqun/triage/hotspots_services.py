@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
 from dangqun.cases.enums import CaseChannel, CaseStatus, CaseType
@@ -123,7 +124,7 @@ def visible_members(user: Any, hotspot: Hotspot) -> QuerySet[Case]:
 def access_hotspot(user: Any, hotspot_id: int) -> Hotspot:
     hotspot = visible_hotspots(user).filter(pk=hotspot_id).first()
     if hotspot is None:
-        raise NotFoundError("热点不存在或无权访问")
+        raise NotFoundError(_("热点不存在或无权访问"))
     return hotspot
 
 
@@ -140,17 +141,17 @@ def make_proactive(*, actor: Any, hotspot_id: int) -> Case:
     """One proactive case for the hotspot (once); its description lists the member cases."""
     scope = get_scope(actor)
     if not (scope.is_sysadmin or scope.region_paths(DISPATCH_ROLES | SUPERVISE_ROLES)):
-        raise ForbiddenError("只有指挥中心人员可以把热点转为未诉先办")
+        raise ForbiddenError(_("只有指挥中心人员可以把热点转为未诉先办"))
     with transaction.atomic():
         hotspot = access_hotspot(actor, hotspot_id)
         hotspot = Hotspot.objects.select_for_update().get(pk=hotspot.pk)
         if hotspot.proactive_case_id is not None:
-            raise ConflictError("该热点已转为未诉先办诉求", code="already_proactive")
+            raise ConflictError(_("该热点已转为未诉先办诉求"), code="already_proactive")
         members = list(visible_members(actor, hotspot))
         lines = [f"- {c.code} {c.title}" for c in members]
         description = (
             f"热点问题(热度 {hotspot.heat:.2f},{hotspot.n_cases} 件诉求,{hotspot.n_reporters} 位诉求人,"
-            f"{hotspot.start_at:%Y-%m-%d} 至 {hotspot.end_at:%Y-%m-%d}),"
+            f"{hotspot.start_at:%Y-%m-%d} 至 {hotspot.end_at:%Y-%m-%d}),"  # i18n: data (stored)
             f"地点/人群:{hotspot.place or '未识别'}。\n"
             "成员诉求:\n" + "\n".join(lines)
         )
@@ -158,7 +159,7 @@ def make_proactive(*, actor: Any, hotspot_id: int) -> Case:
             actor=actor,
             channel=CaseChannel.PROACTIVE,
             case_type=CaseType.HELP,
-            title=f"[热点] {hotspot.title}"[:120],
+            title=f"[热点] {hotspot.title}"[:120],  # i18n: data (stored as the proactive case's title)
             description=description,
             region=_common_region(members),
             source_ref=f"hotspot:{hotspot.pk}",
@@ -184,15 +185,20 @@ def supervise_members(*, actor: Any, hotspot_id: int, reason: str) -> SuperviseR
     """督办 every member case the actor may supervise; the others are listed with the reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写督办意见"})
+        raise ValidationError({"reason": _("请填写督办意见")})
     hotspot = access_hotspot(actor, hotspot_id)
     outcome = SuperviseResult()
     for case in visible_members(actor, hotspot):
         if case.is_supervised:
-            outcome.skipped.append((case.code, "已在督办中"))
+            outcome.skipped.append((case.code, _("已在督办中")))
             continue
         try:
-            case_transition(case=case, action=Action.SUPERVISE, actor=actor, reason=f"[热点督办] {reason}")
+            case_transition(
+                case=case,
+                action=Action.SUPERVISE,
+                actor=actor,
+                reason=f"[热点督办] {reason}",  # i18n: data (stored)
+            )
         except (DomainError, ValidationError) as exc:
             why = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             outcome.skipped.append((case.code, why))

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
 from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import TfidfTransformer
@@ -241,7 +242,7 @@ def train(
                 y.append(label)
     labels = sorted(set(y))
     if len(labels) < 2:
-        raise ValueError("训练数据至少需要两个分类")
+        raise ValueError(_("训练数据至少需要两个分类"))
     pool = [clean(t, x) for t, x in unlabelled]
     chars = functools.partial(char_ngrams, sizes=params.char_sizes)
     corpus = docs + pool

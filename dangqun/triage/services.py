@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
 from dangqun.core.audit import record_event
@@ -29,7 +30,7 @@ CV_MAX_LABELLED = 5000  # above this the stored score comes from 3 folds on a sa
 
 def _require_admin(actor: Any) -> None:
     if actor is not None and not get_scope(actor).is_sysadmin:
-        raise ForbiddenError("仅系统管理员可以管理分拨模型")
+        raise ForbiddenError(_("仅系统管理员可以管理分拨模型"))
 
 
 def train_model(*, actor: Any, note: str = "", params: Params | None = None) -> TriageModel:
@@ -55,7 +56,7 @@ def train_model(*, actor: Any, note: str = "", params: Params | None = None) -> 
             n_unlabelled=len(data.unlabelled),
             n_taxonomy_docs=int(info["n_taxonomy_docs"]),  # type: ignore[call-overload]
             train_seconds=float(info["train_seconds"]),  # type: ignore[arg-type]
-            scores=cv or {"cv_macro_f1": None, "why": "已确认分类的诉求太少,无法交叉验证"},
+            scores=cv or {"cv_macro_f1": None, "why": _("已确认分类的诉求太少,无法交叉验证")},
             size_bytes=len(blob),
             blob=blob,
             note=(note or "").strip()[:200],
@@ -77,7 +78,9 @@ def activate_model(*, actor: Any, model: TriageModel) -> TriageModel:
     current = TriageModel.objects.select_for_update().filter(is_active=True).first()
     target = TriageModel.objects.select_for_update().get(pk=model.pk)
     if current is not None and current.pk == target.pk:
-        raise ConflictError(f"{target.version_label} 已经在用", code="already_active")
+        raise ConflictError(
+            _("%(version_label)s 已经在用") % {"version_label": target.version_label}, code="already_active"
+        )
     TriageModel.objects.filter(is_active=True).update(is_active=False)
     target.is_active = True
     target.save(update_fields=["is_active"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from dangqun.triage import hotspots_services
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 @task()
 def retrain_triage(note: str = "") -> dict[str, Any]:
     """Train a new version from the confirmed cases and make it active (the system is the actor)."""
-    model = train_model(actor=None, note=note or "定时重新训练")
+    model = train_model(actor=None, note=note or _("定时重新训练"))
     result = {"version": model.version, "n_labelled": model.n_labelled, "scores": model.scores}
     logger.info("retrain_triage: %s", result)
     return result

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangqun.cases.enums import TERMINAL_STATUSES, CaseEventType
 from dangqun.cases.errors import ForbiddenError
@@ -35,10 +36,10 @@ MAX_ATTACHMENTS_PER_CASE = 30
 
 def _check_actor(actor: Any, case: Case, tasks: list[CaseTask] | None = None) -> frozenset[Relation]:
     if not Case.objects.filter(visible_cases_q(actor), pk=case.pk).exists():
-        raise NotFoundError("诉求不存在或无权访问")
+        raise NotFoundError(_("诉求不存在或无权访问"))
     rels = relations(actor, case, tasks)
     if not rels & ATTACH_RELATIONS:
-        raise ForbiddenError("只有诉求人和办理人员可以上传附件")
+        raise ForbiddenError(_("只有诉求人和办理人员可以上传附件"))
     return rels
 
 
@@ -54,9 +55,9 @@ def attachment_add(
 ) -> Attachment:
     """Check, store and attach an uploaded file; 413/415 for a file too large or not what it claims."""
     if stage not in AttachmentStage.values:
-        raise ValidationError({"stage": f"未知附件阶段: {stage}"})
+        raise ValidationError({"stage": _("未知附件阶段: %(stage)s") % {"stage": stage}})
     if task is not None and task.case_id != case.pk:
-        raise ValidationError({"task_id": "任务不属于该诉求"})
+        raise ValidationError({"task_id": _("任务不属于该诉求")})
     _check_actor(actor, case)
     checked = inspect_upload(name=name, data=data, declared_type=declared_type)
     # The file is stored before the transaction: it is named by its hash, so a rolled-back attach
@@ -71,9 +72,13 @@ def attachment_add(
         tasks = list(CaseTask.objects.filter(case=locked).select_related("region").order_by("id"))
         _check_actor(actor, locked, tasks)
         if locked.status in TERMINAL_STATUSES:
-            raise ConflictError("诉求已结束,不能再上传附件", code="case_closed")
+            raise ConflictError(_("诉求已结束,不能再上传附件"), code="case_closed")
         if Attachment.objects.filter(case=locked).count() >= MAX_ATTACHMENTS_PER_CASE:
-            raise ConflictError(f"每条诉求最多{MAX_ATTACHMENTS_PER_CASE}个附件", code="too_many_attachments")
+            raise ConflictError(
+                _("每条诉求最多%(max_attachments_per_case)s个附件")
+                % {"max_attachments_per_case": MAX_ATTACHMENTS_PER_CASE},
+                code="too_many_attachments",
+            )
         attachment = Attachment(
             case=locked,
             task=task,

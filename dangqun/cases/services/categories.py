@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dangqun.cases.events import CasesEvent
 from dangqun.cases.models import Category
@@ -43,8 +45,17 @@ def _next_code(parent: Category | None) -> str:
         if not Category.objects.filter(code=code).exists():
             return code
         number += 1
-    where = f"“{parent.name}”下" if parent is not None else "一级分类"
-    raise ValidationError({"code": f"{where}的自动编码已用完(最多{_AUTO_CODE_LIMIT}个),请手工指定分类编码"})
+    where = (
+        _("“%(name)s”下") % {"name": parent.name}
+        if parent is not None
+        else pgettext("category scope", "一级分类")
+    )
+    raise ValidationError(
+        {
+            "code": _("%(where)s的自动编码已用完(最多%(auto_code_limit)s个),请手工指定分类编码")
+            % {"where": where, "auto_code_limit": _AUTO_CODE_LIMIT}
+        }
+    )
 
 
 def _check_name_free(name: str, parent: Category | None, exclude_pk: int | None = None) -> None:
@@ -53,8 +64,10 @@ def _check_name_free(name: str, parent: Category | None, exclude_pk: int | None 
     if exclude_pk is not None:
         siblings = siblings.exclude(pk=exclude_pk)
     if siblings.exists():
-        where = f"“{parent.name}”下" if parent is not None else "一级分类中"
-        raise ValidationError({"name": f"{where}已有名为“{name}”的分类"})
+        where = _("“%(name)s”下") % {"name": parent.name} if parent is not None else _("一级分类中")
+        raise ValidationError(
+            {"name": _("%(where)s已有名为“%(name)s”的分类") % {"where": where, "name": name}}
+        )
 
 
 @transaction.atomic
@@ -71,19 +84,24 @@ def category_create(
     """Add a category under ``parent`` (a first-level class when ``None``)."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "分类名称不能为空"})
+        raise ValidationError({"name": _("分类名称不能为空")})
     if parent is not None:
         # Lock the parent: two concurrent creates under it do not pick the same code.
         parent = Category.objects.select_for_update().get(pk=parent.pk)
         if parent.level >= MAX_LEVEL:
             raise ValidationError(
-                {"parent": f"分类最多{MAX_LEVEL}级,不能在三级分类“{parent.name}”下再建下级"}
+                {
+                    "parent": _("分类最多%(max_level)s级,不能在三级分类“%(name)s”下再建下级")
+                    % {"max_level": MAX_LEVEL, "name": parent.name}
+                }
             )
         if is_active and not parent.is_active:
-            raise ValidationError({"parent": f"上级分类“{parent.name}”已停用"})
+            raise ValidationError({"parent": _("上级分类“%(name)s”已停用") % {"name": parent.name}})
     code = (code or "").strip() or _next_code(parent)
     if not PATH_SEGMENT_RE.match(code):
-        raise ValidationError({"code": f"分类编码“{code}”只能包含字母、数字、下划线和连字符"})
+        raise ValidationError(
+            {"code": _("分类编码“%(code)s”只能包含字母、数字、下划线和连字符") % {"code": code}}
+        )
     _check_name_free(name, parent)
     if sort_order is None:
         sort_order = Category.objects.filter(parent=parent).count() + 1
@@ -102,7 +120,7 @@ def category_create(
         with transaction.atomic():
             category.save()
     except IntegrityError:
-        raise ValidationError({"code": f"分类编码“{code}”已存在"}) from None
+        raise ValidationError({"code": _("分类编码“%(code)s”已存在") % {"code": code}}) from None
     record_event(
         actor=actor,
         event_type=CasesEvent.CATEGORY_CREATED,
@@ -138,7 +156,7 @@ def category_update(
     if name is not None:
         name = name.strip()
         if not name:
-            raise ValidationError({"name": "分类名称不能为空"})
+            raise ValidationError({"name": _("分类名称不能为空")})
         if name != current.name:
             _check_name_free(name, current.parent, exclude_pk=current.pk)
             changes["name"] = [current.name, name]
@@ -153,7 +171,9 @@ def category_update(
         current.sort_order = sort_order
     if is_active is not None and is_active != current.is_active:
         if is_active and current.parent is not None and not current.parent.is_active:
-            raise ValidationError({"is_active": f"上级分类“{current.parent.name}”已停用,请先启用上级分类"})
+            raise ValidationError(
+                {"is_active": _("上级分类“%(name)s”已停用,请先启用上级分类") % {"name": current.parent.name}}
+            )
         changes["is_active"] = [current.is_active, is_active]
         current.is_active = is_active
     if not changes:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
 from dangqun.cases.classify import (
@@ -65,7 +66,7 @@ def _idempotent_case(owner: str, key: str, request_hash: str) -> Case | None:
     if record is None:
         return None
     if record.request_hash != request_hash:
-        raise ConflictError("幂等键已用于另一条不同的诉求", code="idempotency_key_reused")
+        raise ConflictError(_("幂等键已用于另一条不同的诉求"), code="idempotency_key_reused")
     return record.case
 
 
@@ -76,7 +77,7 @@ def _locate(
     case. The locator (``cases.classify.locate_address``) is asked only with no point and no region."""
     if lng is not None or lat is not None:
         if lng is None or lat is None:
-            raise ValidationError({"lat": "经度和纬度须同时提供"})
+            raise ValidationError({"lat": _("经度和纬度须同时提供")})
         grid = region_selectors.locate_grid(lng, lat, crs=crs)
         wlng, wlat = to_wgs84(lng, lat, crs)
         return wlng, wlat, grid, grid, None
@@ -87,7 +88,7 @@ def _locate(
         return None, None, located.grid, located.region, located.details
     root = Region.objects.filter(parent__isnull=True, is_active=True).order_by("path").first()
     if root is None:
-        raise ValidationError("系统尚未配置区划")
+        raise ValidationError(_("系统尚未配置区划"))
     return None, None, None, root, (located.details if located is not None else None)
 
 
@@ -219,11 +220,11 @@ def case_create(
 ) -> IntakeResult:
     """Create a case from any channel. Routing runs here; status changes go through case_transition."""
     if channel not in CaseChannel.values:
-        raise ValidationError({"channel": f"未知来源渠道: {channel}"})
+        raise ValidationError({"channel": _("未知来源渠道: %(channel)s") % {"channel": channel}})
     if case_type not in CaseType.values:
-        raise ValidationError({"case_type": f"未知诉求类型: {case_type}"})
+        raise ValidationError({"case_type": _("未知诉求类型: %(case_type)s") % {"case_type": case_type}})
     if priority not in Priority.values:
-        raise ValidationError({"priority": f"未知紧急程度: {priority}"})
+        raise ValidationError({"priority": _("未知紧急程度: %(priority)s") % {"priority": priority}})
     try:
         crs = parse_crs(crs)
     except ValueError as exc:
@@ -231,11 +232,11 @@ def case_create(
     title = (title or "").strip()
     description = (description or "").strip()
     if not title:
-        raise ValidationError({"title": "标题不能为空"})
+        raise ValidationError({"title": _("标题不能为空")})
     if not description:
-        raise ValidationError({"description": "内容不能为空"})
+        raise ValidationError({"description": _("内容不能为空")})
     if category is not None and not category.is_active:
-        raise ValidationError({"category": f"分类“{category.name}”已停用"})
+        raise ValidationError({"category": _("分类“%(name)s”已停用") % {"name": category.name}})
     # The reporter follows the case and rates it: the citizen who submitted it. An operator typing in a
     # hotline call, a department forwarding, a grid worker reporting: they own first contact, not the rating.
     is_citizen_channel = channel in (CaseChannel.APP, CaseChannel.WEB)
@@ -257,7 +258,7 @@ def case_create(
     idempotency = None
     if key:
         if len(key) > 100:
-            raise ValidationError({"idempotency_key": "幂等键不能超过100个字符"})
+            raise ValidationError({"idempotency_key": _("幂等键不能超过100个字符")})
         authenticated = getattr(actor, "is_authenticated", False)
         owner = idempotency_owner or (f"user:{actor.pk}" if authenticated else f"channel:{channel}")
         request_hash = _request_hash(
@@ -296,7 +297,8 @@ def case_create(
             return IntakeResult(existing, created=False)
         if fields["source_ref"] and isinstance(error, IntegrityError):
             raise ConflictError(
-                f"来源单号“{fields['source_ref']}”已登记", code="duplicate_source_ref"
+                _("来源单号“%(source_ref)s”已登记") % {"source_ref": fields["source_ref"]},
+                code="duplicate_source_ref",
             ) from None
         raise
     return IntakeResult(case, created=True, event=event)

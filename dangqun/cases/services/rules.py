@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangqun.cases.enums import Priority
 from dangqun.cases.events import CasesEvent
@@ -43,19 +44,21 @@ def routing_rule_save(
     """Create a routing rule (``rule=None``) or replace every field of an existing one."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "规则名称不能为空"})
+        raise ValidationError({"name": _("规则名称不能为空")})
     if lead_department is None and not lead_region_level:
-        raise ValidationError({"lead_department": "须指定主办部门,或由诉求所在的街道/社区主办"})
+        raise ValidationError({"lead_department": _("须指定主办部门,或由诉求所在的街道/社区主办")})
     if lead_department is not None and lead_region_level:
-        raise ValidationError({"lead_region_level": "已指定主办部门时,不能再指定主办属地层级"})
+        raise ValidationError({"lead_region_level": _("已指定主办部门时,不能再指定主办属地层级")})
     if lead_department is not None and not lead_department.is_active:
-        raise ValidationError({"lead_department": f"部门“{lead_department.name}”已停用"})
+        raise ValidationError({"lead_department": _("部门“%(name)s”已停用") % {"name": lead_department.name}})
     co = list(dict.fromkeys(co_departments))
     for department in co:
         if department == lead_department:
-            raise ValidationError({"co_departments": f"“{department.name}”已是主办部门,不能同时协办"})
+            raise ValidationError(
+                {"co_departments": _("“%(name)s”已是主办部门,不能同时协办") % {"name": department.name}}
+            )
         if not department.is_active:
-            raise ValidationError({"co_departments": f"部门“{department.name}”已停用"})
+            raise ValidationError({"co_departments": _("部门“%(name)s”已停用") % {"name": department.name}})
     created = rule is None
     target = RoutingRule() if rule is None else RoutingRule.objects.select_for_update().get(pk=rule.pk)
     target.name = name
@@ -95,9 +98,9 @@ def _positive(value: Any, name: str, label: str, high: Decimal) -> Decimal:
     try:
         number = Decimal(str(value))
     except ArithmeticError:
-        raise ValidationError({name: f"{label}须为数字"}) from None
+        raise ValidationError({name: _("%(label)s须为数字") % {"label": label}}) from None
     if not number.is_finite() or not (0 < number <= high):
-        raise ValidationError({name: f"{label}须大于0且不超过{high}"})
+        raise ValidationError({name: _("%(label)s须大于0且不超过%(high)s") % {"label": label, "high": high}})
     return number
 
 
@@ -115,15 +118,20 @@ def sla_policy_save(
     """Create a deadline policy (``policy=None``) or replace an existing one. ``category=None`` is
     the default for its priority; a category's policy also covers the categories below it."""
     if priority not in Priority.values:
-        raise ValidationError({"priority": f"未知紧急程度: {priority}"})
-    sign = _positive(sign_hours, "sign_hours", "签收时限", MAX_SIGN_HOURS)
-    resolve = _positive(resolve_days, "resolve_days", "办结时限", MAX_RESOLVE_DAYS)
+        raise ValidationError({"priority": _("未知紧急程度: %(priority)s") % {"priority": priority}})
+    sign = _positive(sign_hours, "sign_hours", _("签收时限"), MAX_SIGN_HOURS)
+    resolve = _positive(resolve_days, "resolve_days", _("办结时限"), MAX_RESOLVE_DAYS)
     others = SlaPolicy.objects.filter(category=category, priority=priority)
     if policy is not None:
         others = others.exclude(pk=policy.pk)
     if others.exists():
-        what = f"分类“{category.name}”" if category is not None else "默认"
-        raise ValidationError({"priority": f"{what}已有“{Priority(priority).label}”的办理时限"})
+        what = _("分类“%(name)s”") % {"name": category.name} if category is not None else _("默认")
+        raise ValidationError(
+            {
+                "priority": _("%(what)s已有“%(label)s”的办理时限")
+                % {"what": what, "label": Priority(priority).label}
+            }
+        )
     created = policy is None
     target = SlaPolicy() if policy is None else SlaPolicy.objects.select_for_update().get(pk=policy.pk)
     target.category = category
@@ -155,9 +163,9 @@ def case_config_save(
 ) -> CaseConfig:
     """The workflow settings (one row: created on the first save)."""
     if not 1 <= rating_timeout_days <= 60:
-        raise ValidationError({"rating_timeout_days": "评价超时须在1到60天之间"})
+        raise ValidationError({"rating_timeout_days": _("评价超时须在1到60天之间")})
     if not 0 <= max_reopen <= 10:
-        raise ValidationError({"max_reopen": "最多重办次数须在0到10之间"})
+        raise ValidationError({"max_reopen": _("最多重办次数须在0到10之间")})
     config = CaseConfig.objects.select_for_update().order_by("id").first() or CaseConfig()
     before = {
         "rating_timeout_days": config.rating_timeout_days,

@@ -9,7 +9,7 @@ from dangqun.accounts.scope import first_membership
 
 def actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "pk", None):
-        return "系统"
+        return "系统"  # i18n: data (the system actor's name, stored in the timeline)
     return getattr(actor, "display_name", "") or actor.get_username()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
 from dangqun.cases import sla
@@ -36,6 +37,7 @@ from dangqun.cases.permissions import relations, task_is_mine, visible_cases_q
 from dangqun.cases.services.timeline import actor_label, actor_unit
 from dangqun.cases.workflow import Action, Relation, Transition, available, transition_for
 from dangqun.core.errors import ConflictError, NotFoundError
+from dangqun.core.i18n import join_list
 from dangqun.core.time import now
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
@@ -50,7 +52,7 @@ class Unit:
 
     def __post_init__(self) -> None:
         if (self.department is None) == (self.region is None):
-            raise ValidationError("办理单位须为一个部门或一个属地区域")
+            raise ValidationError(_("办理单位须为一个部门或一个属地区域"))
 
     @property
     def key(self) -> tuple[str, int]:
@@ -108,12 +110,15 @@ def _pick_task(ctx: Ctx, candidates: list[CaseTask], *, what: str) -> CaseTask:
     if task_id is not None:
         chosen = next((t for t in mine if t.pk == int(task_id)), None)
         if chosen is None:
-            raise ConflictError(f"没有可{what}的任务#{task_id}", code="task_not_available")
+            raise ConflictError(
+                _("没有可%(what)s的任务#%(task_id)s") % {"what": what, "task_id": task_id},
+                code="task_not_available",
+            )
         return chosen
     if not mine:
-        raise ConflictError(f"没有可{what}的任务", code="task_not_available")
+        raise ConflictError(_("没有可%(what)s的任务") % {"what": what}, code="task_not_available")
     if len(mine) > 1:
-        raise ValidationError({"task_id": f"有多个任务可{what},请指定任务"})
+        raise ValidationError({"task_id": _("有多个任务可%(what)s,请指定任务") % {"what": what}})
     return mine[0]
 
 
@@ -147,9 +152,9 @@ def _decimal(value: Any, name: str, *, low: Decimal, high: Decimal) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError({name: "须为数字"}) from None
+        raise ValidationError({name: _("须为数字")}) from None
     if not (low <= number <= high):
-        raise ValidationError({name: f"须在{low}到{high}之间"})
+        raise ValidationError({name: _("须在%(low)s到%(high)s之间") % {"low": low, "high": high}})
     return number
 
 
@@ -175,15 +180,15 @@ def _dispatch(ctx: Ctx) -> Move:
     lead: Unit | None = ctx.params.get("lead")
     co_units: list[Unit] = list(ctx.params.get("co_units") or [])
     if lead is None:
-        raise ValidationError({"lead": "派单须指定主办单位"})
+        raise ValidationError({"lead": _("派单须指定主办单位")})
     seen = {lead.key}
     for unit in co_units:
         if unit.key in seen:
-            raise ValidationError({"co_units": f"“{unit.name}”重复或与主办单位相同"})
+            raise ValidationError({"co_units": _("“%(name)s”重复或与主办单位相同") % {"name": unit.name}})
         seen.add(unit.key)
     for unit in (lead, *co_units):
         if unit.department is not None and not unit.department.is_active:
-            raise ValidationError({"lead": f"部门“{unit.department.name}”已停用"})
+            raise ValidationError({"lead": _("部门“%(name)s”已停用") % {"name": unit.department.name}})
     case = ctx.case
     if ctx.params.get("priority"):
         case.priority = ctx.params["priority"]
@@ -231,7 +236,7 @@ def _dispatch(ctx: Ctx) -> Move:
 
 def _sign(ctx: Ctx) -> Move:
     pending = [t for t in ctx.tasks if t.status == TaskStatus.PENDING]
-    task = _pick_task(ctx, pending, what="签收")
+    task = _pick_task(ctx, pending, what=_("签收"))
     task.status = TaskStatus.SIGNED
     task.signed_at = ctx.at
     task.signed_by = ctx.actor
@@ -246,12 +251,12 @@ def _sign(ctx: Ctx) -> Move:
 
 
 def _note(ctx: Ctx) -> Move:
-    task = _pick_task(ctx, _active(ctx.tasks), what="记录")
+    task = _pick_task(ctx, _active(ctx.tasks), what=_("记录"))
     return Move(None, task=task, payload={"unit": task.unit_name})
 
 
 def _return(ctx: Ctx) -> Move:
-    lead = _pick_task(ctx, _active(ctx.tasks, TaskRole.LEAD), what="退单")
+    lead = _pick_task(ctx, _active(ctx.tasks, TaskRole.LEAD), what=_("退单"))
     lead.status = TaskStatus.RETURNED
     lead.done_at = ctx.at
     lead.result = ctx.reason
@@ -268,7 +273,7 @@ def _return(ctx: Ctx) -> Move:
 
 def _resolve(ctx: Ctx) -> Move:
     signed = [t for t in _active(ctx.tasks, TaskRole.LEAD) if t.status == TaskStatus.SIGNED]
-    lead = _pick_task(ctx, signed, what="办结")
+    lead = _pick_task(ctx, signed, what=_("办结"))
     lead.status = TaskStatus.DONE
     lead.done_at = ctx.at
     lead.result = ctx.reason
@@ -339,7 +344,7 @@ def _rate(ctx: Ctx) -> Move:
     value = ctx.params.get("satisfaction")
     rated = {Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED}
     if value not in rated:
-        raise ValidationError({"satisfaction": "评价须为 满意/基本满意/不满意 之一"})
+        raise ValidationError({"satisfaction": _("评价须为 满意/基本满意/不满意 之一")})
     comment = str(ctx.params.get("comment") or "")[:500]
     case = ctx.case
     case.satisfaction = value
@@ -359,7 +364,7 @@ def _close_unrated(ctx: Ctx) -> Move:
     timeout = dt.timedelta(days=_config().rating_timeout_days)
     reviewed = ctx.case.reviewed_at
     if reviewed is None or ctx.at < reviewed + timeout:
-        raise ConflictError("评价期限未满,不能按未评价归档", code="rating_window_open")
+        raise ConflictError(_("评价期限未满,不能按未评价归档"), code="rating_window_open")
     ctx.case.satisfaction = Satisfaction.UNRATED
     return Move(CaseStatus.CLOSED, payload={"satisfaction": Satisfaction.UNRATED}, changed={"satisfaction"})
 
@@ -368,7 +373,7 @@ def _escalate(ctx: Ctx) -> Move:
     case = ctx.case
     parent = _parent_handling_region(case.handling_region)
     if parent is None:
-        raise ConflictError("已是最高层级,不能再上报", code="top_level")
+        raise ConflictError(_("已是最高层级,不能再上报"), code="top_level")
     previous = case.handling_region
     case.handling_region = parent
     case.escalation_count += 1
@@ -390,11 +395,11 @@ def _merge(ctx: Ctx) -> Move:
     main: Case | None = ctx.params.get("main_case")
     case = ctx.case
     if main is None:
-        raise ValidationError({"main_case": "并单须指定主诉求"})
+        raise ValidationError({"main_case": _("并单须指定主诉求")})
     if main.pk == case.pk:
-        raise ValidationError({"main_case": "不能并入自身"})
+        raise ValidationError({"main_case": _("不能并入自身")})
     if main.status in (CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.MERGED):
-        raise ConflictError(f"主诉求{main.code}已结束,不能并入", code="main_case_closed")
+        raise ConflictError(_("主诉求%(code)s已结束,不能并入") % {"code": main.code}, code="main_case_closed")
     case.merged_into = main
     return Move(
         CaseStatus.MERGED,
@@ -406,9 +411,9 @@ def _merge(ctx: Ctx) -> Move:
 
 
 def _request_extension(ctx: Ctx) -> Move:
-    task = _pick_task(ctx, _active(ctx.tasks), what="申请延期")
+    task = _pick_task(ctx, _active(ctx.tasks), what=_("申请延期"))
     if task.extension_status == ExtensionStatus.REQUESTED:
-        raise ConflictError("已有待审批的延期申请", code="extension_pending")
+        raise ConflictError(_("已有待审批的延期申请"), code="extension_pending")
     days = _decimal(ctx.params.get("days"), "days", low=Decimal("0.5"), high=Decimal(30))
     task.extension_status = ExtensionStatus.REQUESTED
     task.extension_days = days
@@ -423,9 +428,9 @@ def _requested_extension(ctx: Ctx) -> CaseTask:
     if task_id is not None:
         requested = [t for t in requested if t.pk == int(task_id)]
     if not requested:
-        raise ConflictError("没有待审批的延期申请", code="no_extension_request")
+        raise ConflictError(_("没有待审批的延期申请"), code="no_extension_request")
     if len(requested) > 1:
-        raise ValidationError({"task_id": "有多个延期申请,请指定任务"})
+        raise ValidationError({"task_id": _("有多个延期申请,请指定任务")})
     return requested[0]
 
 
@@ -460,14 +465,14 @@ def _refuse_extension(ctx: Ctx) -> Move:
 
 def _supervise(ctx: Ctx) -> Move:
     if ctx.case.is_supervised:
-        raise ConflictError("该诉求已在督办中", code="already_supervised")
+        raise ConflictError(_("该诉求已在督办中"), code="already_supervised")
     ctx.case.is_supervised = True
     return Move(None, changed={"is_supervised"}, notify="case.supervised")
 
 
 def _lift_supervision(ctx: Ctx) -> Move:
     if not ctx.case.is_supervised:
-        raise ConflictError("该诉求未在督办中", code="not_supervised")
+        raise ConflictError(_("该诉求未在督办中"), code="not_supervised")
     ctx.case.is_supervised = False
     return Move(None, changed={"is_supervised"})
 
@@ -475,7 +480,7 @@ def _lift_supervision(ctx: Ctx) -> Move:
 def _follow_up(ctx: Ctx) -> Move:
     method = ctx.params.get("method") or "phone"
     if method not in ("phone", "sms", "visit", "online"):
-        raise ValidationError({"method": "回访方式须为 phone/sms/visit/online 之一"})
+        raise ValidationError({"method": _("回访方式须为 phone/sms/visit/online 之一")})
     return Move(None, payload={"method": method, "satisfaction": ctx.params.get("satisfaction") or ""})
 
 
@@ -494,7 +499,7 @@ def _breach(ctx: Ctx) -> Move:
             task.save(update_fields=["sign_breached", "resolve_breached"])
             newly.append({"task": task.pk, "unit": task.unit_name, "kinds": kinds})
     if not newly:
-        raise ConflictError("没有新的超时任务", code="nothing_breached")
+        raise ConflictError(_("没有新的超时任务"), code="nothing_breached")
     case = ctx.case
     changed: set[str] = set()
     payload: dict[str, Any] = {"tasks": newly}
@@ -544,10 +549,11 @@ def _refuse(
 ) -> TransitionNotAllowedError:
     requested = any(t.extension_status == ExtensionStatus.REQUESTED for t in _active(tasks))
     allowed = available(case.status, rels, supervised=case.is_supervised, extension_requested=requested)
-    names = "、".join(str(t.label) for t in allowed) or "无"
+    names = join_list(str(t.label) for t in allowed) or _("无")
     label = CaseStatus(case.status).label
     return TransitionNotAllowedError(
-        f"诉求当前状态为“{label}”,不能执行“{transition.label}”。可执行的操作:{names}",
+        _("诉求当前状态为“%(label)s”,不能执行“%(action)s”。可执行的操作:%(names)s")
+        % {"label": label, "action": transition.label, "names": names},
         allowed=[t.action.value for t in allowed],
     )
 
@@ -593,11 +599,11 @@ def _check(
     if case.status not in transition.sources:
         raise _refuse(case, transition, rels, tasks)
     if not (transition.relations & rels):
-        raise ForbiddenError(f"您无权对该诉求执行“{transition.label}”")
+        raise ForbiddenError(_("您无权对该诉求执行“%(label)s”") % {"label": transition.label})
     if expected_version is not None and expected_version != case.version:
-        raise ConflictError("诉求已被他人更新,请刷新后重试", code="stale_version")
+        raise ConflictError(_("诉求已被他人更新,请刷新后重试"), code="stale_version")
     if transition.needs_reason and not reason:
-        raise ValidationError({"reason": f"“{transition.label}”须填写说明"})
+        raise ValidationError({"reason": _("“%(label)s”须填写说明") % {"label": transition.label}})
 
 
 def _save(case: Case, transition: Transition, move: Move, at: dt.datetime) -> None:
@@ -666,7 +672,7 @@ def case_transition(
     try:
         transition = transition_for(action)
     except ValueError:
-        raise ValidationError({"action": f"未知操作: {action}"}) from None
+        raise ValidationError({"action": _("未知操作: %(action)s") % {"action": action}}) from None
     case_id = case if isinstance(case, int) else case.pk
     reason = (reason or "").strip()
     with transaction.atomic():

@@ -32,7 +32,8 @@ def cn_date(value: dt.date | dt.datetime | None, with_time: bool = False) -> str
             value = value.date()
     fmt = "DATETIME_FORMAT" if isinstance(value, dt.datetime) else "DATE_FORMAT"
     if (get_language() or "").startswith("zh"):
-        return dateformat.format(value, "Y年n月j日 H:i" if fmt == "DATETIME_FORMAT" else "Y年n月j日")
+        chinese = "Y年n月j日 H:i" if fmt == "DATETIME_FORMAT" else "Y年n月j日"  # i18n: data (format)
+        return dateformat.format(value, chinese)
     return str(formats.date_format(value, fmt))
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 
@@ -37,7 +38,10 @@ def lockout_response(
     """django-axes calls this when a username is locked after repeated failures (HTTP 429)."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": f"登录失败次数过多,账号已临时锁定,请{_cooloff_minutes()}分钟后再试"},
+            {
+                "detail": _("登录失败次数过多,账号已临时锁定,请%(cooloff_minutes)s分钟后再试")
+                % {"cooloff_minutes": _cooloff_minutes()}
+            },
             status=429,
             json_dumps_params={"ensure_ascii": False},
         )

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangqun.accounts.scope import get_scope
@@ -73,10 +73,10 @@ STAFF_RELATIONS = frozenset(
 )
 RATED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED)
 FOLLOW_UP_METHODS = [
-    ("phone", "电话"),
-    ("sms", "短信"),
-    ("visit", "上门"),
-    ("online", "网上"),
+    ("phone", gettext_lazy("电话")),
+    ("sms", gettext_lazy("短信")),
+    ("visit", gettext_lazy("上门")),
+    ("online", gettext_lazy("网上")),
 ]
 MAX_PHOTOS = 6
 
@@ -125,7 +125,7 @@ class MoveForm:
 
 def mask_person_name(name: str) -> str:
     text = (name or "").strip()
-    if not text or text == "系统":
+    if not text or text == "系统":  # i18n: data (the stored name of the system actor)
         return text
     return text[0] + "*" * max(len(text) - 1, 1)
 

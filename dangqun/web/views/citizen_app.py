@@ -77,7 +77,7 @@ RATINGS = [
 def mask_name(name: str) -> str:
     """``"王小明"`` → ``"王**"`` (as the tracking API shows staff); "系统" stays."""
     text = (name or "").strip()
-    if not text or text == "系统":
+    if not text or text == "系统":  # i18n: data (the stored name of the system actor)
         return text
     return text[0] + "*" * max(len(text) - 1, 1)
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangqun.accounts.models import Role
@@ -182,7 +183,7 @@ def may_supervise(user: Any) -> bool:
 
 def period_start(period: str) -> dt.datetime | None:
     if period not in PERIODS:
-        raise ValidationError({"period": f"未知统计区间: {period}"})
+        raise ValidationError({"period": gettext("未知统计区间: %(period)s") % {"period": period}})
     if period == "all":
         return None
     today = timezone.localdate()
@@ -302,7 +303,7 @@ def map_filters(params: QueryDict) -> selectors.CaseFilters:
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            raise ValidationError({name: "日期格式应为 YYYY-MM-DD"}) from None
+            raise ValidationError({name: gettext("日期格式应为 YYYY-MM-DD")}) from None
 
     status = tuple(s for s in params.getlist("status") if s)
     return selectors.CaseFilters(

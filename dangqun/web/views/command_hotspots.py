@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dangqun.cases.models import Case
 from dangqun.core.errors import DomainError
+from dangqun.core.i18n import join_list
 from dangqun.triage import hotspots_services as hs
 from dangqun.triage.models import Hotspot
 from dangqun.web.access import not_found_as_404
@@ -83,7 +84,7 @@ def supervise(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             gettext("已督办 %(n)d 件诉求:%(codes)s")
-            % {"n": len(result.supervised), "codes": "、".join(result.supervised)},
+            % {"n": len(result.supervised), "codes": join_list(result.supervised)},
         )
     if result.skipped:
         skipped = ";".join(f"{code}({why})" for code, why in result.skipped)

@@ -54,9 +54,13 @@
   };
 
   // --- sending ---------------------------------------------------------------------------------------
+  // The API answers in the language asked for when none was chosen; ask for the page's, so the
+  // messages of a Chinese page stay Chinese on a phone whose browser is English.
+  const LANGUAGE = document.documentElement.lang || "zh-hans";
+
   function csrfToken() {
     // a fresh token from the server (a page shown from the offline copy may carry an old one)
-    return fetch("/api/v1/auth/me", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch("/api/v1/auth/me", { credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": LANGUAGE } })
       .then((r) => {
         if (r.status === 401 || r.status === 403) throw Object.assign(new Error("login"), { login: true });
         if (!r.ok) throw new Error("me " + r.status);
@@ -73,7 +77,9 @@
   }
 
   function sendOne(record, token) {
-    const headers = { "Content-Type": "application/json", "X-CSRFToken": token, "Idempotency-Key": record.key };
+    const headers = {
+      "Content-Type": "application/json", "X-CSRFToken": token, "Idempotency-Key": record.key, "Accept-Language": LANGUAGE,
+    };
     const create = record.caseCode ? Promise.resolve(null) : fetch("/api/v1/cases", {
       method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(record.payload),
     }).then((r) => {
@@ -104,7 +110,7 @@
         const form = new FormData();
         form.append("file", photo.blob, photo.name || "photo-" + (i + 1) + ".jpg");
         return fetch("/api/v1/cases/" + encodeURIComponent(record.caseCode) + "/attachments", {
-          method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token }, body: form,
+          method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token, "Accept-Language": LANGUAGE }, body: form,
         }).then((r) => {
           if (r.ok) { photo.done = true; photo.blob = null; return store.put(record); }
           if (r.status === 413 || r.status === 415 || r.status === 422) {
