@@ -385,9 +385,9 @@ def parse_bbox(raw: str) -> Bbox | None:
     try:
         west, south, east, north = (float(part) for part in raw.split(","))
     except ValueError:
-        raise ValidationError({"bbox": "bbox 应为 west,south,east,north 四个数"}) from None
+        raise ValidationError({"bbox": gettext("bbox 应为 west,south,east,north 四个数")}) from None
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ValidationError({"bbox": "bbox 超出经纬度范围或西大于东、南大于北"})
+        raise ValidationError({"bbox": gettext("bbox 超出经纬度范围或西大于东、南大于北")})
     return west, south, east, north
 
 
