@@ -42,7 +42,7 @@ class Suggestion:
 
 
 Classifier = Callable[[str, str], Suggestion | None]
-Listener = Callable[[Any, Suggestion], None]
+Listener = Callable[[Any, Suggestion], bool]
 
 _classifier: Classifier | None = None
 _listeners: list[Listener] = []
@@ -56,7 +56,8 @@ def register_classifier(fn: Classifier | None) -> None:
 
 def register_listener(fn: Listener) -> None:
     """Call ``fn(case, suggestion)`` inside intake's transaction once a case with a suggestion is saved
-    (the triage app uses it to queue an auto-dispatch after commit). Registering twice is a no-op."""
+    (the triage app uses it to queue an auto-dispatch after commit); ``fn`` returns ``True`` when it
+    queued work that may change the case after commit. Registering twice is a no-op."""
     if fn not in _listeners:
         _listeners.append(fn)
 
@@ -106,12 +107,15 @@ def locate_address(address: str) -> Located | None:
         return None
 
 
-def suggestion_applied(case: Any, suggestion: Suggestion) -> None:
+def suggestion_applied(case: Any, suggestion: Suggestion) -> bool:
+    """Run the suggestion listeners; ``True`` when one of them queued a follow-up."""
+    queued = False
     for fn in list(_listeners):
         try:
-            fn(case, suggestion)
+            queued = bool(fn(case, suggestion)) or queued
         except Exception:  # a follow-up (auto-dispatch) must not lose the citizen's report
             logger.exception("triage listener failed for case %s", getattr(case, "pk", None))
+    return queued
 
 
 # --- Every new case: the intake hook ----------------------------------------------------------------

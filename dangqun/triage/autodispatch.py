@@ -51,11 +51,14 @@ def should_auto_dispatch(case: Case, suggestion: Suggestion) -> bool:
     )
 
 
-def on_intake(case: Case, suggestion: Suggestion) -> None:
-    """``cases.classify`` listener: queue the auto-dispatch for after intake's commit."""
-    if should_auto_dispatch(case, suggestion):
-        case_id = case.pk
-        transaction.on_commit(lambda: auto_dispatch(case_id))
+def on_intake(case: Case, suggestion: Suggestion) -> bool:
+    """``cases.classify`` listener: queue the auto-dispatch for after intake's commit (``True`` then:
+    the answer to the submission must read the case again)."""
+    if not should_auto_dispatch(case, suggestion):
+        return False
+    case_id = case.pk
+    transaction.on_commit(lambda: auto_dispatch(case_id))
+    return True
 
 
 def auto_dispatch(case_id: int) -> bool:

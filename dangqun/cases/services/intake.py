@@ -193,8 +193,9 @@ def _write(
         IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
     queued = case_created(case)  # auto-merge, for every case whatever its category's source
     if suggestion is not None:
-        suggestion_applied(case, suggestion)
-    return case, (None if queued or suggestion is not None else event)
+        queued = suggestion_applied(case, suggestion) or queued  # auto-dispatch above the threshold
+    # The answer is the case in hand unless a follow-up may change it after commit (then it is read again).
+    return case, (None if queued else event)
 
 
 def case_create(
