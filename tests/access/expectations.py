@@ -220,6 +220,9 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/cases": Spec("scoped_list", target="case"),
     "POST /api/v1/cases": LOGIN,
     "GET /api/v1/cases/{code}": CASE,
+    # The reporter's phone: whoever reads the case reaches it (200 for an open task's unit, the
+    # dispatcher, the sysadmin and the reporter; 403 for the other readers); others 404.
+    "POST /api/v1/cases/{code}/unmask": CASE,
     "POST /api/v1/cases/{code}/attachments": CASE,
     "GET /api/v1/attachments/{attachment_id}": Spec("scoped", target="attachment"),
     "GET /api/v1/track/{code}": Spec("public", anon=404, target="case"),
@@ -327,6 +330,7 @@ ROUTES: dict[str, Spec] = {
     "GET /cases/{code}/": WEB_CASE,
     "POST /cases/{code}/do/{action}/": Spec("scoped", anon=302, target="case", params=(("action", "note"),)),
     "POST /cases/{code}/photos/": WEB_CASE,
+    "POST /cases/{code}/phone/": WEB_CASE,
     # --- web: phone apps ---
     "GET /sw.js": Spec("public", anon=200),
     "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),
