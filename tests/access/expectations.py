@@ -76,6 +76,8 @@ REACH: dict[str, dict[str, frozenset[Pos]]] = {
     "case": _CASE_REACH,
     "attachment": _CASE_REACH,
     "party_org": {"party_admin": frozenset({Pos.GRID}), "sysadmin": frozenset({Pos.GRID, Pos.STREET})},
+    # A member of party_admin's organisation (GRID) and of another one (STREET).
+    "party_member": {"party_admin": frozenset({Pos.GRID}), "sysadmin": frozenset({Pos.GRID, Pos.STREET})},
     # A notification belongs to its recipient alone: not even the sysadmin reads it through the API.
     # OWN is the grid worker's notification, COMMUNITY the grid leader's.
     "notification": {"grid_worker": frozenset({Pos.OWN}), "grid_leader": frozenset({Pos.COMMUNITY})},
@@ -93,6 +95,7 @@ POSITIONS: dict[str, tuple[Pos, ...]] = {
     "case": CASE_POSITIONS,
     "attachment": CASE_POSITIONS,
     "party_org": (Pos.GRID, Pos.STREET),
+    "party_member": (Pos.GRID, Pos.STREET),
     "notification": (Pos.OWN, Pos.COMMUNITY),  # OWN: grid_worker's; COMMUNITY: grid_leader's
     "import_job": (Pos.OWN, Pos.STREET),
 }
@@ -193,6 +196,11 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/party-orgs/{code}": Spec("login", target="party_org"),
     "GET /api/v1/departments": LOGIN,
     "GET /api/v1/party-members": Spec("scoped_list", target="party_org"),
+    # The residents' rules: registry.view_resident_pii (only the sysadmin among the personas) checked
+    # before the lookup (403 for every id), then the party organisations (404).
+    "POST /api/v1/party-members/{member_id}/unmask": Spec(
+        "scoped", target="party_member", roles=frozenset({"sysadmin"}), body=lambda _w: {"reason": "党籍核对"}
+    ),
     # --- API: registries ---
     "GET /api/v1/residents": Spec("scoped_list", target="resident"),
     "GET /api/v1/residents/{resident_id}": Spec("scoped", target="resident"),
