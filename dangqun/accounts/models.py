@@ -6,13 +6,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangqun.core import pii
-from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
+from dangqun.core.encrypted_fields import (
+    BlindIndexedModel,
+    BlindIndexedQuerySet,
+    BlindIndexField,
+    EncryptedCharField,
+)
 from dangqun.core.models import TimeStampedModel
 
 
@@ -55,10 +61,16 @@ ROLE_REGION_LEVEL: dict[str, tuple[int, ...]] = {
 }
 
 
-class User(AbstractUser):
+class UserManager(DjangoUserManager.from_queryset(BlindIndexedQuerySet)):  # type: ignore[misc]
+    """Django's user manager over a query set that keeps ``phone_hash`` in step with ``phone``."""
+
+
+class User(BlindIndexedModel, AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
     phone_hash = BlindIndexField(source="phone", kind=pii.PHONE)
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -37,6 +37,7 @@ from dangqun.cases.errors import ForbiddenError
 from dangqun.cases.models import AttachmentStage, Case, CaseTask, Category
 from dangqun.cases.permissions import DISPATCH_ROLES, GRID_ROLES, relations
 from dangqun.cases.services.attachments import attachment_add
+from dangqun.cases.services.contact import reporter_phone_reveal
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.workflow import Relation
 from dangqun.core import ratelimit
@@ -196,6 +197,26 @@ class _ListItems:
 def case_view(request: HttpRequest, code: str) -> dict[str, Any]:
     case = selectors.access_case_by_code(request.user, code)
     return case_detail(case, request.user)
+
+
+class CasePhoneIn(Schema):
+    reason: str = Field("", max_length=200, description="查看原因(可选;办理中的任务即为依据,写入访问审计)")
+
+
+class CasePhoneOut(Schema):
+    code: str
+    reporter_phone: str
+
+
+@router.post(
+    "/cases/{code}/unmask",
+    response=CasePhoneOut,
+    summary="查看诉求人完整电话(办理中的承办单位、受理调度人员;记录访问审计)",
+)
+def case_unmask(request: HttpRequest, code: str, payload: CasePhoneIn) -> Case:
+    return reporter_phone_reveal(
+        actor=request.user, code=code, via="api", where=request.path, reason=payload.reason
+    )
 
 
 # --- attachments --------------------------------------------------------------------------------------

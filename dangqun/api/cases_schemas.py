@@ -11,9 +11,10 @@ from dangqun.accounts.scope import get_scope
 from dangqun.cases import selectors
 from dangqun.cases.enums import CaseEventType, CaseStatus
 from dangqun.cases.models import Attachment, Case, CaseEvent, CaseTask
-from dangqun.cases.permissions import relations
+from dangqun.cases.permissions import STAFF_RELATIONS, relations
+from dangqun.cases.services.contact import reporter_contact_view
 from dangqun.cases.workflow import Action, Relation, available
-from dangqun.core.masking import mask_phone
+from dangqun.core.masking import mask_person_name
 
 # The URL segment of each move: POST /cases/{code}/<segment>. BREACH is the worker's, not an endpoint.
 ACTION_PATHS: dict[Action, str] = {
@@ -39,16 +40,6 @@ ACTION_PATHS: dict[Action, str] = {
     Action.FOLLOW_UP: "follow-up",
 }
 
-STAFF_RELATIONS = frozenset(
-    {
-        Relation.DISPATCHER,
-        Relation.LEAD_UNIT,
-        Relation.CO_UNIT,
-        Relation.GRID,
-        Relation.ESCALATOR,
-        Relation.SUPERVISOR,
-    }
-)
 # What a citizen tracking by code sees of the timeline; the reason only where it is meant for them.
 PUBLIC_EVENTS = frozenset(
     {
@@ -73,14 +64,6 @@ PUBLIC_REASON_EVENTS = frozenset(
     {CaseEventType.REJECTED, CaseEventType.RESOLVED, CaseEventType.RESOLVED_ON_SPOT}
 )
 RESULT_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.REVIEWED, CaseStatus.CLOSED})
-
-
-def mask_person_name(name: str) -> str:
-    """``"王小明"`` → ``"王**"``: the family name stays, the rest is hidden. "系统" stays as it is."""
-    text = (name or "").strip()
-    if not text or text == "系统":  # i18n: data (the stored name of the system actor)
-        return text
-    return text[0] + "*" * max(len(text) - 1, 1)
 
 
 # --- input ------------------------------------------------------------------------------------------
@@ -243,7 +226,10 @@ class CaseDetailOut(CaseListItemOut):
     grid: NamedOut | None
     handling_region: NamedOut
     reporter_name: str
-    reporter_phone: str
+    reporter_phone: str = Field(description="诉求人电话:仅对诉求人本人完整显示,其余均脱敏")
+    may_unmask_phone: bool = Field(
+        description="当前用户可通过 POST /cases/{code}/unmask 查看完整电话(记录访问审计)"
+    )
     is_anonymous: bool
     source_ref: str
     suggested_route: dict[str, Any]
@@ -399,9 +385,6 @@ def case_detail(
         tasks = selectors.case_tasks(case)
     rels = relations(user, case, tasks)
     is_staff = bool(rels & STAFF_RELATIONS) or get_scope(user).is_sysadmin
-    sees_contact = (
-        Relation.REPORTER in rels or Relation.DISPATCHER in rels or (is_staff and not case.is_anonymous)
-    )
     return {
         **list_item(case),
         "light": selectors.case_light(case, tasks),
@@ -416,8 +399,7 @@ def case_detail(
         "address": case.address,
         "grid": _named(case.grid),
         "handling_region": _named(case.handling_region),
-        "reporter_name": case.reporter_name if sees_contact else mask_person_name(case.reporter_name),
-        "reporter_phone": case.reporter_phone if sees_contact else mask_phone(case.reporter_phone),
+        **reporter_contact_view(user, case, tasks, rels),
         "is_anonymous": case.is_anonymous,
         "source_ref": case.source_ref,
         "suggested_route": case.suggested_route if is_staff else {},

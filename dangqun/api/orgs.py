@@ -1,4 +1,8 @@
-"""Party organisations, departments and party members."""
+"""Party organisations, departments and party members.
+
+Party members' ID numbers and phones are masked here; unmasking is a separate, audited action
+(``POST /party-members/{id}/unmask``) with the residents' rules: ``registry.view_resident_pii``,
+a reason, the reader's party organisations."""
 
 from typing import Any
 
@@ -8,10 +12,13 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangqun.accounts.scope import get_scope
+from dangqun.api.registry import ResidentPiiOut, UnmaskIn
 from dangqun.core.errors import NotFoundError
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import Department, PartyOrg
+from dangqun.party.access import party_members_for
 from dangqun.party.models import PartyMember
+from dangqun.party.personal_data import party_member_pii_reveal
 
 router = Router(tags=["orgs"])
 
@@ -110,7 +117,7 @@ def list_departments(request: HttpRequest) -> Any:
 @paginate(LimitOffsetPagination)
 def list_party_members(request: HttpRequest, party_org: str | None = None, q: str | None = None) -> Any:
     scope = get_scope(request.user)
-    qs = PartyMember.objects.select_related("party_org").filter(scope.party_org_q("party_org__path"))
+    qs = party_members_for(request.user)
     if party_org:
         org = PartyOrg.objects.filter(code=party_org).first()
         if org is None or not scope.covers_party_org_path(org.path):
@@ -119,3 +126,18 @@ def list_party_members(request: HttpRequest, party_org: str | None = None, q: st
     if q:
         qs = qs.filter(name__contains=q)
     return qs.order_by("id")
+
+
+class PartyMemberPiiOut(ResidentPiiOut):
+    """A party member's ID number and phone in full."""
+
+
+@router.post(
+    "/party-members/{member_id}/unmask",
+    response=PartyMemberPiiOut,
+    summary="查看党员完整身份证号和电话(需权限,记录访问审计)",
+)
+def party_member_unmask(request: HttpRequest, member_id: int, payload: UnmaskIn) -> PartyMember:
+    return party_member_pii_reveal(
+        actor=request.user, member_id=member_id, reason=payload.reason, where=request.path
+    )

@@ -23,7 +23,7 @@ from dangqun.cases.enums import (
     TaskStatus,
 )
 from dangqun.core import pii
-from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
+from dangqun.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 from dangqun.core.fields import PathField
 from dangqun.core.models import TimeStampedModel
 
@@ -153,7 +153,7 @@ class RoutingRule(TimeStampedModel):
         return self.name
 
 
-class Case(models.Model):
+class Case(BlindIndexedModel):
     code = models.CharField(_("诉求编号"), max_length=32, unique=True)
     channel = models.CharField(_("来源渠道"), max_length=20, choices=CaseChannel.choices)
     case_type = models.CharField(_("诉求类型"), max_length=12, choices=CaseType.choices)

@@ -33,6 +33,19 @@ REGION_VIEW_ROLES = frozenset(
 )
 
 
+# Relations of staff working on or overseeing a case (what a case page shows them beyond the public).
+STAFF_RELATIONS = frozenset(
+    {
+        Relation.DISPATCHER,
+        Relation.LEAD_UNIT,
+        Relation.CO_UNIT,
+        Relation.GRID,
+        Relation.ESCALATOR,
+        Relation.SUPERVISOR,
+    }
+)
+
+
 def task_is_mine(scope: DataScope, task: CaseTask) -> bool:
     if task.department_id is not None:
         return task.department_id in scope.department_ids or scope.is_sysadmin

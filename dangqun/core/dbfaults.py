@@ -8,7 +8,8 @@ outage).
   ``SQLITE_READONLY``, ``SQLITE_IOERR``, ``SQLITE_CANTOPEN``, ``SQLITE_BUSY``/``SQLITE_LOCKED``
   (the write lock not obtained within the busy timeout). "no such table", syntax errors and
   constraint failures are bugs: 500.
-- PostgreSQL (psycopg ``sqlstate``): no code at all (connection refused, lost, closed), class 08
+- PostgreSQL (psycopg ``sqlstate``): no code at all (connection refused, lost, closed, or the
+  ``connect_timeout`` expired against a server that accepts and never answers), class 08
   (connection exception), 57P01–57P03 (admin or crash shutdown, cannot connect now), class 53
   (disk full, out of memory, too many connections), 25006 (read-only transaction, e.g.
   ``default_transaction_read_only`` or a hot standby).
@@ -44,6 +45,7 @@ _SQLITE_UNAVAILABLE = {
 }
 _PG_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "25006"}
 _PG_UNAVAILABLE_CLASSES = {"08", "53"}
+_PG_CONNECTION_ERRORS = {"OperationalError", "InterfaceError"}
 
 
 def _driver_error(exc: BaseException) -> BaseException | None:
@@ -66,8 +68,13 @@ def is_database_unavailable(exc: BaseException) -> bool:
     if module.startswith("psycopg"):
         state = getattr(driver, "sqlstate", None)
         if state is None:
-            # No server answer at all: refused, lost or closed connection (psycopg.OperationalError).
-            return type(driver).__name__ in {"OperationalError", "InterfaceError"}
+            # No server answer at all: refused, lost or closed connection, or a server that accepted
+            # and never answered (psycopg.errors.ConnectionTimeout, a subclass): psycopg's
+            # OperationalError or InterfaceError or any subclass of them.
+            return any(
+                cls.__module__.startswith("psycopg") and cls.__name__ in _PG_CONNECTION_ERRORS
+                for cls in type(driver).__mro__
+            )
         return state in _PG_UNAVAILABLE_STATES or state[:2] in _PG_UNAVAILABLE_CLASSES
     return False
 

@@ -29,3 +29,11 @@ def mask_id_number(value: str | None) -> str:
 def mask_phone(value: str | None) -> str:
     """``"13812345678"`` → ``"138****5678"``; empty stays empty."""
     return _mask(value)
+
+
+def mask_person_name(name: str | None) -> str:
+    """``"王小明"`` → ``"王**"``: the family name stays, the rest is hidden. "系统" stays as it is."""
+    text = (name or "").strip()
+    if not text or text == "系统":  # i18n: data (the stored name of the system actor)
+        return text
+    return text[0] + "*" * max(len(text) - 1, 1)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangqun.core import pii
-from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
+from dangqun.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 from dangqun.core.models import TimeStampedModel
 
 
@@ -18,7 +18,7 @@ class MemberStatus(models.TextChoices):
     DECEASED = "deceased", _("已去世")
 
 
-class PartyMember(TimeStampedModel):
+class PartyMember(BlindIndexedModel, TimeStampedModel):
     party_org = models.ForeignKey(
         "orgs.PartyOrg", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members"
     )

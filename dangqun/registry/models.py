@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangqun.core import pii
-from dangqun.core.encrypted_fields import BlindIndexField, EncryptedCharField
+from dangqun.core.encrypted_fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 from dangqun.core.models import TimeStampedModel
 
 
@@ -33,7 +33,7 @@ class BuildingKind(models.TextChoices):
     BUNGALOW = "bungalow", _("平房/自建房")
 
 
-class Building(Located):
+class Building(BlindIndexedModel, Located):
     code = models.CharField(_("楼栋编码"), max_length=40, unique=True)
     name = models.CharField(_("楼栋名称"), max_length=60)
     kind = models.CharField(
@@ -108,7 +108,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
-class Resident(TimeStampedModel):
+class Resident(BlindIndexedModel, TimeStampedModel):
     """实有人口. ``id_number`` and ``phone`` are personal information: encrypted at rest, found
     through their keyed hashes, shown masked unless the reader holds ``view_resident_pii``
     (``core.pii``, ``core.masking``)."""

@@ -3,10 +3,11 @@ revealing them to a reader who holds ``registry.view_resident_pii``, with an acc
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from dangqun.core.encrypted_fields import matching
@@ -17,6 +18,7 @@ from dangqun.registry.models import Resident
 from dangqun.registry.resources import user_may_see_pii
 
 PII_FIELDS = ("id_number", "phone")
+M = TypeVar("M", bound=Model)
 
 
 def filter_residents_by_pii(
@@ -31,17 +33,29 @@ def filter_residents_by_pii(
     return queryset
 
 
-def resident_pii_reveal(*, actor: Any, resident_id: int, reason: str, where: str = "") -> Resident:
-    """The resident with its ID number and phone, for a reader who holds the permission and gives a
-    reason. The permission is checked before the lookup (the same 403 for every id, so nothing
-    leaks); then the resident must be in the reader's scope (404 otherwise). Writes a
-    ``core.pii_viewed`` row naming the fields that held a value."""
+def pii_reveal(*, actor: Any, reason: str, where: str, fields: tuple[str, ...], lookup: Callable[[], M]) -> M:
+    """The common steps of an unmask action: the permission before the lookup (the same 403 for
+    every id, so nothing leaks), a reason of at least 2 characters (422), then ``lookup()`` — the
+    record's scoped access helper, 404 out of scope — and a ``core.pii_viewed`` row naming the
+    ``fields`` that held a value."""
     if not user_may_see_pii(actor):
         raise ForbiddenError(_("无权查看完整身份证号和电话"))
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("请填写查看完整个人信息的原因")})
-    resident = access.access_resident_by_id(actor, resident_id)
-    shown = [name for name in PII_FIELDS if getattr(resident, name)]
-    record_pii_view(actor=actor, target=resident, fields=shown, via="api", where=where, reason=reason)
-    return resident
+    obj = lookup()
+    shown = [name for name in fields if getattr(obj, name)]
+    record_pii_view(actor=actor, target=obj, fields=shown, via="api", where=where, reason=reason)
+    return obj
+
+
+def resident_pii_reveal(*, actor: Any, resident_id: int, reason: str, where: str = "") -> Resident:
+    """The resident with its ID number and phone, for a reader who holds the permission and gives a
+    reason, inside their scope (``pii_reveal``)."""
+    return pii_reveal(
+        actor=actor,
+        reason=reason,
+        where=where,
+        fields=PII_FIELDS,
+        lookup=lambda: access.access_resident_by_id(actor, resident_id),
+    )

@@ -40,6 +40,7 @@ urlpatterns = [
     path("cases/<str:code>/", case_page.case_detail, name="case"),
     path("cases/<str:code>/do/<str:action>/", case_page.case_move, name="case_move"),
     path("cases/<str:code>/photos/", case_page.case_photos, name="case_photos"),
+    path("cases/<str:code>/phone/", case_page.case_phone, name="case_phone"),
     # phone terminals: grid-worker app (PWA) and citizen app
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("jsi18n/<str:language>.js", jsi18n.javascript_catalogue, name="jsi18n"),

@@ -76,6 +76,8 @@ REACH: dict[str, dict[str, frozenset[Pos]]] = {
     "case": _CASE_REACH,
     "attachment": _CASE_REACH,
     "party_org": {"party_admin": frozenset({Pos.GRID}), "sysadmin": frozenset({Pos.GRID, Pos.STREET})},
+    # A member of party_admin's organisation (GRID) and of another one (STREET).
+    "party_member": {"party_admin": frozenset({Pos.GRID}), "sysadmin": frozenset({Pos.GRID, Pos.STREET})},
     # A notification belongs to its recipient alone: not even the sysadmin reads it through the API.
     # OWN is the grid worker's notification, COMMUNITY the grid leader's.
     "notification": {"grid_worker": frozenset({Pos.OWN}), "grid_leader": frozenset({Pos.COMMUNITY})},
@@ -93,6 +95,7 @@ POSITIONS: dict[str, tuple[Pos, ...]] = {
     "case": CASE_POSITIONS,
     "attachment": CASE_POSITIONS,
     "party_org": (Pos.GRID, Pos.STREET),
+    "party_member": (Pos.GRID, Pos.STREET),
     "notification": (Pos.OWN, Pos.COMMUNITY),  # OWN: grid_worker's; COMMUNITY: grid_leader's
     "import_job": (Pos.OWN, Pos.STREET),
 }
@@ -193,6 +196,11 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/party-orgs/{code}": Spec("login", target="party_org"),
     "GET /api/v1/departments": LOGIN,
     "GET /api/v1/party-members": Spec("scoped_list", target="party_org"),
+    # The residents' rules: registry.view_resident_pii (only the sysadmin among the personas) checked
+    # before the lookup (403 for every id), then the party organisations (404).
+    "POST /api/v1/party-members/{member_id}/unmask": Spec(
+        "scoped", target="party_member", roles=frozenset({"sysadmin"}), body=lambda _w: {"reason": "党籍核对"}
+    ),
     # --- API: registries ---
     "GET /api/v1/residents": Spec("scoped_list", target="resident"),
     "GET /api/v1/residents/{resident_id}": Spec("scoped", target="resident"),
@@ -220,6 +228,9 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/cases": Spec("scoped_list", target="case"),
     "POST /api/v1/cases": LOGIN,
     "GET /api/v1/cases/{code}": CASE,
+    # The reporter's phone: whoever reads the case reaches it (200 for an open task's unit, the
+    # dispatcher, the sysadmin and the reporter; 403 for the other readers); others 404.
+    "POST /api/v1/cases/{code}/unmask": CASE,
     "POST /api/v1/cases/{code}/attachments": CASE,
     "GET /api/v1/attachments/{attachment_id}": Spec("scoped", target="attachment"),
     "GET /api/v1/track/{code}": Spec("public", anon=404, target="case"),
@@ -327,6 +338,7 @@ ROUTES: dict[str, Spec] = {
     "GET /cases/{code}/": WEB_CASE,
     "POST /cases/{code}/do/{action}/": Spec("scoped", anon=302, target="case", params=(("action", "note"),)),
     "POST /cases/{code}/photos/": WEB_CASE,
+    "POST /cases/{code}/phone/": WEB_CASE,
     # --- web: phone apps ---
     "GET /sw.js": Spec("public", anon=200),
     "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),

@@ -96,6 +96,8 @@ def _object(world: World, target: str, pos: Pos) -> Any:  # noqa: PLR0911 - one 
         return world.grids[pos]
     if target == "party_org":
         return world.party_orgs[pos]
+    if target == "party_member":
+        return world.party_members[pos]
     if target == "notification":
         return world.notifications["own" if pos is Pos.OWN else "other"]
     if target == "attachment":

@@ -30,6 +30,7 @@ from dangqun.notify.models import Notification
 from dangqun.notify.services import notify_users
 from dangqun.open311.keys import client_issue_key, client_revoke
 from dangqun.orgs.models import Department, PartyOrg
+from dangqun.party.models import PartyMember
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.models import Building, Business, Facility, Household, Institution, Resident
 
@@ -61,6 +62,7 @@ class World:
     cases: dict[Pos, Case] = field(default_factory=dict)
     attachments: dict[Pos, Attachment] = field(default_factory=dict)
     party_orgs: dict[Pos, PartyOrg] = field(default_factory=dict)
+    party_members: dict[Pos, PartyMember] = field(default_factory=dict)  # one in each party_orgs[pos]
     notifications: dict[str, Notification] = field(default_factory=dict)  # "own" / "other"
     # OWN: the dispatcher's import job; STREET: the community staff's (another importer's).
     import_jobs: dict[Pos, ImportJob] = field(default_factory=dict)
@@ -206,6 +208,20 @@ def _party_orgs() -> dict[Pos, PartyOrg]:
     return {Pos.GRID: own, Pos.STREET: outside}
 
 
+def _party_members(orgs: dict[Pos, PartyOrg]) -> dict[Pos, PartyMember]:
+    """A party member with an ID number and a phone in each of the two party organisations."""
+    members = {}
+    for pos, org in orgs.items():
+        members[pos] = PartyMember.objects.create(
+            party_org=org,
+            name=f"矩阵党员{pos.name}",
+            gender="F",
+            id_number="11010119800101" + ("0011" if pos is Pos.GRID else "0027"),
+            phone="1390000" + ("0011" if pos is Pos.GRID else "0027"),
+        )
+    return members
+
+
 def _ancestor_paths(path: str) -> list[str]:
     codes = path.strip("/").split("/")
     return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
@@ -249,6 +265,7 @@ def _open311_keys() -> dict[str, str]:
 def build_world() -> World:
     grids = _grids()
     world = World(grids=grids, registry=_registry(grids), cases=_cases(grids), party_orgs=_party_orgs())
+    world.party_members = _party_members(world.party_orgs)
     sysadmin = _user("sysadmin")
     for pos, case in world.cases.items():
         world.attachments[pos] = attachment_add(

@@ -137,7 +137,8 @@ def test_the_whole_loop_from_report_to_closed_case(api_as, persona_grid, categor
     assert seen["suggested_route"]["lead_department"] == lead_department.code
     assert seen["suggested_route"]["co_departments"] == [co_department.code]
     assert "accept" in [a["action"] for a in seen["actions"]]
-    assert seen["reporter_phone"] == CITIZEN_PHONE
+    assert seen["reporter_phone"] == "139****5678"  # masked: revealing it is an audited action
+    assert seen["may_unmask_phone"] is True
 
     accepted = _ok(_act(dispatcher, code, "accept"))
     assert accepted["status"] == "accepted"
@@ -163,7 +164,9 @@ def test_the_whole_loop_from_report_to_closed_case(api_as, persona_grid, categor
     # both units sign; the lead's signature starts the handling
     lead_view = _ok(lead_staff.get(f"/api/v1/cases/{code}"))
     assert {"sign", "return"} <= {a["action"] for a in lead_view["actions"]}
-    assert lead_view["reporter_phone"] == CITIZEN_PHONE  # staff handling it may call back
+    assert lead_view["reporter_phone"] == "139****5678"
+    # staff handling it may call back: the phone through the audited unmask action
+    assert _ok(_act(lead_staff, code, "unmask"))["reporter_phone"] == CITIZEN_PHONE
     assert _ok(_act(lead_staff, code, "sign"))["status"] == "in_progress"
     co_signed = _ok(_act(co_staff, code, "sign"))
     assert [t["status"] for t in co_signed["tasks"]] == ["signed", "signed"]
@@ -191,6 +194,7 @@ def test_the_whole_loop_from_report_to_closed_case(api_as, persona_grid, categor
     assert closed["timeline"][4]["actor_label"] == "钱卫东"
     # once their task is done, the unit still sees the case but no longer the contact
     assert "*" in _ok(lead_staff.get(f"/api/v1/cases/{code}"))["reporter_phone"]
+    assert _act(lead_staff, code, "unmask").status_code == 403
 
 
 def test_hotline_operator_registers_a_caller_and_the_caller_tracks_it(api_as, persona_grid):

@@ -67,6 +67,13 @@ def test_citizen_to_rating_across_four_browsers(login, server_url):  # type: ign
     assert "已签收" in department.locator(".messages").inner_text()
     shot(department, "workbench")
     department.goto(f"/cases/{code}/")
+    # the reporter's phone is masked; 显示电话 swaps it in place (htmx), an audited reveal
+    contact = department.locator("#reporter-contact")
+    assert "****" in contact.inner_text()
+    contact.get_by_role("button", name="显示电话").click()
+    contact.get_by_role("button", name="显示电话").wait_for(state="detached")
+    assert re.search(r"1\d{10}", contact.inner_text()), contact.inner_text()
+    assert "*" not in contact.inner_text()
     resolve = department.locator("#move-resolve")
     resolve.get_by_label("办理结果").fill("已更换灯泡并测试,恢复照明。")
     resolve.locator('input[type="file"]').set_input_files([photo("修复后.jpg", (220, 200, 40))])

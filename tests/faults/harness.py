@@ -33,6 +33,7 @@ from django.db import connection, connections
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = float(os.environ.get("DANGQUN_FAULTS_SCALE", "1"))
 RUN_ID = uuid.uuid4().hex[:8]
+START_DEADLINE_S = float(os.environ.get("DANGQUN_FAULTS_START_S", "180"))
 
 
 def scaled(n: int) -> int:
@@ -188,19 +189,22 @@ class Gunicorn:
             self.proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
             )
-        deadline = time.monotonic() + 60
+        # A Django boot takes ~10 s of wall time on the loaded 2-core machine; niced, several times that.
+        deadline = time.monotonic() + START_DEADLINE_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-2000:]}")
             if len(children(self.proc.pid)) >= self.workers and self._answers():
                 return
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        self.stop()  # not left running after the failed test
+        raise RuntimeError(f"gunicorn did not start in {START_DEADLINE_S} s")
 
     def _answers(self) -> bool:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-            conn.request("GET", "/api/v1/openapi.json")
+            # A light public page: the OpenAPI document takes a starved worker past its timeout.
+            conn.request("GET", "/manifest.webmanifest")
             ok = conn.getresponse().status == 200
             conn.close()
             return ok
@@ -367,6 +371,36 @@ def a_grid_point(target: Target) -> tuple[float, float]:
         "WHERE level = 5 AND centroid_lng IS NOT NULL ORDER BY code LIMIT 1"
     )
     return float(rows[0][0]), float(rows[0][1])
+
+
+def login_cookie(port: int) -> str:
+    body = json.dumps({"username": "citizen", "password": "Dangqun@2026"}).encode()
+    answer = send(port, "POST", "/api/v1/auth/login", body, {"Content-Type": "application/json"}, timeout=30)
+    assert answer.status == 200, answer.body
+    cookie = answer.headers["set-cookie"]
+    return "; ".join(part.split(";", 1)[0] for part in cookie.split(", ") if "=" in part.split(";", 1)[0])
+
+
+def start_on(url: str, tmp_path: Path, **extra_env: str) -> tuple[Target, Gunicorn, str]:
+    """gunicorn on the PostgreSQL database at ``url`` (5 s connect timeout unless ``extra_env`` says
+    otherwise), with a citizen token written into it."""
+    var = tmp_path / "var"
+    var.mkdir()
+    env = {**server_env(var), "DATABASE_URL": url, "DANGQUN_DB_CONNECT_TIMEOUT": "5", **extra_env}
+    target = Target("postgresql", env, pg_url=url)
+    token = target.citizen_token()
+    server = Gunicorn(env, tmp_path / "gunicorn.log")
+    server.start()
+    return target, server, token
+
+
+def is_503(answer: Answer, kind: str) -> bool:
+    """The database-unavailable answer: 503, ``Retry-After: 5``, JSON for the API, the page else."""
+    if answer.status != 503 or answer.headers.get("retry-after") != "5":
+        return False
+    if kind == "api":
+        return json.loads(answer.body)["code"] == "database_unavailable"
+    return answer.headers["content-type"].startswith("text/html") and "服务暂时不可用" in answer.body.decode()
 
 
 # --- a private PostgreSQL cluster ------------------------------------------------------------------

@@ -3,8 +3,11 @@ bug). Fast, in process, on the run's own database; the real outages are in the o
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -73,11 +76,26 @@ def test_sqlite_bugs_stay_errors(tmp_path):
     assert not is_database_unavailable(_wrapped(IntegrityError, unique))
 
 
+@contextlib.contextmanager
+def _silent_server() -> Iterator[int]:
+    """A port that accepts connections and never sends a byte (a hung database)."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        held: list[socket.socket] = []
+        thread = threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True)
+        thread.start()
+        yield listener.getsockname()[1]
+        for conn in held:
+            conn.close()
+
+
 def test_postgresql_away_shut_down_full_or_read_only_is_unavailable():
     port = _refused_port()
     with pytest.raises(psycopg.OperationalError) as refused:
         psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=x connect_timeout=2")
     assert is_database_unavailable(_wrapped(OperationalError, refused.value))
+    with _silent_server() as silent_port, pytest.raises(psycopg.errors.ConnectionTimeout) as timed_out:
+        psycopg.connect(f"host=127.0.0.1 port={silent_port} user=postgres dbname=x connect_timeout=2")
+    assert is_database_unavailable(_wrapped(OperationalError, timed_out.value))
     for driver in (
         psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
         psycopg.errors.CannotConnectNow("the database system is starting up"),

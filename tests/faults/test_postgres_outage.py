@@ -10,58 +10,32 @@ when it is back the same app processes serve again by themselves.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import connection
 
 from tests.faults.harness import (
     SCALE,
     Answer,
-    Gunicorn,
     IntakeLog,
-    PrivateCluster,
-    Target,
     a_grid_point,
     check_intake,
     intake_body,
-    pg_bin_dir,
+    is_503,
+    login_cookie,
     report,
     run_intake,
     scaled,
     send,
-    server_env,
+    start_on,
 )
 
 pytestmark = pytest.mark.faults
 
 ANSWER_BOUND_S = 10.0  # no answer may take longer, database away or not (connect_timeout is 5 s)
-
-
-@pytest.fixture(scope="module")
-def cluster(demo_db, django_db_blocker) -> Iterator[tuple[PrivateCluster, str]]:  # type: ignore[no-untyped-def]
-    if pg_bin_dir() is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed in /usr/lib/postgresql")
-    with django_db_blocker.unblock():
-        connection.ensure_connection()
-        if connection.vendor != "postgresql":
-            pytest.skip(
-                "PostgreSQL faults run in the PostgreSQL pass (DATABASE_URL set): they copy its test database"
-            )
-        source = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
-    private = PrivateCluster()
-    try:
-        private.init()
-        url = private.load_from(source, "dangqun_faults")
-        yield private, url
-    finally:
-        private.destroy()
 
 
 @dataclass
@@ -74,14 +48,6 @@ class Seen:
     def add(self, at: float, kind: str, answer: Answer) -> None:
         with self.lock:
             self.rows.append((at, kind, answer))
-
-
-def _login_cookie(port: int) -> str:
-    body = json.dumps({"username": "citizen", "password": "Dangqun@2026"}).encode()
-    answer = send(port, "POST", "/api/v1/auth/login", body, {"Content-Type": "application/json"}, timeout=30)
-    assert answer.status == 200, answer.body
-    cookie = answer.headers["set-cookie"]
-    return "; ".join(part.split(";", 1)[0] for part in cookie.split(", ") if "=" in part.split(";", 1)[0])
 
 
 def _readers(
@@ -97,28 +63,9 @@ def _readers(
         time.sleep(0.05)
 
 
-def _start(url: str, tmp_path: Path) -> tuple[Target, Gunicorn, str]:
-    var = tmp_path / "var"
-    var.mkdir()
-    env = {**server_env(var), "DATABASE_URL": url, "DANGQUN_DB_CONNECT_TIMEOUT": "5"}
-    target = Target("postgresql", env, pg_url=url)
-    token = target.citizen_token()
-    server = Gunicorn(env, tmp_path / "gunicorn.log")
-    server.start()
-    return target, server, token
-
-
-def _is_503(answer: Answer, kind: str) -> bool:
-    if answer.status != 503 or answer.headers.get("retry-after") != "5":
-        return False
-    if kind == "api":
-        return json.loads(answer.body)["code"] == "database_unavailable"
-    return answer.headers["content-type"].startswith("text/html") and "服务暂时不可用" in answer.body.decode()
-
-
 def test_postgresql_away_is_503_within_a_bound_and_the_app_recovers_by_itself(cluster, tmp_path):
     private, url = cluster
-    target, server, token = _start(url, tmp_path)
+    target, server, token = start_on(url, tmp_path)
     count, down_s = scaled(40), 4.0 * max(1.0, SCALE)
     seen, log, stop = Seen(), IntakeLog(), threading.Event()
     started = time.monotonic()
@@ -126,7 +73,7 @@ def test_postgresql_away_is_503_within_a_bound_and_the_app_recovers_by_itself(cl
     try:
         assert server.proc is not None
         master = server.proc.pid
-        cookie = _login_cookie(server.port)
+        cookie = login_cookie(server.port)
         readers = [
             threading.Thread(
                 target=_readers,
@@ -196,8 +143,8 @@ def test_postgresql_away_is_503_within_a_bound_and_the_app_recovers_by_itself(cl
         },
     )
     assert set(statuses) <= {200, 503}, statuses  # no 500, no answer-less request
-    assert all(a.status == 503 and _is_503(a, kind) for kind, a in during), [
-        (kind, a.status, a.body[:200]) for kind, a in during if not _is_503(a, kind)
+    assert all(a.status == 503 and is_503(a, kind) for kind, a in during), [
+        (kind, a.status, a.body[:200]) for kind, a in during if not is_503(a, kind)
     ]
     assert {kind for kind, _ in during} == {"api", "page"}, "the readers saw no outage"
     assert max(a.seconds for _, _, a in seen.rows) < ANSWER_BOUND_S
@@ -210,7 +157,7 @@ def test_postgresql_away_is_503_within_a_bound_and_the_app_recovers_by_itself(cl
 
 def test_postgresql_read_only_refuses_writes_with_503_keeps_reads_and_writes_nothing(cluster, tmp_path):
     private, url = cluster
-    target, server, token = _start(url, tmp_path)
+    target, server, token = start_on(url, tmp_path)
     admin = private.url + "/postgres"
     api = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     point = a_grid_point(target)
@@ -248,7 +195,7 @@ def test_postgresql_read_only_refuses_writes_with_503_keeps_reads_and_writes_not
         {"write": refused.status, "read": read.status, "after": accepted.status, "replay": replay.status},
     )
     assert refused.status == 503, refused.body
-    assert _is_503(refused, "api")
+    assert is_503(refused, "api")
     assert read.status == 200
     assert cases_while_read_only == 0
     assert accepted.status == 201, accepted.body

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,12 +32,12 @@ from dangqun.cases.enums import (
     TaskRole,
 )
 from dangqun.cases.models import AttachmentStage, Case, CaseTask
-from dangqun.cases.permissions import my_active_tasks, relations
+from dangqun.cases.permissions import STAFF_RELATIONS, my_active_tasks, relations
 from dangqun.cases.services.attachments import ATTACH_RELATIONS, attachment_add
+from dangqun.cases.services.contact import reporter_contact_view, reporter_phone_reveal
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import TRANSITIONS, Action, Relation, Transition, available
-from dangqun.core.errors import ConflictError, DomainError
-from dangqun.core.masking import mask_phone
+from dangqun.core.errors import ConflictError, DomainError, ForbiddenError
 from dangqun.core.uploads import UploadRejectedError
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
@@ -61,16 +61,6 @@ TASK_ACTIONS = frozenset(
     }
 )
 PHOTO_STAGES = {Action.NOTE: AttachmentStage.HANDLING, Action.RESOLVE: AttachmentStage.RESULT}
-STAFF_RELATIONS = frozenset(
-    {
-        Relation.DISPATCHER,
-        Relation.LEAD_UNIT,
-        Relation.CO_UNIT,
-        Relation.GRID,
-        Relation.ESCALATOR,
-        Relation.SUPERVISOR,
-    }
-)
 RATED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED)
 FOLLOW_UP_METHODS = [
     ("phone", gettext_lazy("电话")),
@@ -121,13 +111,6 @@ class MoveForm:
             Action.REVIEW,
             Action.RATE,
         }
-
-
-def mask_person_name(name: str) -> str:
-    text = (name or "").strip()
-    if not text or text == "系统":  # i18n: data (the stored name of the system actor)
-        return text
-    return text[0] + "*" * max(len(text) - 1, 1)
 
 
 def _moves(case: Case, rels: frozenset[Relation], tasks: list[CaseTask]) -> list[Transition]:
@@ -182,9 +165,6 @@ def page_context(request: HttpRequest, case: Case, failed: MoveForm | None = Non
         else:
             forms.append(MoveForm(transition))
     is_staff = bool(rels & STAFF_RELATIONS) or scope.is_sysadmin
-    sees_contact = (
-        Relation.REPORTER in rels or Relation.DISPATCHER in rels or (is_staff and not case.is_anonymous)
-    )
     attachments = selectors.case_attachments(case)
     task_by_id = {t.pk: t for t in tasks}
     needs_units = any(f.transition.action == Action.DISPATCH for f in forms)
@@ -200,8 +180,7 @@ def page_context(request: HttpRequest, case: Case, failed: MoveForm | None = Non
         "forms": forms,
         "may_attach": bool(rels & ATTACH_RELATIONS),
         "is_staff": is_staff,
-        "reporter_name": case.reporter_name if sees_contact else mask_person_name(case.reporter_name),
-        "reporter_phone": case.reporter_phone if sees_contact else mask_phone(case.reporter_phone),
+        **reporter_contact_view(user, case, tasks, rels),
         "route": _route_view(case.suggested_route) if is_staff else {},
         "units": unit_options() if needs_units else [],
         "priorities": Priority.choices,
@@ -355,6 +334,34 @@ def case_move(request: HttpRequest, code: str, action: str) -> HttpResponse:
         request, gettext("%(code)s:已%(label)s") % {"code": case.code, "label": transition.label}
     )
     return redirect(safe_next(request, f"/cases/{case.code}/"))
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def case_phone(request: HttpRequest, code: str) -> HttpResponse:
+    """显示电话: the reporter's phone in full for a handler with an open task (or the dispatcher), one
+    access-audit row per reveal (``cases.services.contact``). htmx swaps the contact line in place;
+    without scripts the whole page comes back with the phone shown. Not stored by any cache."""
+    try:
+        case = reporter_phone_reveal(
+            actor=request.user,
+            code=code,
+            via="web",
+            where=request.path,
+            reason=request.POST.get("reason", ""),
+        )
+    except ForbiddenError as exc:
+        raise PermissionDenied(exc.message) from exc
+    shown = {"reporter_phone": case.reporter_phone, "may_unmask_phone": False}
+    if request.headers.get("HX-Request") == "true":
+        tasks = selectors.case_tasks(case)
+        contact = reporter_contact_view(request.user, case, tasks, relations(request.user, case, tasks))
+        response = render(request, "web/case/_reporter_contact.html", {"case": case, **contact, **shown})
+    else:
+        response = render(request, "web/case/detail.html", {**page_context(request, case), **shown})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
