@@ -8,6 +8,7 @@ HTTP 404), so guessing ids learns nothing.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
 from dangqun.core.errors import NotFoundError
@@ -23,5 +24,5 @@ def party_members_for(user: object) -> QuerySet[PartyMember]:
 def access_party_member_by_id(user: object, member_id: int) -> PartyMember:
     member = party_members_for(user).filter(pk=member_id).first()
     if member is None:
-        raise NotFoundError("党员不存在或无权访问")
+        raise NotFoundError(_("党员不存在或无权访问"))
     return member

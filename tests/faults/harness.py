@@ -305,13 +305,18 @@ def run_intake(
     concurrency: int = 6,
     deadline_s: float = 120,
     timeout: float = 15,
+    before: Any = None,
 ) -> None:
     """``count`` submissions from ``concurrency`` threads; each is sent until it is acknowledged
     (200/201), with the same Idempotency-Key and body every time. ``port_of()`` gives the current
-    server port (a restarted server may listen elsewhere)."""
+    server port (a restarted server may listen elsewhere). ``before(i)``, when given, runs before
+    submission ``i`` is first sent (a test holds some back until its fault has begun: a fast
+    machine would otherwise have acknowledged them all before it)."""
     deadline = time.monotonic() + deadline_s
 
     def submit(i: int) -> None:
+        if before is not None:
+            before(i)
         key = f"{RUN_ID}-{i}"
         body = json.dumps(intake_body(i, point), ensure_ascii=False).encode()
         headers = {

@@ -85,11 +85,14 @@ def test_postgresql_away_is_503_within_a_bound_and_the_app_recovers_by_itself(cl
         for thread in readers:
             thread.start()
 
+        stopped = threading.Event()
+
         def outage() -> None:
             time.sleep(2.0)
             marks["down"] = time.monotonic() - started
             private.stop("fast")
             marks["stopped"] = time.monotonic() - started
+            stopped.set()
             time.sleep(down_s)
             marks["starting"] = time.monotonic() - started
             private.start()
@@ -97,8 +100,16 @@ def test_postgresql_away_is_503_within_a_bound_and_the_app_recovers_by_itself(cl
 
         breaker = threading.Thread(target=outage)
         breaker.start()
+        # The second half is sent once the database is away, however fast the first half went.
         run_intake(
-            lambda: server.port, token, count, a_grid_point(target), log, concurrency=3, deadline_s=180
+            lambda: server.port,
+            token,
+            count,
+            a_grid_point(target),
+            log,
+            concurrency=3,
+            deadline_s=180,
+            before=lambda i: stopped.wait(60) if i >= count // 2 else None,
         )
         breaker.join()
         # Keep reading until the readers have been served again for a while after the restart.

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dangqun.accounts.scope import get_scope
 from dangqun.cases import selectors
 from dangqun.cases.models import Case, CaseTask
@@ -88,7 +90,7 @@ def reporter_phone_reveal(*, actor: Any, code: str, via: str, where: str = "", r
     tasks = selectors.case_tasks(case)
     basis = reveal_basis(actor, case, tasks)
     if not basis:
-        raise ForbiddenError("只有正在办理此诉求的单位或受理调度人员可以查看诉求人电话")
+        raise ForbiddenError(_("只有正在办理此诉求的单位或受理调度人员可以查看诉求人电话"))
     if case.reporter_phone:
         scope = get_scope(actor)
         record_pii_view(
