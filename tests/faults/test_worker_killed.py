@@ -49,6 +49,17 @@ def _make_overdue(target: Target) -> list[int]:
     return ids
 
 
+REDELIVER_NOW = (
+    "from datetime import timedelta\n"
+    "from django.utils import timezone\n"
+    "from dangqun.notify.tasks import STUCK_AFTER, deliver_pending, stuck_delivery_ids\n"
+    "ids = stuck_delivery_ids(timezone.now() + STUCK_AFTER + timedelta(seconds=1))\n"
+    "if ids:\n"
+    "    deliver_pending.enqueue(ids)\n"
+    "print('redelivered', len(ids))\n"
+)
+
+
 def _manage(target: Target, log: Path, *args: str) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -109,19 +120,21 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_the_sweep_does_its_work_once(
         assert [row[0] for row in job] == ["RUNNING"], job
         assert done_at_kill < len(ids), "the sweep finished before the kill: make more work"
 
+        def drained() -> bool:
+            return (
+                target.query(f"SELECT count(*) FROM {JOBS} WHERE status IN ('READY', 'RUNNING')")[0][0]  # noqa: S608
+                == 0
+            )
+
         again = _manage(target, log, "run_worker", "--interval", "0.2")
         try:
-            _wait(
-                lambda: (
-                    target.query(
-                        f"SELECT count(*) FROM {JOBS} WHERE status IN ('READY', 'RUNNING')"  # noqa: S608
-                    )[0][0]
-                    == 0
-                ),
-                180,
-                "the queue to drain",
-                log,
-            )
+            _wait(drained, 180, "the queue to drain", log)
+            # A kill between a move's commit and its after-commit enqueue leaves that move's outside
+            # deliveries queued with no job; the scheduler's redeliver_stuck picks them up once they
+            # are STUCK_AFTER old. Play that pass now, its clock moved past the cut-off.
+            redeliver = _manage(target, log, "shell", "-c", REDELIVER_NOW)
+            assert redeliver.wait(timeout=120) == 0, log.read_text()[-3000:]
+            _wait(drained, 180, "the redelivered jobs to drain", log)
         finally:
             group_kill(again, signal.SIGTERM)
             again.wait(timeout=30)
