@@ -45,3 +45,8 @@ class ForbiddenError(DomainError):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or _("无权执行此操作"), code="forbidden")
+
+
+def validation_text(exc: ValidationError) -> str:
+    """A field-keyed ``ValidationError``'s messages in one line, for a page message or a JSON detail."""
+    return ";".join(m for msgs in exc.message_dict.values() for m in msgs)

@@ -37,7 +37,7 @@ from dangqun.cases.services.attachments import ATTACH_RELATIONS, attachment_add
 from dangqun.cases.services.contact import reporter_contact_view, reporter_phone_reveal
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import TRANSITIONS, Action, Relation, Transition, available
-from dangqun.core.errors import ConflictError, DomainError, ForbiddenError
+from dangqun.core.errors import ConflictError, DomainError, ForbiddenError, validation_text
 from dangqun.core.uploads import UploadRejectedError
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
@@ -380,7 +380,7 @@ def case_photos(request: HttpRequest, code: str) -> HttpResponse:
         with transaction.atomic():
             _attach(request, case, files, stage, None)
     except ValidationError as exc:
-        text = ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+        text = validation_text(exc)
         messages.error(request, text)
     except DomainError as exc:
         messages.error(request, gettext("上传未完成:%(text)s") % {"text": exc})

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.gzip import gzip_page
 
 from dangqun.cases.enums import Priority
-from dangqun.core.errors import DomainError
+from dangqun.core.errors import DomainError, validation_text
 from dangqun.triage.hotspots_services import visible_hotspots
 from dangqun.web import mapcrs
 from dangqun.web.views import command_data as data
@@ -134,7 +134,7 @@ def map_cases(request: HttpRequest) -> JsonResponse:
         filters = data.map_filters(request.GET)
         return _json(mapcrs.geojson_to_map(data.case_features(request.user, filters), mapcrs.tile_crs()))
     except ValidationError as exc:
-        text = ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+        text = validation_text(exc)
         return _json({"detail": text}, status=422)
     except DomainError as exc:
         return _json({"detail": str(exc)}, status=exc.status_code)
@@ -146,7 +146,7 @@ def map_grids(request: HttpRequest) -> JsonResponse:
     try:
         bbox = data.parse_bbox(request.GET.get("bbox", ""))
     except ValidationError as exc:
-        return _json({"detail": ";".join(m for msgs in exc.message_dict.values() for m in msgs)}, status=422)
+        return _json({"detail": validation_text(exc)}, status=422)
     crs = mapcrs.tile_crs()
     if bbox is not None:
         bbox = mapcrs.bbox_to_wgs84(bbox, crs)

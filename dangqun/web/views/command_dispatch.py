@@ -24,7 +24,7 @@ from dangqun.cases import selectors
 from dangqun.cases.enums import CaseStatus, Priority
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
-from dangqun.core.errors import ConflictError, DomainError
+from dangqun.core.errors import ConflictError, DomainError, validation_text
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
 from dangqun.web.access import not_found_as_404
@@ -112,7 +112,7 @@ def dispatch(request: HttpRequest, code: str) -> HttpResponse:
             params=params,
         )
     except ValidationError as exc:
-        text = ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+        text = validation_text(exc)
         messages.error(request, gettext("派单未完成(%(code)s):%(text)s") % {"code": case.code, "text": text})
         return redirect(back)
     except DomainError as exc:
