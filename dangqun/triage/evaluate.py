@@ -13,7 +13,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from dangqun.triage.learn import Classifier, Params, train
-from dangqun.triage.text import clean
+from dangqun.triage.text import prepare
 
 # For choosing the auto-dispatch threshold: how many messages reach it, and how often they are right.
 CONFIDENCE_THRESHOLDS = (0.7, 0.8, 0.9)
@@ -23,8 +23,8 @@ def score(classifier: Classifier, test: Sequence[tuple[str, str, str]]) -> dict[
     """macro-F1 over the labels present in ``test``, accuracy, and predictions per second (one thread)."""
     truth = [label for *_, label in test]
     started = time.perf_counter()
-    cleaned = [clean(t, x) for t, x, _ in test]
-    scores = classifier.scores(cleaned)
+    docs = [prepare(t, x) for t, x, _ in test]
+    scores = classifier.scores(docs)
     predicted = [classifier.labels[i] for i in scores.argmax(axis=1)]
     elapsed = time.perf_counter() - started
     present = sorted(set(truth))

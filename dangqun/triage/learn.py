@@ -1,15 +1,23 @@
 """The classifier itself, free of Django: features, training (with the taxonomy's words and
 unlabelled messages), and prediction. ``triage_eval`` and production both train through ``train``.
 
-Features: Chinese character 1-3-grams (jieba words optional: measured no better, five times
-slower), hashed (no vocabulary kept in memory, the same size whatever the corpus) and weighted by
-TF-IDF whose document frequencies are learnt from the labelled *and* unlabelled messages (the
-unlabelled ones teach which character sequences are common on the board).
-The title is counted ``text.TITLE_WEIGHT`` (4) times and the message cut to ``text.MAX_CHARS`` (600)
-characters after it. Model: a linear SVM with balanced class weights. Extra training documents come
-from the taxonomy: each category's own name, its keywords and the names below it, labelled with the category.
+Features come in blocks (``Block``), each hashed (no vocabulary kept in memory, the same size whatever
+the corpus), weighted by its own TF-IDF whose document frequencies are learnt from the labelled *and*
+unlabelled messages (the unlabelled ones teach which sequences are common on the board), L2-normalised,
+and stacked with its weight (the weights' squares sum to one, so a message's whole row has unit length):
+
+- the message's Chinese character 1-3-grams, weight 1: the title counted ``text.TITLE_WEIGHT`` (4) times
+  and the message cut to ``text.MAX_CHARS`` (600) characters after it;
+- the title's character 1-3-grams on their own, weight ``Params.title_chars`` (0.4);
+- the title's jieba words, weight ``Params.title_words`` (0.5): titles are short, so jieba costs little;
+- optionally the whole message's jieba words (``Params.use_words``, off: five times slower, no better).
+
+The title blocks and the taxonomy's weight were chosen by nested cross-validation on the contest's
+messages (docs/benchmarks.md, Triage, fifth round). Model: a linear SVM with balanced class weights.
+Extra training documents come from the taxonomy: each category's own name, its keywords and the names
+below it, labelled with the category and counted ``Params.taxonomy_weight`` (3) times in the loss.
 Self-training (optional, ``self_training_rounds``) adds the most confident unlabelled messages per
-class as pseudo-labelled examples and refits.
+class as pseudo-labelled examples and refits (measured worse; off).
 Scores: a softmax over the SVM's decision values, scaled so that the score reads like a probability;
 messages with few distinct Chinese characters (fewer than ``MIN_CJK``; distinct, so that the repeated
 title or a repeated character does not count as evidence) get a proportionally lower confidence.
@@ -30,6 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -38,7 +47,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
 
-from dangqun.triage.text import clean, tokens
+from dangqun.triage.text import Doc, phrase_doc, prepare, tokens
 
 WORD_FEATURES = 2**18
 CHAR_FEATURES = 2**18
@@ -46,6 +55,7 @@ MIN_CJK = 6  # fewer distinct Chinese characters than this lowers the confidence
 SCORE_SCALE = 20.0  # softmax temperature over SVM margins: least log-loss on the contest CV folds
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+T = TypeVar("T")
 
 
 def char_ngrams(doc: str, sizes: tuple[int, ...] = (1, 2, 3)) -> list[str]:
@@ -66,8 +76,45 @@ class Params:
     self_training_rounds: int = 0
     self_training_per_class: int = 100
     use_char: bool = True
-    use_words: bool = False  # jieba words: no better than character n-grams here, and 5x slower
+    use_words: bool = False  # jieba words of the whole message: no better than characters, 5x slower
     char_sizes: tuple[int, ...] = (1, 2, 3)
+    title_chars: float = 0.4  # weight of the title's own character block (0: none)
+    title_words: float = 0.5  # weight of the title's own jieba-word block (0: none)
+    taxonomy_weight: float = 3.0  # a taxonomy document counts this many times in the SVM's loss
+
+
+@dataclass(frozen=True)
+class Block:
+    """One feature block: the message or the title, cut into characters n-grams or jieba words."""
+
+    source: str  # "message" | "title"
+    unit: str  # "chars" | "words"
+    weight: float = 1.0
+
+    @property
+    def n_features(self) -> int:
+        return WORD_FEATURES if self.unit == "words" else CHAR_FEATURES
+
+    def analyzer(self, char_sizes: tuple[int, ...]) -> Callable[[Doc], list[str]]:
+        cut: Callable[[str], list[str]] = (
+            tokens if self.unit == "words" else functools.partial(char_ngrams, sizes=char_sizes)
+        )
+        if self.source == "title":
+            return lambda doc: cut(doc.title)
+        return lambda doc: cut(doc.message)
+
+
+def blocks_of(params: Params) -> tuple[Block, ...]:
+    blocks = []
+    if params.use_words:
+        blocks.append(Block("message", "words"))
+    if params.use_char:
+        blocks.append(Block("message", "chars"))
+    if params.title_chars > 0:
+        blocks.append(Block("title", "chars", params.title_chars))
+    if params.title_words > 0:
+        blocks.append(Block("title", "words", params.title_words))
+    return tuple(blocks)
 
 
 @dataclass(frozen=True)
@@ -93,6 +140,7 @@ class _Compact:
 class Classifier:
     labels: list[str]
     svm: LinearSVC | None  # None once ``weights`` holds the fitted margins (models from now on)
+    # Models stored before feature blocks existed: the message's words and characters, equal weights.
     word_idf: TfidfTransformer | None
     char_idf: TfidfTransformer | None
     char_sizes: tuple[int, ...] = (1, 2, 3)
@@ -102,6 +150,10 @@ class Classifier:
     # prediction uses ``_Compact``, derived from it once per process (never pickled).
     weights: csr_matrix | None = None
     bias: np.ndarray | None = None
+    # The feature blocks and their fitted TF-IDF, in the order the columns are stacked. Empty in
+    # models stored before blocks existed (``word_idf`` and ``char_idf`` describe those).
+    blocks: tuple[Block, ...] = ()
+    idfs: tuple[TfidfTransformer, ...] = ()
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -115,69 +167,72 @@ class Classifier:
             self.__dict__["_compact"] = compact
         return compact
 
-    def _views(self) -> list[tuple[Callable[[str], list[str]], np.ndarray, int]]:
-        """(analyzer, idf, column offset) per feature block, in the order ``_features`` stacks them."""
-        views: list[tuple[Callable[[str], list[str]], np.ndarray, int]] = []
-        offset = 0
-        if self.word_idf is not None:
-            views.append((tokens, self.word_idf.idf_, offset))
-            offset += WORD_FEATURES
-        if self.char_idf is not None:
-            views.append((functools.partial(char_ngrams, sizes=self.char_sizes), self.char_idf.idf_, offset))
-        return views
+    def layout(self) -> list[tuple[Block, TfidfTransformer]]:
+        """(block, its TF-IDF) in the order the feature columns are stacked."""
+        if self.blocks:
+            return list(zip(self.blocks, self.idfs, strict=True))
+        legacy = [(Block("message", "words"), self.word_idf), (Block("message", "chars"), self.char_idf)]
+        return [(block, idf) for block, idf in legacy if idf is not None]
 
-    def margins(self, cleaned: Sequence[str]) -> np.ndarray:
-        """(n, labels) decision values of cleaned messages: ``tfidf(x) @ weights + bias``."""
+    def margins(self, docs: Sequence[Doc]) -> np.ndarray:
+        """(n, labels) decision values of prepared messages: ``tfidf(x) @ weights + bias``."""
         if self.weights is None or self.bias is None:  # models stored before ``weights`` existed
             if self.svm is None:
                 raise ValueError("classifier has neither weights nor an SVM")
-            margins = self.svm.decision_function(self.features(cleaned))
+            margins = self.svm.decision_function(self.features(docs))
             if margins.ndim == 1:  # two classes: sklearn returns one column
                 margins = np.column_stack([-margins, margins])
             return np.asarray(margins)
-        out = np.tile(self.bias.astype(np.float64), (len(cleaned), 1))
-        if not cleaned:
+        out = np.tile(self.bias.astype(np.float64), (len(docs), 1))
+        if not docs:
             return out
         compact = self._compact_weights(self.weights)
-        views = self._views()
-        scale = 1.0 / np.sqrt(len(views))  # the blocks are stacked with equal weight, as in training
-        for analyzer, idf, offset in views:
-            counts = _hashed(cleaned, analyzer, len(idf))
+        layout = self.layout()
+        norm = _norm(layout)
+        offset = 0
+        for block, idf in layout:
+            counts = _hashed(docs, block.analyzer(self.char_sizes), block.n_features)
             indptr, indices, values = counts.indptr, counts.indices, counts.data
-            for i in range(len(cleaned)):
+            for i in range(len(docs)):
                 start, end = indptr[i], indptr[i + 1]
                 if start < end:
                     out[i] += _row_margins(
                         indices[start:end],
                         values[start:end],
-                        idf=idf,
+                        idf=idf.idf_,
                         offset=offset,
-                        scale=scale,
+                        scale=block.weight / norm,
                         compact=compact,
                     )
+            offset += block.n_features
         return out
 
-    def features(self, cleaned: Sequence[str]) -> csr_matrix:
-        return _features(cleaned, self.word_idf, self.char_idf, self.char_sizes)
+    def features(self, docs: Sequence[Doc]) -> csr_matrix:
+        return _features(docs, self.layout(), self.char_sizes)
 
-    def scores(self, cleaned: Sequence[str]) -> np.ndarray:
+    def scores(self, docs: Sequence[Doc]) -> np.ndarray:
         """(n, labels) scores summing to 1 per message, damped for messages with little Chinese."""
-        z = SCORE_SCALE * self.margins(cleaned)
+        z = SCORE_SCALE * self.margins(docs)
         z -= z.max(axis=1, keepdims=True)
         probs = np.exp(z)
         probs /= probs.sum(axis=1, keepdims=True)
-        evidence = np.array([min(1.0, len(set(_CJK.findall(doc))) / MIN_CJK) for doc in cleaned])
+        evidence = np.array([min(1.0, len(set(_CJK.findall(doc.message))) / MIN_CJK) for doc in docs])
         uniform = 1.0 / len(self.labels)
         return uniform + (probs - uniform) * evidence[:, None]
 
     def top(self, title: str, text: str, k: int = 3) -> list[tuple[str, float]]:
-        row = self.scores([clean(title, text)])[0]
+        row = self.scores([prepare(title, text)])[0]
         order = np.argsort(-row)[:k]
         return [(self.labels[i], float(row[i])) for i in order]
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> list[str]:
-        cleaned = [clean(t, x) for t, x in pairs]
-        return [self.labels[i] for i in self.scores(cleaned).argmax(axis=1)]
+        docs = [prepare(t, x) for t, x in pairs]
+        return [self.labels[i] for i in self.scores(docs).argmax(axis=1)]
+
+
+def _norm(layout: Sequence[tuple[Block, TfidfTransformer]]) -> float:
+    """Each block's unit-length row is scaled by weight / norm, so that a whole row has unit length."""
+    return float(np.sqrt(sum(block.weight**2 for block, _ in layout)))
 
 
 def _row_margins(
@@ -200,27 +255,21 @@ def _hasher(n_features: int) -> FeatureHasher:
     return FeatureHasher(n_features=n_features, input_type="pair", alternate_sign=False)
 
 
-def _hashed(cleaned: Sequence[str], analyzer: Callable[[str], list[str]], n_features: int) -> csr_matrix:
+def _hashed(docs: Sequence[T], analyzer: Callable[[T], list[str]], n_features: int) -> csr_matrix:
     """Counts of hashed tokens, one row per message, columns sorted within a row."""
-    return csr_matrix(_hasher(n_features).transform([Counter(analyzer(doc)).items() for doc in cleaned]))
+    return csr_matrix(_hasher(n_features).transform([Counter(analyzer(doc)).items() for doc in docs]))
 
 
 def _features(
-    cleaned: Sequence[str],
-    word_idf: TfidfTransformer | None,
-    char_idf: TfidfTransformer | None,
-    char_sizes: tuple[int, ...],
+    docs: Sequence[Doc], layout: Sequence[tuple[Block, TfidfTransformer]], char_sizes: tuple[int, ...]
 ) -> csr_matrix:
     """Training features (scikit-learn's TF-IDF; prediction computes the same values per message)."""
-    parts = []
-    if word_idf is not None:
-        parts.append(word_idf.transform(_hashed(cleaned, tokens, WORD_FEATURES)))
-    if char_idf is not None:
-        chars = functools.partial(char_ngrams, sizes=char_sizes)
-        parts.append(char_idf.transform(_hashed(cleaned, chars, CHAR_FEATURES)))
-    if len(parts) == 1:
-        return csr_matrix(parts[0])
-    return csr_matrix(hstack(parts)) / np.sqrt(len(parts))
+    norm = _norm(layout)
+    parts = [
+        idf.transform(_hashed(docs, block.analyzer(char_sizes), block.n_features)) * (block.weight / norm)
+        for block, idf in layout
+    ]
+    return csr_matrix(hstack(parts)) if len(parts) > 1 else csr_matrix(parts[0])
 
 
 def train(
@@ -233,29 +282,37 @@ def train(
     words). Needs at least two labels among the labelled rows and the taxonomy together."""
     params = params or Params()
     started = time.perf_counter()
-    docs = [clean(t, x) for t, x, _ in labelled]
+    docs = [prepare(t, x) for t, x, _ in labelled]
     y = [label for *_, label in labelled]
     for label, words in (taxonomy or {}).items():
         for phrase in words:
             if phrase.strip():
-                docs.append(clean(phrase, "", title_weight=1))
+                docs.append(phrase_doc(phrase))
                 y.append(label)
     labels = sorted(set(y))
     if len(labels) < 2:
         raise ValueError(_("训练数据至少需要两个分类"))
-    pool = [clean(t, x) for t, x in unlabelled]
-    chars = functools.partial(char_ngrams, sizes=params.char_sizes)
+    blocks = blocks_of(params)
+    if not blocks:
+        raise ValueError("Params select no feature block")
+    pool = [prepare(t, x) for t, x in unlabelled]
     corpus = docs + pool
-    word_idf = char_idf = None
-    if params.use_words:
-        word_idf = TfidfTransformer(sublinear_tf=True).fit(_hashed(corpus, tokens, WORD_FEATURES))
-    if params.use_char:
-        char_idf = TfidfTransformer(sublinear_tf=True).fit(_hashed(corpus, chars, CHAR_FEATURES))
-    features = _features(docs, word_idf, char_idf, params.char_sizes)
+    layout = [
+        (
+            block,
+            TfidfTransformer(sublinear_tf=True).fit(
+                _hashed(corpus, block.analyzer(params.char_sizes), block.n_features)
+            ),
+        )
+        for block in blocks
+    ]
+    features = _features(docs, layout, params.char_sizes)
     target = np.array(y)
-    svm = LinearSVC(C=params.c, class_weight="balanced").fit(features, target)
+    sample_weight = np.ones(len(docs))
+    sample_weight[len(labelled) :] = params.taxonomy_weight
+    svm = LinearSVC(C=params.c, class_weight="balanced").fit(features, target, sample_weight=sample_weight)
     if params.self_training_rounds and pool:
-        pool_features = _features(pool, word_idf, char_idf, params.char_sizes)
+        pool_features = _features(pool, layout, params.char_sizes)
         for round_no in range(1, params.self_training_rounds + 1):
             margins = svm.decision_function(pool_features)
             if margins.ndim == 1:
@@ -267,7 +324,9 @@ def train(
                 chosen.extend(idx[np.argsort(-conf[idx])][: params.self_training_per_class * round_no])
             keep = np.array(sorted(chosen), dtype=int)
             svm = LinearSVC(C=params.c, class_weight="balanced").fit(
-                vstack([features, pool_features[keep]]), np.concatenate([target, svm.classes_[best[keep]]])
+                vstack([features, pool_features[keep]]),
+                np.concatenate([target, svm.classes_[best[keep]]]),
+                sample_weight=np.concatenate([sample_weight, np.ones(len(keep))]),
             )
     # Hashed features never seen in training keep a weight of exactly zero: a sparse weight matrix
     # makes the stored model proportional to the vocabulary seen, not to classes x 2**18 (hundreds of
@@ -280,9 +339,11 @@ def train(
     classifier = Classifier(
         labels=[str(c) for c in svm.classes_],
         svm=None,
-        word_idf=word_idf,
-        char_idf=char_idf,
+        word_idf=None,
+        char_idf=None,
         char_sizes=params.char_sizes,
+        blocks=blocks,
+        idfs=tuple(idf for _, idf in layout),
         weights=csr_matrix(coef).T.tocsr().astype(np.float32),
         bias=intercept,
     )

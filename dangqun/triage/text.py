@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_CHARS = 600  # title + the head of the text carry the topic; a 100,000-character paste costs the same
 TITLE_CHARS = 100  # a title longer than this is cut before it is repeated
@@ -46,6 +46,25 @@ def clean(title: str, text: str, title_weight: int = TITLE_WEIGHT) -> str:
     body = _SPACE.sub(" ", (text or "")[: MAX_CHARS * 2]).strip()
     joined = " ".join([title] * title_weight + [body])[:MAX_CHARS]
     return _NOISE.sub(" ", joined)
+
+
+class Doc(NamedTuple):
+    """A message as the classifier reads it: ``message`` is ``clean(title, text)`` (the title repeated,
+    then the text, cut); ``title`` is the title alone, cleaned the same way, for the title's own
+    feature blocks (a title names the problem in a few words that the long text would dilute)."""
+
+    message: str
+    title: str
+
+
+def prepare(title: str, text: str) -> Doc:
+    return Doc(clean(title, text), clean(title, "", title_weight=1))
+
+
+def phrase_doc(phrase: str) -> Doc:
+    """A taxonomy phrase (a category's name or keyword) as a training document: it reads like a title."""
+    cleaned = clean(phrase, "", title_weight=1)
+    return Doc(cleaned, cleaned)
 
 
 def tokens(cleaned: str) -> list[str]:
