@@ -212,15 +212,63 @@ def _features(
     char_sizes: tuple[int, ...],
 ) -> csr_matrix:
     """Training features (scikit-learn's TF-IDF; prediction computes the same values per message)."""
-    parts = []
+    hashed = []
     if word_idf is not None:
-        parts.append(word_idf.transform(_hashed(cleaned, tokens, WORD_FEATURES)))
+        hashed.append(_hashed(cleaned, tokens, WORD_FEATURES))
     if char_idf is not None:
-        chars = functools.partial(char_ngrams, sizes=char_sizes)
-        parts.append(char_idf.transform(_hashed(cleaned, chars, CHAR_FEATURES)))
+        hashed.append(_hashed(cleaned, functools.partial(char_ngrams, sizes=char_sizes), CHAR_FEATURES))
+    return _weighted(hashed, [t for t in (word_idf, char_idf) if t is not None])
+
+
+def _weighted(hashed: Sequence[csr_matrix], idfs: Sequence[TfidfTransformer]) -> csr_matrix:
+    """TF-IDF of hashed counts, one block per feature kind, stacked with equal weight."""
+    parts = [idf.transform(counts) for counts, idf in zip(hashed, idfs, strict=True)]
     if len(parts) == 1:
         return csr_matrix(parts[0])
     return csr_matrix(hstack(parts)) / np.sqrt(len(parts))
+
+
+def _idf(counts: csr_matrix, multiplicity: np.ndarray) -> TfidfTransformer:
+    """``TfidfTransformer(sublinear_tf=True)`` fitted on the rows of ``counts`` each repeated
+    ``multiplicity`` times, without repeating them: a feature's document frequency is the sum of the
+    multiplicities of the rows holding it. The arithmetic after the counts is scikit-learn's own
+    (``TfidfTransformer.fit``, smooth idf), on the same integer-valued counts, so the idf is equal to
+    the last bit to a fit on the repeated rows (``tests/triage/test_learn.py``)."""
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts)  # the fitted state; idf_ replaced
+    rows_of_values = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    weights = multiplicity[rows_of_values].astype(np.float64)
+    df = np.bincount(counts.indices, weights=weights, minlength=counts.shape[1]).astype(
+        np.float64, copy=False
+    )
+    df += 1.0
+    n_documents = int(multiplicity.sum()) + 1
+    idf = np.full_like(df, fill_value=n_documents, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    transformer.idf_ = idf
+    return transformer
+
+
+def _fit_svm(features: csr_matrix, target: np.ndarray, weight: np.ndarray, c: float) -> LinearSVC:
+    """A linear SVM with balanced class weights on rows each standing for ``weight`` identical rows.
+
+    The balanced weights are computed here from the weighted counts per class, that is from the rows
+    as they were before collapsing (``n / (classes x count)``, scikit-learn's formula), and passed as
+    an explicit ``class_weight``; the counts go in ``sample_weight``. In liblinear's one-vs-rest
+    subproblem for class ``k`` a row costs ``C x sample_weight``, times ``class_weight[k]`` when it
+    belongs to ``k`` (the class weight applies to the positive side only, so it cannot be folded
+    into ``sample_weight``): a row standing for ``m`` copies costs what the copies cost together, and
+    the loss is the one on the repeated rows. Not left to ``class_weight="balanced"``, whose use of
+    ``sample_weight`` has changed between scikit-learn versions.
+
+    ``target`` holds label indices (integers): scikit-learn looks a string label that reads as a
+    number ("101", a category code) up in a ``class_weight`` dict as an integer."""
+    classes, y_index = np.unique(target, return_inverse=True)
+    per_class = np.bincount(y_index, weights=weight.astype(np.float64))
+    balanced = per_class.sum() / (len(classes) * per_class)
+    class_weight = {int(k): float(w) for k, w in zip(classes, balanced, strict=True)}
+    return LinearSVC(C=c, class_weight=class_weight).fit(features, target, sample_weight=weight)
 
 
 def train(
@@ -230,7 +278,14 @@ def train(
     params: Params | None = None,
 ) -> Classifier:
     """Fit on (title, text, label) rows, unlabelled (title, text) rows and ``taxonomy`` (label → its
-    words). Needs at least two labels among the labelled rows and the taxonomy together."""
+    words). Needs at least two labels among the labelled rows and the taxonomy together.
+
+    Identical documents are collapsed (residents repeat the same complaint word for word): each
+    distinct cleaned text is hashed once, its document frequency counts it as many times as it
+    occurs, and each distinct (cleaned text, label) pair is one SVM row weighted by its count, with
+    the balanced class weights of the rows as given. The loss is the one on the rows as given, so
+    the model is the same up to the solver's tolerance (``tests/triage/test_learn.py``), and to the
+    last bit when nothing repeats."""
     params = params or Params()
     started = time.perf_counter()
     docs = [clean(t, x) for t, x, _ in labelled]
@@ -244,18 +299,35 @@ def train(
     if len(labels) < 2:
         raise ValueError(_("训练数据至少需要两个分类"))
     pool = [clean(t, x) for t, x in unlabelled]
-    chars = functools.partial(char_ngrams, sizes=params.char_sizes)
-    corpus = docs + pool
+    # Distinct documents of the whole corpus, in order of first occurrence, and how often each occurs.
+    position: dict[str, int] = {}
+    doc_rows = [position.setdefault(doc, len(position)) for doc in docs]
+    pool_rows = [position.setdefault(doc, len(position)) for doc in pool]
+    corpus = list(position)
+    multiplicity = np.bincount(np.array(doc_rows + pool_rows, dtype=np.int64), minlength=len(corpus))
+    # Distinct (document, label) pairs, in order of first occurrence (the rows as given when nothing
+    # repeats), and their counts: the SVM's rows and weights.
+    pairs = Counter(zip(doc_rows, y, strict=True))
+    rows = np.array([row for row, _ in pairs], dtype=np.int64)
+    index_of = {label: i for i, label in enumerate(labels)}  # the SVM's classes: indices into labels
+    target = np.array([index_of[label] for _, label in pairs], dtype=np.int64)
+    weight = np.array(list(pairs.values()), dtype=np.float64)
+    hashed, idfs = [], []
     word_idf = char_idf = None
     if params.use_words:
-        word_idf = TfidfTransformer(sublinear_tf=True).fit(_hashed(corpus, tokens, WORD_FEATURES))
+        hashed.append(_hashed(corpus, tokens, WORD_FEATURES))
+        word_idf = _idf(hashed[-1], multiplicity)
+        idfs.append(word_idf)
     if params.use_char:
-        char_idf = TfidfTransformer(sublinear_tf=True).fit(_hashed(corpus, chars, CHAR_FEATURES))
-    features = _features(docs, word_idf, char_idf, params.char_sizes)
-    target = np.array(y)
-    svm = LinearSVC(C=params.c, class_weight="balanced").fit(features, target)
+        hashed.append(_hashed(corpus, functools.partial(char_ngrams, sizes=params.char_sizes), CHAR_FEATURES))
+        char_idf = _idf(hashed[-1], multiplicity)
+        idfs.append(char_idf)
+    features = _weighted([counts[rows] for counts in hashed], idfs)
+    svm = _fit_svm(features, target, weight, params.c)
     if params.self_training_rounds and pool:
-        pool_features = _features(pool, word_idf, char_idf, params.char_sizes)
+        # Every unlabelled message as given (repeats included), so that the most confident ones per
+        # class are chosen as before; only their hashing is shared.
+        pool_features = _weighted([counts[np.array(pool_rows, dtype=np.int64)] for counts in hashed], idfs)
         for round_no in range(1, params.self_training_rounds + 1):
             margins = svm.decision_function(pool_features)
             if margins.ndim == 1:
@@ -266,8 +338,11 @@ def train(
                 idx = np.flatnonzero(best == k)
                 chosen.extend(idx[np.argsort(-conf[idx])][: params.self_training_per_class * round_no])
             keep = np.array(sorted(chosen), dtype=int)
-            svm = LinearSVC(C=params.c, class_weight="balanced").fit(
-                vstack([features, pool_features[keep]]), np.concatenate([target, svm.classes_[best[keep]]])
+            svm = _fit_svm(
+                csr_matrix(vstack([features, pool_features[keep]])),
+                np.concatenate([target, svm.classes_[best[keep]]]),
+                np.concatenate([weight, np.ones(len(keep))]),
+                params.c,
             )
     # Hashed features never seen in training keep a weight of exactly zero: a sparse weight matrix
     # makes the stored model proportional to the vocabulary seen, not to classes x 2**18 (hundreds of
@@ -278,7 +353,7 @@ def train(
     if coef.shape[0] == 1:  # two classes: one column of margins, for the second class
         coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
     classifier = Classifier(
-        labels=[str(c) for c in svm.classes_],
+        labels=[labels[int(i)] for i in svm.classes_],
         svm=None,
         word_idf=word_idf,
         char_idf=char_idf,
@@ -288,8 +363,11 @@ def train(
     )
     classifier.info = {
         "n_labelled": len(labelled),
+        "n_labelled_unique": len(set(zip(doc_rows[: len(labelled)], y[: len(labelled)], strict=True))),
+        "n_train_rows": len(rows),
         "n_taxonomy_docs": len(docs) - len(labelled),
         "n_unlabelled": len(pool),
+        "n_unlabelled_unique": len(set(pool_rows)),
         "train_seconds": round(time.perf_counter() - started, 3),
         "params": params.__dict__,
     }
