@@ -233,7 +233,7 @@ def _idf(counts: csr_matrix, multiplicity: np.ndarray) -> TfidfTransformer:
     ``multiplicity`` times, without repeating them: a feature's document frequency is the sum of the
     multiplicities of the rows holding it. The arithmetic after the counts is scikit-learn's own
     (``TfidfTransformer.fit``, smooth idf), on the same integer-valued counts, so the idf is equal to
-    the last bit to a fit on the repeated rows (``tests/triage/test_learn.py``)."""
+    the last bit to a fit on the repeated rows (``tests/triage/test_learn_repeats.py``)."""
     transformer = TfidfTransformer(sublinear_tf=True).fit(counts)  # the fitted state; idf_ replaced
     rows_of_values = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
     weights = multiplicity[rows_of_values].astype(np.float64)
@@ -271,6 +271,49 @@ def _fit_svm(features: csr_matrix, target: np.ndarray, weight: np.ndarray, c: fl
     return LinearSVC(C=c, class_weight=class_weight).fit(features, target, sample_weight=weight)
 
 
+def _self_train(
+    svm: LinearSVC,
+    *,
+    features: csr_matrix,
+    target: np.ndarray,
+    weight: np.ndarray,
+    pool_features: csr_matrix,
+    params: Params,
+) -> LinearSVC:
+    """Refit with the most confident unlabelled messages per class as pseudo-labelled rows, more of
+    them each round (``Params.self_training_rounds``; off by default)."""
+    for round_no in range(1, params.self_training_rounds + 1):
+        margins = svm.decision_function(pool_features)
+        if margins.ndim == 1:
+            margins = np.column_stack([-margins, margins])
+        best, conf = margins.argmax(axis=1), margins.max(axis=1)
+        chosen: list[int] = []
+        for k in range(len(svm.classes_)):
+            idx = np.flatnonzero(best == k)
+            chosen.extend(idx[np.argsort(-conf[idx])][: params.self_training_per_class * round_no])
+        keep = np.array(sorted(chosen), dtype=int)
+        svm = _fit_svm(
+            csr_matrix(vstack([features, pool_features[keep]])),
+            np.concatenate([target, svm.classes_[best[keep]]]),
+            np.concatenate([weight, np.ones(len(keep))]),
+            params.c,
+        )
+    return svm
+
+
+def _cleaner() -> Callable[[str, str], str]:
+    """``text.clean`` that cleans each distinct (title, text) once: repeated messages are common."""
+    done: dict[tuple[str, str], str] = {}
+
+    def cleaned(title: str, text: str) -> str:
+        key = (title, text)
+        if key not in done:
+            done[key] = clean(title, text)
+        return done[key]
+
+    return cleaned
+
+
 def train(
     labelled: Sequence[tuple[str, str, str]],
     unlabelled: Sequence[tuple[str, str]] = (),
@@ -284,11 +327,12 @@ def train(
     distinct cleaned text is hashed once, its document frequency counts it as many times as it
     occurs, and each distinct (cleaned text, label) pair is one SVM row weighted by its count, with
     the balanced class weights of the rows as given. The loss is the one on the rows as given, so
-    the model is the same up to the solver's tolerance (``tests/triage/test_learn.py``), and to the
+    the model is the same up to the solver's tolerance (``tests/triage/test_learn_repeats.py``), and to the
     last bit when nothing repeats."""
     params = params or Params()
     started = time.perf_counter()
-    docs = [clean(t, x) for t, x, _ in labelled]
+    cleaned = _cleaner()
+    docs = [cleaned(t, x) for t, x, _ in labelled]
     y = [label for *_, label in labelled]
     for label, words in (taxonomy or {}).items():
         for phrase in words:
@@ -298,7 +342,7 @@ def train(
     labels = sorted(set(y))
     if len(labels) < 2:
         raise ValueError(_("训练数据至少需要两个分类"))
-    pool = [clean(t, x) for t, x in unlabelled]
+    pool = [cleaned(t, x) for t, x in unlabelled]
     # Distinct documents of the whole corpus, in order of first occurrence, and how often each occurs.
     position: dict[str, int] = {}
     doc_rows = [position.setdefault(doc, len(position)) for doc in docs]
@@ -328,22 +372,9 @@ def train(
         # Every unlabelled message as given (repeats included), so that the most confident ones per
         # class are chosen as before; only their hashing is shared.
         pool_features = _weighted([counts[np.array(pool_rows, dtype=np.int64)] for counts in hashed], idfs)
-        for round_no in range(1, params.self_training_rounds + 1):
-            margins = svm.decision_function(pool_features)
-            if margins.ndim == 1:
-                margins = np.column_stack([-margins, margins])
-            best, conf = margins.argmax(axis=1), margins.max(axis=1)
-            chosen: list[int] = []
-            for k in range(len(svm.classes_)):
-                idx = np.flatnonzero(best == k)
-                chosen.extend(idx[np.argsort(-conf[idx])][: params.self_training_per_class * round_no])
-            keep = np.array(sorted(chosen), dtype=int)
-            svm = _fit_svm(
-                csr_matrix(vstack([features, pool_features[keep]])),
-                np.concatenate([target, svm.classes_[best[keep]]]),
-                np.concatenate([weight, np.ones(len(keep))]),
-                params.c,
-            )
+        svm = _self_train(
+            svm, features=features, target=target, weight=weight, pool_features=pool_features, params=params
+        )
     # Hashed features never seen in training keep a weight of exactly zero: a sparse weight matrix
     # makes the stored model proportional to the vocabulary seen, not to classes x 2**18 (hundreds of
     # second-level classes would otherwise pickle to hundreds of megabytes). Stored transposed

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy.sparse import vstack
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
 
@@ -120,3 +121,34 @@ def test_without_repeats_the_model_is_the_same_to_the_last_bit(monkeypatch: pyte
     assert model.weights is not None
     assert np.array_equal(model.weights.toarray(), svm.coef_.T.astype(np.float32))
     assert np.array_equal(model.bias, svm.intercept_)
+
+
+def test_self_training_with_repeats_gives_the_model_of_the_rows_as_given(
+    monkeypatch: pytest.MonkeyPatch, held_out: list[str]
+) -> None:
+    labelled = _repeated(messages(6), seed=5)
+    unlabelled = [(t, x) for t, x, _ in _repeated(messages(4, seed=7), seed=8)]
+    tight = 1e-10
+    monkeypatch.setattr(learn, "LinearSVC", functools.partial(LinearSVC, tol=tight, max_iter=100_000))
+    params = Params(self_training_rounds=2, self_training_per_class=5)
+    model = train(labelled, unlabelled, TAXONOMY, params)
+
+    # the reference: every unlabelled message as given, the 5 (then 10) most confident per class added
+    idf, svm = _reference(labelled, unlabelled, tol=tight, max_iter=100_000)
+    docs = [clean(t, x) for t, x, _ in labelled]
+    docs += [clean(p, "", title_weight=1) for words in TAXONOMY.values() for p in words]
+    features = idf.transform(_hashed(docs, CHARS, CHAR_FEATURES))
+    target = np.array([label for *_, label in labelled] + [k for k, w in TAXONOMY.items() for _ in w])
+    pool = idf.transform(_hashed([clean(t, x) for t, x in unlabelled], CHARS, CHAR_FEATURES))
+    for round_no in (1, 2):
+        margins = svm.decision_function(pool)
+        best, conf = margins.argmax(axis=1), margins.max(axis=1)
+        keep = sorted(
+            i
+            for k in range(len(svm.classes_))
+            for i in np.flatnonzero(best == k)[np.argsort(-conf[best == k], kind="stable")][: 5 * round_no]
+        )
+        svm = LinearSVC(C=params.c, class_weight="balanced", tol=tight, max_iter=100_000).fit(
+            vstack([features, pool[keep]]), np.concatenate([target, svm.classes_[best[keep]]])
+        )
+    np.testing.assert_allclose(model.margins(held_out), _margins(svm, idf, held_out), rtol=0, atol=1e-6)
