@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.git_revision import module_at  # noqa: E402
 from dangqun.triage.csvio import read_messages, read_taxonomy  # noqa: E402
 from dangqun.triage.learn import Classifier, train  # noqa: E402
 from dangqun.triage.text import clean  # noqa: E402
@@ -55,16 +55,7 @@ print(round(rss() - before, 1))
 
 def _baseline(rev: str, model: Classifier) -> Any:
     """The same fitted model inside the classifier code of git revision ``rev``."""
-    source = subprocess.run(  # noqa: S603 - git, our own repository
-        ["git", "show", f"{rev}:dangqun/triage/learn.py"],  # noqa: S607
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    module = types.ModuleType("triage_learn_baseline")
-    sys.modules[module.__name__] = module
-    exec(compile(source, f"{rev}:dangqun/triage/learn.py", "exec"), module.__dict__)  # noqa: S102
+    module = module_at(rev, "dangqun/triage/learn.py", "triage_learn_baseline")
     names = {f.name for f in dataclasses.fields(module.Classifier)}
     return module.Classifier(**{k: v for k, v in model.__dict__.items() if k in names})
 
