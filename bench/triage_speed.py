@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.git_revision import module_at  # noqa: E402
 from dangqun.triage.csvio import read_messages, read_taxonomy  # noqa: E402
 from dangqun.triage.learn import Classifier, train  # noqa: E402
 from dangqun.triage.text import clean, prepare  # noqa: E402
@@ -54,16 +54,7 @@ print(round(rss() - before, 1))
 
 def _baseline(rev: str, labelled: Any, pool: Any, taxonomy: Any) -> Any:
     """The model that the classifier code of git revision ``rev`` trains on the same data."""
-    source = subprocess.run(  # noqa: S603 - git, our own repository
-        ["git", "show", f"{rev}:dangqun/triage/learn.py"],  # noqa: S607
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    module = types.ModuleType("triage_learn_baseline")
-    sys.modules[module.__name__] = module
-    exec(compile(source, f"{rev}:dangqun/triage/learn.py", "exec"), module.__dict__)  # noqa: S102
+    module = module_at(rev, "dangqun/triage/learn.py", "triage_learn_baseline")
     return module.train(labelled, pool, taxonomy)
 
 

@@ -264,12 +264,107 @@ def _features(
     docs: Sequence[Doc], layout: Sequence[tuple[Block, TfidfTransformer]], char_sizes: tuple[int, ...]
 ) -> csr_matrix:
     """Training features (scikit-learn's TF-IDF; prediction computes the same values per message)."""
+    return _weighted(
+        [_hashed(docs, block.analyzer(char_sizes), block.n_features) for block, _ in layout], layout
+    )
+
+
+def _weighted(hashed: Sequence[csr_matrix], layout: Sequence[tuple[Block, TfidfTransformer]]) -> csr_matrix:
+    """TF-IDF of each block's hashed counts, scaled by the block's weight over the layout's norm, stacked."""
     norm = _norm(layout)
     parts = [
-        idf.transform(_hashed(docs, block.analyzer(char_sizes), block.n_features)) * (block.weight / norm)
-        for block, idf in layout
+        idf.transform(counts) * (block.weight / norm)
+        for counts, (block, idf) in zip(hashed, layout, strict=True)
     ]
     return csr_matrix(hstack(parts)) if len(parts) > 1 else csr_matrix(parts[0])
+
+
+def _idf(counts: csr_matrix, multiplicity: np.ndarray) -> TfidfTransformer:
+    """``TfidfTransformer(sublinear_tf=True)`` fitted on the rows of ``counts`` each repeated
+    ``multiplicity`` times, without repeating them: a feature's document frequency is the sum of the
+    multiplicities of the rows holding it. The arithmetic after the counts is scikit-learn's own
+    (``TfidfTransformer.fit``, smooth idf), on the same integer-valued counts, so the idf is equal to
+    the last bit to a fit on the repeated rows (``tests/triage/test_learn_repeats.py``)."""
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts)  # the fitted state; idf_ replaced
+    rows_of_values = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    weights = multiplicity[rows_of_values].astype(np.float64)
+    df = np.bincount(counts.indices, weights=weights, minlength=counts.shape[1]).astype(
+        np.float64, copy=False
+    )
+    df += 1.0
+    n_documents = int(multiplicity.sum()) + 1
+    idf = np.full_like(df, fill_value=n_documents, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    transformer.idf_ = idf
+    return transformer
+
+
+def _fit_svm(features: csr_matrix, target: np.ndarray, weight: np.ndarray, c: float) -> LinearSVC:
+    """A linear SVM with balanced class weights on rows each standing for identical rows whose loss
+    weights sum to ``weight`` (one per labelled message, ``Params.taxonomy_weight`` per taxonomy document).
+
+    The balanced weights are computed here from the weight per class (``n / (classes x weight)``:
+    scikit-learn's formula with sample weights, which is what ``class_weight="balanced"`` computes
+    in the scikit-learn we pin), that is from the rows as they were before collapsing, and passed as
+    an explicit ``class_weight``; the weights go in ``sample_weight``. In liblinear's one-vs-rest
+    subproblem for class ``k`` a row costs ``C x sample_weight``, times ``class_weight[k]`` when it
+    belongs to ``k`` (the class weight applies to the positive side only, so it cannot be folded into
+    ``sample_weight``): a row standing for ``m`` copies costs what the copies cost together, and the
+    loss is the one on the repeated rows. Explicit, so that it does not change with scikit-learn's
+    handling of ``sample_weight`` in ``"balanced"`` (which has changed between versions).
+
+    ``target`` holds label indices (integers): scikit-learn looks a string label that reads as a
+    number ("101", a category code) up in a ``class_weight`` dict as an integer."""
+    classes, y_index = np.unique(target, return_inverse=True)
+    per_class = np.bincount(y_index, weights=weight.astype(np.float64))
+    balanced = per_class.sum() / (len(classes) * per_class)
+    class_weight = {int(k): float(w) for k, w in zip(classes, balanced, strict=True)}
+    return LinearSVC(C=c, class_weight=class_weight).fit(features, target, sample_weight=weight)
+
+
+def _self_train(
+    svm: LinearSVC,
+    *,
+    features: csr_matrix,
+    target: np.ndarray,
+    weight: np.ndarray,
+    pool_features: csr_matrix,
+    params: Params,
+) -> LinearSVC:
+    """Refit with the most confident unlabelled messages per class as pseudo-labelled rows, more of
+    them each round (``Params.self_training_rounds``; off by default)."""
+    for round_no in range(1, params.self_training_rounds + 1):
+        margins = svm.decision_function(pool_features)
+        if margins.ndim == 1:
+            margins = np.column_stack([-margins, margins])
+        best, conf = margins.argmax(axis=1), margins.max(axis=1)
+        chosen: list[int] = []
+        for k in range(len(svm.classes_)):
+            idx = np.flatnonzero(best == k)
+            chosen.extend(idx[np.argsort(-conf[idx])][: params.self_training_per_class * round_no])
+        keep = np.array(sorted(chosen), dtype=int)
+        svm = _fit_svm(
+            csr_matrix(vstack([features, pool_features[keep]])),
+            np.concatenate([target, svm.classes_[best[keep]]]),
+            np.concatenate([weight, np.ones(len(keep))]),
+            params.c,
+        )
+    return svm
+
+
+def _preparer() -> Callable[[str, str], Doc]:
+    """``text.prepare`` that prepares each distinct (title, text) once: repeated messages are common."""
+    done: dict[tuple[str, str], Doc] = {}
+
+    def prepared(title: str, text: str) -> Doc:
+        key = (title, text)
+        if key not in done:
+            done[key] = prepare(title, text)
+        return done[key]
+
+    return prepared
 
 
 def train(
@@ -279,55 +374,66 @@ def train(
     params: Params | None = None,
 ) -> Classifier:
     """Fit on (title, text, label) rows, unlabelled (title, text) rows and ``taxonomy`` (label → its
-    words). Needs at least two labels among the labelled rows and the taxonomy together."""
+    words). Needs at least two labels among the labelled rows and the taxonomy together.
+
+    Identical documents are collapsed (residents repeat the same complaint word for word): each
+    distinct prepared message is hashed once, its document frequency counts it as many times as it
+    occurs, and each distinct (message, label) pair is one SVM row weighted by its count (a taxonomy
+    document by ``Params.taxonomy_weight`` each), with the balanced class weights of the rows as given.
+    The loss is the one on the rows as given, so the model is the same up to the solver's tolerance
+    (``tests/triage/test_learn_repeats.py``), and to the last bit when nothing repeats."""
     params = params or Params()
     started = time.perf_counter()
-    docs = [prepare(t, x) for t, x, _ in labelled]
+    prepared = _preparer()
+    docs = [prepared(t, x) for t, x, _ in labelled]
     y = [label for *_, label in labelled]
+    loss = [1.0] * len(docs)
     for label, words in (taxonomy or {}).items():
         for phrase in words:
             if phrase.strip():
                 docs.append(phrase_doc(phrase))
                 y.append(label)
+                loss.append(params.taxonomy_weight)
     labels = sorted(set(y))
     if len(labels) < 2:
         raise ValueError(_("训练数据至少需要两个分类"))
     blocks = blocks_of(params)
     if not blocks:
         raise ValueError("Params select no feature block")
-    pool = [prepare(t, x) for t, x in unlabelled]
-    corpus = docs + pool
-    layout = [
-        (
-            block,
-            TfidfTransformer(sublinear_tf=True).fit(
-                _hashed(corpus, block.analyzer(params.char_sizes), block.n_features)
-            ),
-        )
-        for block in blocks
-    ]
-    features = _features(docs, layout, params.char_sizes)
-    target = np.array(y)
-    sample_weight = np.ones(len(docs))
-    sample_weight[len(labelled) :] = params.taxonomy_weight
-    svm = LinearSVC(C=params.c, class_weight="balanced").fit(features, target, sample_weight=sample_weight)
+    pool = [prepared(t, x) for t, x in unlabelled]
+    # Distinct documents of the whole corpus, in order of first occurrence, and how often each occurs.
+    position: dict[Doc, int] = {}
+    doc_rows = [position.setdefault(doc, len(position)) for doc in docs]
+    pool_rows = [position.setdefault(doc, len(position)) for doc in pool]
+    corpus = list(position)
+    multiplicity = np.bincount(np.array(doc_rows + pool_rows, dtype=np.int64), minlength=len(corpus))
+    # Distinct (document, label) pairs, in order of first occurrence (the rows as given when nothing
+    # repeats), and their summed loss weights: the SVM's rows.
+    index_of = {label: i for i, label in enumerate(labels)}  # the SVM's classes: indices into labels
+    pairs: dict[tuple[int, int], float] = {}
+    for row, label, row_loss in zip(doc_rows, y, loss, strict=True):
+        key = (row, index_of[label])
+        pairs[key] = pairs.get(key, 0.0) + row_loss
+    rows = np.array([row for row, _ in pairs], dtype=np.int64)
+    target = np.array([k for _, k in pairs], dtype=np.int64)
+    weight = np.array(list(pairs.values()), dtype=np.float64)
+    hashed = [_hashed(corpus, block.analyzer(params.char_sizes), block.n_features) for block in blocks]
+    layout = [(block, _idf(counts, multiplicity)) for block, counts in zip(blocks, hashed, strict=True)]
+    features = _weighted([counts[rows] for counts in hashed], layout)
+    svm = _fit_svm(features, target, weight, params.c)
     if params.self_training_rounds and pool:
-        pool_features = _features(pool, layout, params.char_sizes)
-        for round_no in range(1, params.self_training_rounds + 1):
-            margins = svm.decision_function(pool_features)
-            if margins.ndim == 1:
-                margins = np.column_stack([-margins, margins])
-            best, conf = margins.argmax(axis=1), margins.max(axis=1)
-            chosen: list[int] = []
-            for k in range(len(svm.classes_)):
-                idx = np.flatnonzero(best == k)
-                chosen.extend(idx[np.argsort(-conf[idx])][: params.self_training_per_class * round_no])
-            keep = np.array(sorted(chosen), dtype=int)
-            svm = LinearSVC(C=params.c, class_weight="balanced").fit(
-                vstack([features, pool_features[keep]]),
-                np.concatenate([target, svm.classes_[best[keep]]]),
-                sample_weight=np.concatenate([sample_weight, np.ones(len(keep))]),
-            )
+        # Every unlabelled message as given (repeats included), so that the most confident ones per
+        # class are chosen as before; only their hashing is shared.
+        pool_index = np.array(pool_rows, dtype=np.int64)
+        pool_features = _weighted([counts[pool_index] for counts in hashed], layout)
+        svm = _self_train(
+            svm,
+            features=features,
+            target=target,
+            weight=weight,
+            pool_features=pool_features,
+            params=params,
+        )
     # Hashed features never seen in training keep a weight of exactly zero: a sparse weight matrix
     # makes the stored model proportional to the vocabulary seen, not to classes x 2**18 (hundreds of
     # second-level classes would otherwise pickle to hundreds of megabytes). Stored transposed
@@ -337,7 +443,7 @@ def train(
     if coef.shape[0] == 1:  # two classes: one column of margins, for the second class
         coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
     classifier = Classifier(
-        labels=[str(c) for c in svm.classes_],
+        labels=[labels[int(i)] for i in svm.classes_],
         svm=None,
         word_idf=None,
         char_idf=None,
@@ -349,8 +455,11 @@ def train(
     )
     classifier.info = {
         "n_labelled": len(labelled),
+        "n_labelled_unique": len(set(zip(doc_rows[: len(labelled)], y[: len(labelled)], strict=True))),
+        "n_train_rows": len(rows),
         "n_taxonomy_docs": len(docs) - len(labelled),
         "n_unlabelled": len(pool),
+        "n_unlabelled_unique": len(set(pool_rows)),
         "train_seconds": round(time.perf_counter() - started, 3),
         "params": params.__dict__,
     }
