@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 from dangqun.triage.learn import Classifier, Params, train
-from dangqun.triage.text import prepare
+from dangqun.triage.text import Doc, prepare
 
 # For choosing the auto-dispatch threshold: how many messages reach it, and how often they are right.
 CONFIDENCE_THRESHOLDS = (0.7, 0.8, 0.9)
@@ -58,15 +58,24 @@ def cross_validate(
     seed: int = 0,
 ) -> dict[str, Any] | None:
     """Stratified k-fold macro-F1 on ``labelled`` (taxonomy and unlabelled rows in every fold), or
-    ``None`` when some label has fewer than two examples (nothing honest to report)."""
-    counts = Counter(label for *_, label in labelled)
+    ``None`` when some label has fewer than two distinct messages (nothing honest to report).
+
+    Copies of one message (residents repeat a complaint word for word; a big district's confirmed
+    cases are mostly such copies) stay in one fold: a copy in the test fold whose twin was trained
+    on would score the model on what it memorised, not on an unseen message."""
+    group_of: dict[Doc, int] = {}
+    groups = np.array([group_of.setdefault(prepare(t, x), len(group_of)) for t, x, _ in labelled], dtype=int)
+    distinct: dict[str, set[int]] = {}
+    for (*_, label), group in zip(labelled, groups, strict=True):
+        distinct.setdefault(label, set()).add(int(group))
+    counts = Counter({label: len(members) for label, members in distinct.items()})
     if len(counts) < 2 or min(counts.values()) < 2:
         return None
     folds = max(2, min(folds, *counts.values()))
     y = np.array([label for *_, label in labelled])
     results = []
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_idx, test_idx in splitter.split(np.zeros(len(y)), y, groups):
         model = train([labelled[i] for i in train_idx], unlabelled, taxonomy, params)
         results.append(score(model, [labelled[i] for i in test_idx]))
     f1s = [r["macro_f1"] for r in results]
@@ -75,4 +84,5 @@ def cross_validate(
         "cv_macro_f1": round(float(np.mean(f1s)), 4),
         "cv_macro_f1_folds": f1s,
         "cv_accuracy": round(float(np.mean([r["accuracy"] for r in results])), 4),
+        "distinct_messages": len(group_of),
     }
