@@ -69,8 +69,9 @@ def _compare(rev: str, model: Classifier, data: tuple[Any, Any, Any]) -> dict[st
     """Single-message CPU ms and batch messages per CPU second, old and new code, alternating."""
     labelled, pool, taxonomy = data
     old = _baseline(rev, labelled, pool, taxonomy)
-    # Each code path reads messages its own way: the old one a cleaned string, the new one a Doc.
-    inputs = {"old": [clean(t, x) for t, x in pool], "new": [prepare(t, x) for t, x in pool]}
+    docs = [prepare(t, x) for t, x in pool]
+    # Code from before feature blocks (no ``Classifier.layout``) reads cleaned strings.
+    inputs = {"old": docs if hasattr(old, "layout") else [clean(t, x) for t, x in pool], "new": docs}
     singles: dict[str, list[float]] = {"old": [], "new": []}
     batches: dict[str, list[float]] = {"old": [], "new": []}
     for candidate in (old, model):  # warm-up

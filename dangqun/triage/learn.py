@@ -189,22 +189,22 @@ class Classifier:
         compact = self._compact_weights(self.weights)
         layout = self.layout()
         norm = _norm(layout)
+        # Per block, for the whole batch: each hashed feature's row in the dense weights (-1: never
+        # seen in training) and its sublinear TF-IDF value before the message's normalisation. These
+        # are element-wise, so a message gets the same values alone or in a batch.
+        blocks = []
         offset = 0
         for block, idf in layout:
             counts = _hashed(docs, block.analyzer(self.char_sizes), block.n_features)
-            indptr, indices, values = counts.indptr, counts.indices, counts.data
-            for i in range(len(docs)):
-                start, end = indptr[i], indptr[i + 1]
-                if start < end:
-                    out[i] += _row_margins(
-                        indices[start:end],
-                        values[start:end],
-                        idf=idf.idf_,
-                        offset=offset,
-                        scale=block.weight / norm,
-                        compact=compact,
-                    )
+            values = (np.log(counts.data) + 1.0) * idf.idf_[counts.indices]
+            blocks.append(
+                (counts.indptr, compact.row_of[counts.indices + offset], values, block.weight / norm)
+            )
             offset += block.n_features
+        for i in range(len(docs)):
+            rows, weighted = _message_features(blocks, i)
+            if len(rows):
+                out[i] += weighted @ compact.dense[rows].astype(np.float64)
         return out
 
     def features(self, docs: Sequence[Doc]) -> csr_matrix:
@@ -235,16 +235,24 @@ def _norm(layout: Sequence[tuple[Block, TfidfTransformer]]) -> float:
     return float(np.sqrt(sum(block.weight**2 for block, _ in layout)))
 
 
-def _row_margins(
-    columns: np.ndarray, counts: np.ndarray, *, idf: np.ndarray, offset: int, scale: float, compact: _Compact
-) -> np.ndarray:
-    """One message's margins from one feature block: sublinear TF-IDF (1 + log count) x idf, L2
-    normalised and scaled as in training, times the weights of the features seen in training."""
-    values = (np.log(counts) + 1.0) * idf[columns]
-    values *= scale / np.sqrt(values @ values)
-    rows = compact.row_of[columns + offset]
-    known = rows >= 0
-    return np.asarray(values[known] @ compact.dense[rows[known]].astype(np.float64))
+def _message_features(
+    blocks: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, float]], i: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Message ``i``'s features seen in training, over all blocks: (rows of the dense weights,
+    values). Each block's values are L2-normalised over the message's features in that block (seen or
+    not, as scikit-learn's TF-IDF does) and scaled by the block's share, as in training."""
+    rows_parts, value_parts = [], []
+    for indptr, rows, values, scale in blocks:
+        start, end = indptr[i], indptr[i + 1]
+        if start < end:
+            block_values = values[start:end]
+            block_rows = rows[start:end]
+            known = block_rows >= 0
+            rows_parts.append(block_rows[known])
+            value_parts.append(block_values[known] * (scale / np.sqrt(block_values @ block_values)))
+    if not rows_parts:
+        return np.empty(0, dtype=np.int32), np.empty(0)
+    return np.concatenate(rows_parts), np.concatenate(value_parts)
 
 
 @functools.cache
