@@ -65,10 +65,9 @@ def cross_validate(
     on would score the model on what it memorised, not on an unseen message."""
     group_of: dict[Doc, int] = {}
     groups = np.array([group_of.setdefault(prepare(t, x), len(group_of)) for t, x, _ in labelled], dtype=int)
-    distinct: dict[str, set[int]] = {}
-    for (*_, label), group in zip(labelled, groups, strict=True):
-        distinct.setdefault(label, set()).add(int(group))
-    counts = Counter({label: len(members) for label, members in distinct.items()})
+    counts = Counter(
+        label for _, label in {(g, label) for g, (*_, label) in zip(groups, labelled, strict=True)}
+    )
     if len(counts) < 2 or min(counts.values()) < 2:
         return None
     folds = max(2, min(folds, *counts.values()))
