@@ -246,7 +246,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         else:
             _show_errors(form, exc)
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        text = exc.message
+        if exc.code == "idempotency_key_reused":  # the same form sent again with other content
+            text = gettext("这张表单已经提交过一条诉求,请刷新页面后再提交新的诉求")
+        form.add_error(None, text)
         status = exc.status_code
     else:
         return redirect(f"{reverse('web:citizen_case', args=[result.case.code])}?new=1")
