@@ -83,3 +83,12 @@ def test_a_move_body_past_its_limit_is_named_too(api_as: Any, grid: Region) -> N
     assert response.status_code == 422
     assert response.json()["errors"] == {"reason": ["不能超过2000个字符"]}
     assert Case.objects.get(code=code).status == "submitted"
+
+
+def test_the_field_is_named_in_the_language_asked(api_as: Any, grid: Region) -> None:
+    response = api_as("grid_worker").post_json(
+        "/api/v1/cases", report(grid, title="标" * 121), headers={"accept-language": "en"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"title": ["may not be longer than 120 characters"]}

@@ -204,8 +204,8 @@ def _write(
     suggestion: Suggestion | None,
     photos: Sequence[StoredFile] = (),
 ) -> tuple[Case, CaseEvent | None]:
-    """The intake transaction: the day's code, the case, its first event, its photos, the idempotency
-    record."""
+    """The intake transaction: the day's code, the case, its first event, the idempotency record, its
+    photos."""
     case.code = next_case_code(timezone.localtime(at).date())
     case.save()
     event = CaseEvent.objects.create(
@@ -218,11 +218,11 @@ def _write(
         payload={"channel": case.channel, "route": case.suggested_route},
         created_at=at,
     )
-    for stored in photos:
-        attachment_insert(locked=case, task=None, stage=AttachmentStage.REPORT, stored=stored, actor=actor)
-    if idempotency is not None:
+    if idempotency is not None:  # a retry stops here (IntegrityError), before its photos are inserted
         owner, key, request_hash = idempotency
         IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
+    for stored in photos:
+        attachment_insert(locked=case, task=None, stage=AttachmentStage.REPORT, stored=stored, actor=actor)
     queued = case_created(case)  # auto-merge, for every case whatever its category's source
     if suggestion is not None:
         queued = suggestion_applied(case, suggestion) or queued  # auto-dispatch above the threshold
