@@ -174,8 +174,8 @@ def _show_errors(form: SubmitForm, exc: ValidationError) -> None:
     field the form does not show (the reporter's phone from the profile) above the form, named."""
     errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
     for name, items in errors.items():
-        target = FIELD_ON_FORM.get(name or "")
         for item in items:
+            target = FIELD_ON_FORM.get(name or "")
             text = " ".join(str(m) for m in ValidationError(item).messages)
             if name is None and item.code in {"outside_grids", "bad_coordinates"}:
                 target = "address"
