@@ -17,8 +17,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from dangqun.accounts.models import Role
-from dangqun.accounts.scope import get_scope
 from dangqun.api import cases_actions
 from dangqun.api.cases_schemas import (
     AttachmentOut,
@@ -32,33 +30,19 @@ from dangqun.api.cases_schemas import (
     track_out,
 )
 from dangqun.cases import selectors
-from dangqun.cases.enums import CaseChannel
-from dangqun.cases.errors import ForbiddenError
+from dangqun.cases.channels import CITIZEN_CHANNELS, HOTLINE_CHANNELS, channel_check
 from dangqun.cases.models import AttachmentStage, Case, CaseTask, Category
-from dangqun.cases.permissions import DISPATCH_ROLES, GRID_ROLES, relations
+from dangqun.cases.permissions import relations
 from dangqun.cases.services.attachments import attachment_add
 from dangqun.cases.services.contact import reporter_phone_reveal
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.workflow import Relation
 from dangqun.core import ratelimit
 from dangqun.core.errors import DomainError
-from dangqun.core.i18n import join_list
 from dangqun.regions.models import Region
 
 router = Router(tags=["cases"])
 
-C = CaseChannel
-CITIZEN_CHANNELS = frozenset({C.APP, C.WEB})
-# Which intake channels each kind of user may use (a user with several roles gets the union).
-CHANNELS_BY_ROLE: dict[str, frozenset[str]] = {
-    Role.CITIZEN: CITIZEN_CHANNELS,
-    **dict.fromkeys(GRID_ROLES, frozenset({C.GRID_WORKER, C.PROACTIVE})),
-    **dict.fromkeys(
-        DISPATCH_ROLES, frozenset({C.HOTLINE_12345, C.HOTLINE_8890, C.DEPARTMENT, C.INTERNAL, C.WEB})
-    ),
-    Role.DEPARTMENT_STAFF: frozenset({C.DEPARTMENT, C.INTERNAL}),
-}
-HOTLINE_CHANNELS = frozenset({C.HOTLINE_12345, C.HOTLINE_8890})
 TRACK_RATE_PER_MINUTE = 30
 
 
@@ -84,17 +68,6 @@ class CaseListQuery(Schema):
     q: str | None = Field(None, max_length=100, description="全文检索(标题与内容)")
 
 
-def _allowed_channels(user: Any) -> frozenset[str]:
-    scope = get_scope(user)
-    if scope.is_sysadmin:
-        return frozenset(CaseChannel.values) - {C.OPEN311}
-    roles = scope.roles or {Role.CITIZEN}
-    allowed: set[str] = set()
-    for role in roles:
-        allowed |= CHANNELS_BY_ROLE.get(role, frozenset())
-    return frozenset(allowed)
-
-
 def _category(code: str | None) -> Category | None:
     if not code:
         return None
@@ -116,13 +89,7 @@ def _region(code: str | None) -> Region | None:
 @router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut}, summary="提交诉求")
 def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status:
     user = request.user
-    allowed = _allowed_channels(user)
-    if payload.channel not in allowed:
-        names = join_list(sorted(allowed)) or _("无")
-        raise ForbiddenError(
-            _("您不能通过渠道“%(channel)s”登记诉求(可用:%(names)s)")
-            % {"channel": payload.channel, "names": names}
-        )
+    channel_check(user, payload.channel)
     reporter_name, reporter_phone = payload.reporter_name, payload.reporter_phone
     if payload.channel in CITIZEN_CHANNELS:
         reporter_name = reporter_name or getattr(user, "display_name", "")

@@ -36,12 +36,11 @@ from dangqun.cases import selectors
 from dangqun.cases.enums import Priority, Satisfaction
 from dangqun.cases.models import Case
 from dangqun.cases.permissions import relations
-from dangqun.cases.services.transition import Unit, case_transition
+from dangqun.cases.services.transition import case_transition
+from dangqun.cases.units import Unit, unit_by_code
 from dangqun.cases.workflow import TRANSITIONS, Action
 from dangqun.core.errors import ConflictError, NotFoundError
 from dangqun.core.i18n import source_text
-from dangqun.orgs.models import Department
-from dangqun.regions.models import Region
 
 Params = Callable[[HttpRequest, Any], dict[str, Any]]
 
@@ -65,20 +64,7 @@ def _plain(request: HttpRequest, payload: Any) -> dict[str, Any]:
 
 
 def _unit(unit: UnitIn, field: str) -> Unit:
-    department = region = None
-    if unit.department:
-        department = Department.objects.filter(code=unit.department).first()
-        if department is None:
-            raise ValidationError(
-                {field: _("未知部门编码: %(department)s") % {"department": unit.department}}
-            )
-    if unit.region:
-        region = Region.objects.filter(code=unit.region, is_active=True).first()
-        if region is None:
-            raise ValidationError({field: _("未知区划代码: %(region)s") % {"region": unit.region}})
-    if (department is None) == (region is None):
-        raise ValidationError({field: _("办理单位须为一个部门或一个属地区域(department 或 region 二选一)")})
-    return Unit(department=department, region=region)
+    return unit_by_code(department=unit.department, region=unit.region, field=field)
 
 
 def _dispatch(request: HttpRequest, payload: DispatchIn) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from pydantic import Field
 
 from dangqun.accounts.scope import get_scope
 from dangqun.cases import selectors
-from dangqun.cases.enums import CaseEventType, CaseStatus
+from dangqun.cases.enums import CaseStatus
 from dangqun.cases.models import Attachment, Case, CaseEvent, CaseTask
 from dangqun.cases.permissions import STAFF_RELATIONS, relations
+from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
 from dangqun.cases.services.contact import reporter_contact_view
 from dangqun.cases.workflow import Action, Relation, available
 from dangqun.core.masking import mask_person_name
@@ -40,29 +41,6 @@ ACTION_PATHS: dict[Action, str] = {
     Action.FOLLOW_UP: "follow-up",
 }
 
-# What a citizen tracking by code sees of the timeline; the reason only where it is meant for them.
-PUBLIC_EVENTS = frozenset(
-    {
-        CaseEventType.CREATED,
-        CaseEventType.ACCEPTED,
-        CaseEventType.REJECTED,
-        CaseEventType.DISPATCHED,
-        CaseEventType.SIGNED,
-        CaseEventType.RESOLVED,
-        CaseEventType.RESOLVED_ON_SPOT,
-        CaseEventType.REVIEWED,
-        CaseEventType.REOPENED,
-        CaseEventType.REVIEW_FAILED,
-        CaseEventType.RATED,
-        CaseEventType.CLOSED,
-        CaseEventType.ESCALATED,
-        CaseEventType.MERGED,
-        CaseEventType.EXTENSION_APPROVED,
-    }
-)
-PUBLIC_REASON_EVENTS = frozenset(
-    {CaseEventType.REJECTED, CaseEventType.RESOLVED, CaseEventType.RESOLVED_ON_SPOT}
-)
 RESULT_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.REVIEWED, CaseStatus.CLOSED})
 
 

@@ -370,6 +370,13 @@ def _allowed_summary() -> str:
     return _("只能上传JPEG、PNG、WebP、GIF图片和PDF、Word（.docx）、Excel（.xlsx）文档")
 
 
+def _not_an_image_error(name: str) -> UploadTypeError:
+    return UploadTypeError(
+        _("文件“%(name)s”不是图片，只能上传JPEG、PNG、WebP、GIF图片") % {"name": name},
+        code="upload_not_an_image",
+    )
+
+
 def _unknown_type_error(name: str, what: str | None = None) -> UploadTypeError:
     claimed = _ALLOWED_EXTENSION_LABELS.get(_extension(name))
     if claimed and what is None:
@@ -490,8 +497,13 @@ def _image_size(name: str, data: bytes, file_type: FileType) -> tuple[int, int]:
 # --- public API -----------------------------------------------------------------------------------
 
 
-def inspect_upload(*, name: str, data: UploadData, declared_type: str = "") -> CheckedUpload:
+def inspect_upload(
+    *, name: str, data: UploadData, declared_type: str = "", images_only: bool = False
+) -> CheckedUpload:
     """Check an upload and return it with its type; raise 413/415 errors naming the file and problem.
+
+    ``images_only``: where only a photo makes sense (a report's pictures), anything else, whatever
+    its name claims, is refused as "not an image" rather than with the list of every allowed type.
 
     ``data`` is bytes or a file (a Django ``UploadedFile`` or any binary file object, read from its
     start). At most the largest size cap plus one byte is read into memory. Image headers are
@@ -517,8 +529,12 @@ def inspect_upload(*, name: str, data: UploadData, declared_type: str = "") -> C
         kind = sniffed.kind
     elif sniffed == "ZIP":
         kind = UploadKind.DOCUMENT
+    elif images_only:
+        raise _not_an_image_error(shown)
     else:
         raise _unknown_type_error(shown, sniffed)
+    if images_only and kind is not UploadKind.IMAGE:
+        raise _not_an_image_error(shown)
 
     cap = _max_bytes(kind)
     if len(content) > cap:

@@ -14,8 +14,9 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from dangqun.cases.enums import CaseChannel, CaseEventType, TaskRole
+from dangqun.cases.enums import CaseChannel, TaskRole
 from dangqun.cases.models import Case, CaseEvent, CaseTask, Category
+from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
 from dangqun.open311.models import Open311Client, Open311Request, ServiceAttribute
 from dangqun.open311.render import Open311Error, iso
 from dangqun.open311.statuses import (
@@ -25,28 +26,6 @@ from dangqun.open311.statuses import (
     georeport_status,
 )
 from dangqun.regions.models import Region
-
-E = CaseEventType
-PUBLIC_EVENTS = frozenset(
-    {
-        E.CREATED,
-        E.ACCEPTED,
-        E.REJECTED,
-        E.DISPATCHED,
-        E.SIGNED,
-        E.RESOLVED,
-        E.RESOLVED_ON_SPOT,
-        E.REVIEWED,
-        E.REOPENED,
-        E.REVIEW_FAILED,
-        E.RATED,
-        E.CLOSED,
-        E.ESCALATED,
-        E.MERGED,
-        E.EXTENSION_APPROVED,
-    }
-)
-PUBLIC_REASON_EVENTS = frozenset({E.REJECTED, E.RESOLVED, E.RESOLVED_ON_SPOT})
 
 
 def mask_name(name: str) -> str:

@@ -1,5 +1,5 @@
 """Auto-dispatch: a case the classifier is sure about, whose routing rules name a lead unit, is accepted
-and dispatched by the system (actor ``None``) through ``case_transition`` after intake commits.
+and dispatched by the system (actor ``None``) through ``case_accept_and_dispatch`` after intake commits.
 
 Off unless ``DANGQUN["TRIAGE_AUTO_DISPATCH_CONFIDENCE"]`` is set (for example 0.9). Anything that goes
 wrong leaves the case with the dispatcher, as if the threshold were not met.
@@ -8,37 +8,20 @@ wrong leaves the case with the dispatcher, as if the threshold were not met.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import transaction
 
 from dangqun.cases.classify import Suggestion
+from dangqun.cases.enums import CaseStatus
 from dangqun.cases.models import Case
-from dangqun.cases.services.transition import Unit, case_transition
-from dangqun.cases.workflow import Action
+from dangqun.cases.services.moves import case_accept_and_dispatch
+from dangqun.cases.units import route_units
 from dangqun.core.audit import record_event
 from dangqun.core.errors import DomainError
-from dangqun.orgs.models import Department
-from dangqun.regions.models import Region
 from dangqun.triage.events import TriageEvent
 from dangqun.triage.runtime import auto_dispatch_threshold
 
 logger = logging.getLogger(__name__)
-
-
-def _units(route: dict[str, Any]) -> tuple[Unit | None, list[Unit]]:
-    lead: Unit | None = None
-    if route.get("lead_department"):
-        department = Department.objects.filter(code=route["lead_department"], is_active=True).first()
-        lead = Unit(department=department) if department else None
-    elif route.get("lead_region"):
-        region = Region.objects.filter(code=route["lead_region"], is_active=True).first()
-        lead = Unit(region=region) if region else None
-    co = [
-        Unit(department=d)
-        for d in Department.objects.filter(code__in=route.get("co_departments") or [], is_active=True)
-    ]
-    return lead, co
 
 
 def should_auto_dispatch(case: Case, suggestion: Suggestion) -> bool:
@@ -64,23 +47,22 @@ def on_intake(case: Case, suggestion: Suggestion) -> bool:
 def auto_dispatch(case_id: int) -> bool:
     """Accept and dispatch ``case_id`` to the units of its suggested route, as the system."""
     case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        return False
+    if case is None or case.status != CaseStatus.SUBMITTED:
+        return False  # gone, or a dispatcher has taken it on meanwhile
     route = case.suggested_route or {}
-    lead, co = _units(route)
+    lead, co = route_units(route)
     if lead is None:
         return False
     triage = route.get("triage", {})
     try:
         with transaction.atomic():
-            case_transition(case=case_id, action=Action.ACCEPT, actor=None)
-            case_transition(
+            case_accept_and_dispatch(
                 case=case_id,
-                action=Action.DISPATCH,
                 actor=None,
-                reason=f"智能分拨自动派单(置信度 {triage.get('confidence')})",  # i18n: data (stored)
                 lead=lead,
                 co_units=co,
+                reason=f"智能分拨自动派单(置信度 {triage.get('confidence')})",  # i18n: data (stored)
+                expected_version=case.version,
             )
             record_event(
                 actor=None,

@@ -1,12 +1,17 @@
 """Intake: every channel creates a case through ``case_create`` (web, app, grid worker, hotline,
 department, proactive, Open311, imports). A retried submission with the same Idempotency-Key returns
-the case the first one made."""
+the case the first one made.
+
+A submission's photos come in with it (``photos=``): they are checked before anything is written,
+stored by hash, and attached in the intake transaction itself, so the case and its photos exist
+together or not at all, and a retry answers with the first submission's case and its photos."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,14 +30,28 @@ from dangqun.cases.classify import (
 )
 from dangqun.cases.codes import next_case_code
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
-from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
+from dangqun.cases.models import AttachmentStage, Case, CaseEvent, Category, IdempotencyRecord
 from dangqun.cases.routing import suggest_route
+from dangqun.cases.services.attachments import (
+    ATTACHMENT_FOLDER,
+    Upload,
+    attachment_insert,
+    photos_checked,
+)
 from dangqun.cases.services.timeline import actor_label, actor_unit
 from dangqun.core.errors import ConflictError
 from dangqun.core.time import now
+from dangqun.core.uploads import StoredFile, store_upload
 from dangqun.regions import selectors as region_selectors
 from dangqun.regions.coords import CoordSystem, parse_crs, to_wgs84
 from dangqun.regions.models import Region, RegionLevel
+
+# The most photos a submission carries (the citizen app's form says so too).
+MAX_REPORT_PHOTOS = 6
+TITLE_MAX_CHARS = 120
+# The forms and the API take at most 5,000 typed characters; an import or an Open311 request adds a
+# line or two of its own (call time, attributes). Nothing stores more than this, whatever the door.
+DESCRIPTION_MAX_CHARS = 10_000
 
 _RESOLVED_RELATIONS = [
     "category",
@@ -114,6 +133,7 @@ def _create(
     lng: float | None,
     lat: float | None,
     idempotency: tuple[str, str, str] | None,
+    photos: Sequence[StoredFile] = (),
 ) -> tuple[Case, CaseEvent | None]:
     at = now()
     # Everything is read and computed before the transaction: the code counter's row lock
@@ -162,7 +182,15 @@ def _create(
     # The foreign keys were resolved above and uniqueness is the database's (IntegrityError below):
     # validate the plain fields only, without one query per relation.
     case.full_clean(exclude=[*_RESOLVED_RELATIONS, "code"], validate_unique=False, validate_constraints=False)
-    return _write(case, actor=actor, unit=unit, at=at, idempotency=idempotency, suggestion=suggestion)
+    return _write(
+        case,
+        actor=actor,
+        unit=unit,
+        at=at,
+        idempotency=idempotency,
+        suggestion=suggestion,
+        photos=photos,
+    )
 
 
 @transaction.atomic
@@ -174,8 +202,10 @@ def _write(
     at: dt.datetime,
     idempotency: tuple[str, str, str] | None,
     suggestion: Suggestion | None,
+    photos: Sequence[StoredFile] = (),
 ) -> tuple[Case, CaseEvent | None]:
-    """The intake transaction: the day's code, the case, its first event, the idempotency record."""
+    """The intake transaction: the day's code, the case, its first event, the idempotency record, its
+    photos."""
     case.code = next_case_code(timezone.localtime(at).date())
     case.save()
     event = CaseEvent.objects.create(
@@ -188,14 +218,16 @@ def _write(
         payload={"channel": case.channel, "route": case.suggested_route},
         created_at=at,
     )
-    if idempotency is not None:
+    if idempotency is not None:  # a retry stops here (IntegrityError), before its photos are inserted
         owner, key, request_hash = idempotency
         IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
+    for stored in photos:
+        attachment_insert(locked=case, task=None, stage=AttachmentStage.REPORT, stored=stored, actor=actor)
     queued = case_created(case)  # auto-merge, for every case whatever its category's source
     if suggestion is not None:
         queued = suggestion_applied(case, suggestion) or queued  # auto-dispatch above the threshold
     # The answer is the case in hand unless a follow-up may change it after commit (then it is read again).
-    return case, (None if queued else event)
+    return case, (None if queued or photos else event)
 
 
 def case_create(
@@ -218,8 +250,13 @@ def case_create(
     source_ref: str = "",
     idempotency_key: str = "",
     idempotency_owner: str = "",
+    photos: Sequence[Upload] = (),
 ) -> IntakeResult:
-    """Create a case from any channel. Routing runs here; status changes go through case_transition."""
+    """Create a case from any channel, with the reporter's photos (at most ``MAX_REPORT_PHOTOS``
+    images) in the same transaction. Routing runs here; status changes go through case_transition.
+
+    Bad input is a ``ValidationError`` naming the field, a refused photo an ``UploadRejectedError``
+    (413/415) naming the file; nothing is written then."""
     if channel not in CaseChannel.values:
         raise ValidationError({"channel": _("未知来源渠道: %(channel)s") % {"channel": channel}})
     if case_type not in CaseType.values:
@@ -234,8 +271,13 @@ def case_create(
     description = (description or "").strip()
     if not title:
         raise ValidationError({"title": _("标题不能为空")})
+    if len(title) > TITLE_MAX_CHARS:
+        raise ValidationError({"title": _("标题不能超过%(n)d字") % {"n": TITLE_MAX_CHARS}})
     if not description:
         raise ValidationError({"description": _("内容不能为空")})
+    if len(description) > DESCRIPTION_MAX_CHARS:
+        raise ValidationError({"description": _("内容不能超过%(n)d字") % {"n": DESCRIPTION_MAX_CHARS}})
+    checked = photos_checked(photos, limit=MAX_REPORT_PHOTOS)
     if category is not None and not category.is_active:
         raise ValidationError({"category": _("分类“%(name)s”已停用") % {"name": category.name}})
     # The reporter follows the case and rates it: the citizen who submitted it. An operator typing in a
@@ -280,6 +322,9 @@ def case_create(
             lng=lng, lat=lat, crs=CoordSystem(crs), region=region, address=str(fields["address"])
         )
         fields["address_match"] = address_match
+        # Stored before the transaction (named by their hash: a rolled-back intake leaves at most
+        # unreferenced copies), so no lock is held while the images are re-encoded.
+        stored = [store_upload(checked=one, folder=ATTACHMENT_FOLDER) for one in checked]
         case, event = _create(
             actor=actor,
             fields=fields,
@@ -289,6 +334,7 @@ def case_create(
             lng=wlng,
             lat=wlat,
             idempotency=idempotency,
+            photos=stored,
         )
     except (IntegrityError, ValidationError) as error:
         # A retry answers with the first submission's case even if its point or the rules would no

@@ -2,8 +2,8 @@
 may make now, drawn from the workflow table (``workflow.available``).
 
 Each move posts to /cases/<code>/do/<action>/, which calls the same service as the API
-(``case_transition``; photos through ``attachment_add`` in the same transaction). Every form carries
-the version the page was drawn from: a page that went stale gets a clear message and the fresh page.
+(``case_transition``; a move with photos ``case_transition_with_photos``, both or neither). Every form
+carries the version the page was drawn from: a page that went stale gets a clear message and the fresh page.
 Bad input re-draws the page with the error next to the field and what was typed kept.
 """
 
@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
@@ -33,9 +32,9 @@ from dangqun.cases.enums import (
 )
 from dangqun.cases.models import AttachmentStage, Case, CaseTask
 from dangqun.cases.permissions import STAFF_RELATIONS, my_active_tasks, relations
-from dangqun.cases.services.attachments import ATTACH_RELATIONS, attachment_add
+from dangqun.cases.services.attachments import ATTACH_RELATIONS, attachments_add, upload_from
 from dangqun.cases.services.contact import reporter_contact_view, reporter_phone_reveal
-from dangqun.cases.services.transition import case_transition
+from dangqun.cases.services.moves import case_accept_and_dispatch, case_transition_with_photos
 from dangqun.cases.workflow import TRANSITIONS, Action, Relation, Transition, available
 from dangqun.core.errors import ConflictError, DomainError, ForbiddenError, validation_text
 from dangqun.core.uploads import UploadRejectedError
@@ -45,7 +44,7 @@ from dangqun.triage.replies import ReplyScore, score_reply
 from dangqun.web.access import not_found_as_404
 from dangqun.web.views.case_duplicates import case_duplicates
 from dangqun.web.views.command_data import unit_options
-from dangqun.web.views.command_dispatch import accept_and_dispatch, dispatch_params, safe_next
+from dangqun.web.views.command_dispatch import dispatch_params, safe_next
 
 # Moves a person makes on this page (the overdue sweep is the worker's).
 PAGE_ACTIONS = frozenset(TRANSITIONS) - {Action.BREACH}
@@ -256,20 +255,6 @@ def _photos(request: HttpRequest) -> list[Any]:
     return files
 
 
-def _attach(request: HttpRequest, case: Case, files: list[Any], stage: str, task_id: int | None) -> None:
-    task = CaseTask.objects.filter(case=case, pk=task_id).first() if task_id else None
-    for upload in files:
-        attachment_add(
-            actor=request.user,
-            case=case,
-            task=task,
-            stage=stage,
-            name=upload.name or "",
-            data=upload,
-            declared_type=upload.content_type or "",
-        )
-
-
 def _redraw(
     request: HttpRequest, case: Case, transition: Transition, errors: dict[str, list[str]]
 ) -> HttpResponse:
@@ -285,25 +270,22 @@ def _redraw(
 def _apply(request: HttpRequest, case: Case, action: Action) -> None:
     version = _version(request)
     if action == Action.DISPATCH and case.status == CaseStatus.SUBMITTED:
-        accept_and_dispatch(
-            case_id=case.pk, actor=request.user, version=version, params=dispatch_params(request.POST)
+        case_accept_and_dispatch(
+            case=case, actor=request.user, expected_version=version, **dispatch_params(request.POST)
         )
         return
     params = dispatch_params(request.POST) if action == Action.DISPATCH else _params(request, action)
     files = _photos(request) if action in PHOTO_STAGES else []
-    with transaction.atomic():
-        # Photos first: after 办结 the unit's task is done and it may no longer add files. A refused
-        # photo or a refused move rolls both back.
-        if files:
-            _attach(request, case, files, PHOTO_STAGES[action], params.get("task_id"))
-        case_transition(
-            case=case,
-            action=action,
-            actor=request.user,
-            reason=request.POST.get("reason", ""),
-            expected_version=version,
-            **params,
-        )
+    case_transition_with_photos(
+        case=case,
+        action=action,
+        actor=request.user,
+        photos=[upload_from(f) for f in files],
+        stage=PHOTO_STAGES.get(action, AttachmentStage.HANDLING),
+        reason=request.POST.get("reason", ""),
+        expected_version=version,
+        **params,
+    )
 
 
 @login_required
@@ -377,8 +359,7 @@ def case_photos(request: HttpRequest, code: str) -> HttpResponse:
         stage = AttachmentStage.REPORT
         if relations(request.user, case) & {Relation.LEAD_UNIT, Relation.CO_UNIT}:
             stage = AttachmentStage.HANDLING
-        with transaction.atomic():
-            _attach(request, case, files, stage, None)
+        attachments_add(actor=request.user, case=case, stage=stage, uploads=[upload_from(f) for f in files])
     except ValidationError as exc:
         text = validation_text(exc)
         messages.error(request, text)

@@ -14,8 +14,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,16 +23,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from dangqun.cases import selectors as case_selectors
-from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Satisfaction
-from dangqun.cases.models import AttachmentStage, Case
+from dangqun.cases.enums import CaseChannel, CaseStatus, CaseType, Satisfaction
+from dangqun.cases.models import Case
 from dangqun.cases.permissions import relations
-from dangqun.cases.services.attachments import attachment_add
-from dangqun.cases.services.intake import case_create
+from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
+from dangqun.cases.services.attachments import upload_from
+from dangqun.cases.services.intake import MAX_REPORT_PHOTOS, case_create
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action, available
 from dangqun.core import ratelimit
 from dangqun.core.errors import ConflictError, DomainError, NotFoundError
-from dangqun.core.uploads import UploadKind, UploadRejectedError, inspect_upload
+from dangqun.core.uploads import UploadRejectedError
 from dangqun.notify import selectors as notify_selectors
 from dangqun.notify.services import notifications_mark_all_read
 from dangqun.regions.coords import CoordSystem
@@ -43,32 +43,12 @@ from dangqun.web.access import not_found_as_404
 from dangqun.web.views.gridapp import upload_limit
 
 LIST_LIMIT = 50
-MAX_PHOTOS = 6
+MAX_PHOTOS = MAX_REPORT_PHOTOS
 TRACK_RATE_PER_MINUTE = 30
 CITIZEN_TYPES = [
     (t.value, t.label)
     for t in (CaseType.HELP, CaseType.COMPLAINT, CaseType.CONSULT, CaseType.SUGGESTION, CaseType.PRAISE)
 ]
-# What the citizen sees of the timeline (the same events the public tracking API shows).
-PUBLIC_EVENTS = frozenset(
-    {
-        CaseEventType.CREATED,
-        CaseEventType.ACCEPTED,
-        CaseEventType.REJECTED,
-        CaseEventType.DISPATCHED,
-        CaseEventType.SIGNED,
-        CaseEventType.RESOLVED,
-        CaseEventType.RESOLVED_ON_SPOT,
-        CaseEventType.REVIEWED,
-        CaseEventType.REOPENED,
-        CaseEventType.REVIEW_FAILED,
-        CaseEventType.RATED,
-        CaseEventType.CLOSED,
-        CaseEventType.ESCALATED,
-        CaseEventType.MERGED,
-    }
-)
-REASON_EVENTS = frozenset({CaseEventType.REJECTED, CaseEventType.RESOLVED, CaseEventType.RESOLVED_ON_SPOT})
 RATINGS = [
     (s.value, s.label) for s in (Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED)
 ]
@@ -88,7 +68,7 @@ def public_timeline(case: Case) -> list[dict[str, Any]]:
             "label": e.get_event_type_display(),
             "actor": mask_name(e.actor_label),
             "unit": e.actor_unit,
-            "reason": e.reason if e.event_type in REASON_EVENTS else "",
+            "reason": e.reason if e.event_type in PUBLIC_REASON_EVENTS else "",
             "at": e.created_at,
         }
         for e in case_selectors.case_timeline(case)
@@ -102,14 +82,24 @@ class SubmitForm(forms.Form):
         max_length=120,
         error_messages={"required": _("请填写标题"), "max_length": _("标题不能超过120字")},
     )
-    case_type = forms.ChoiceField(label=_("类型"), choices=CITIZEN_TYPES, initial=CaseType.HELP)
+    case_type = forms.ChoiceField(
+        label=_("类型"),
+        choices=CITIZEN_TYPES,
+        initial=CaseType.HELP,
+        error_messages={"required": _("请选择类型"), "invalid_choice": _("请从列表中选择类型")},
+    )
     description = forms.CharField(
         label=_("详细描述"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("请描述您的诉求"), "max_length": _("描述不能超过5000字")},
     )
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("地址"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("地址不能超过200字")},
+    )
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -150,22 +140,57 @@ def pick_areas() -> list[dict[str, Any]]:
     return []
 
 
-def _check_photos(files: list[UploadedFile]) -> tuple[str, int]:
-    """('', 200) when every photo is an image within the cap, else (message, 413/415)."""
-    if len(files) > MAX_PHOTOS:
-        return gettext("最多上传%(n)d张照片") % {"n": MAX_PHOTOS}, 422
-    for upload in files:
-        try:
-            checked = inspect_upload(
-                name=upload.name or "", data=upload, declared_type=upload.content_type or ""
-            )
-        except UploadRejectedError as exc:
-            return exc.message, exc.status_code
-        finally:
-            upload.seek(0)
-        if checked.kind != UploadKind.IMAGE:
-            return gettext("“%(name)s”不是图片,请上传照片") % {"name": checked.name}, 415
-    return "", 200
+# Where each of the service's fields is shown on the form: the place's parts next to the address.
+FIELD_ON_FORM = {
+    "title": "title",
+    "description": "description",
+    "case_type": "case_type",
+    "address": "address",
+    "lng": "address",
+    "lat": "address",
+    "crs": "address",
+    "region": "address",
+}
+# Hidden fields the citizen cannot correct: their errors are shown above the form.
+HIDDEN_FIELDS = frozenset({"key", "lng", "lat", "crs"})
+
+
+def _place_message(message: str, code: str | None) -> str:
+    if code == "outside_grids":
+        return gettext("所选位置不在本区范围内,请重新选择或填写地址")
+    return message
+
+
+def _field_label(name: str) -> str:
+    try:
+        field = Case._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _show_errors(form: SubmitForm, exc: ValidationError) -> None:
+    """The service's refusal next to the field it names (the place's next to the address); one on a
+    field the form does not show (the reporter's phone from the profile) above the form, named."""
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for name, items in errors.items():
+        for item in items:
+            target = FIELD_ON_FORM.get(name or "")
+            text = " ".join(str(m) for m in ValidationError(item).messages)
+            if name is None and item.code in {"outside_grids", "bad_coordinates"}:
+                target = "address"
+            elif target is None and name and name != NON_FIELD_ERRORS:
+                text = f"{_field_label(name)}:{text}"
+            form.add_error(target, _place_message(text, item.code))
+
+
+def _hidden_field_errors(form: SubmitForm) -> None:
+    """A tampered or stale hidden field: say what is wrong above the form rather than nowhere."""
+    for name in HIDDEN_FIELDS & set(form.errors):
+        if name in ("lng", "lat", "crs"):
+            form.add_error(None, gettext("地图位置无效,请重新在地图上选择"))
+        else:
+            form.add_error(None, gettext("表单已失效,请刷新页面后重新提交"))
 
 
 @login_required
@@ -190,46 +215,44 @@ def submit(request: HttpRequest) -> HttpResponse:
         context["form"] = SubmitForm(initial={"key": uuid.uuid4().hex, "crs": tiles["crs"]})
         return render(request, "web/citizen/submit.html", context)
     form = SubmitForm(request.POST)
-    photos = request.FILES.getlist("photos")
-    status = 200
-    if form.is_valid():
-        message, status = _check_photos(photos)
-        if message:
-            context["photo_error"] = message
+    photos = [upload_from(f) for f in request.FILES.getlist("photos")]
+    if not form.is_valid():
+        _hidden_field_errors(form)
+        context["form"] = form
+        return render(request, "web/citizen/submit.html", context, status=422)
+    data = form.cleaned_data
+    status = 422
+    try:
+        result = case_create(
+            actor=request.user,
+            channel=CaseChannel.APP,
+            title=data["title"],
+            description=data["description"],
+            case_type=data["case_type"],
+            lng=data["lng"],
+            lat=data["lat"],
+            crs=data["crs"] or CoordSystem.WGS84,
+            address=data["address"],
+            reporter_name=getattr(request.user, "display_name", ""),
+            reporter_phone=getattr(request.user, "phone", ""),
+            idempotency_key=data["key"],
+            photos=photos,
+        )
+    except UploadRejectedError as exc:
+        context["photo_error"], status = exc.message, exc.status_code
+    except ValidationError as exc:
+        if "photos" in getattr(exc, "error_dict", {}):
+            context["photo_error"] = " ".join(exc.message_dict["photos"])
         else:
-            data = form.cleaned_data
-            try:
-                result = case_create(
-                    actor=request.user,
-                    channel=CaseChannel.APP,
-                    title=data["title"],
-                    description=data["description"],
-                    case_type=data["case_type"],
-                    lng=data["lng"],
-                    lat=data["lat"],
-                    crs=data["crs"] or CoordSystem.WGS84,
-                    address=data["address"],
-                    reporter_name=getattr(request.user, "display_name", ""),
-                    reporter_phone=getattr(request.user, "phone", ""),
-                    idempotency_key=data["key"],
-                )
-            except (ValidationError, DomainError):
-                form.add_error("address", gettext("所选位置不在本区范围内,请重新选择或填写地址"))
-                status = 422
-            else:
-                if result.created:
-                    for upload in photos:
-                        attachment_add(
-                            actor=request.user,
-                            case=result.case,
-                            stage=AttachmentStage.REPORT,
-                            name=upload.name or "",
-                            data=upload,
-                            declared_type=upload.content_type or "",
-                        )
-                return redirect(f"{reverse('web:citizen_case', args=[result.case.code])}?new=1")
+            _show_errors(form, exc)
+    except DomainError as exc:
+        text = exc.message
+        if exc.code == "idempotency_key_reused":  # the same form sent again with other content
+            text = gettext("这张表单已经提交过一条诉求,请刷新页面后再提交新的诉求")
+        form.add_error(None, text)
+        status = exc.status_code
     else:
-        status = 422
+        return redirect(f"{reverse('web:citizen_case', args=[result.case.code])}?new=1")
     context["form"] = form
     return render(request, "web/citizen/submit.html", context, status=status)
 

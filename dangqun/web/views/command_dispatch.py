@@ -1,8 +1,9 @@
 """One-action dispatch (一键派单) from the triage queue or the case page.
 
-A new case (待受理) is accepted and dispatched in one transaction: two moves through
-``case_transition`` (two timeline events), both or neither. The form carries the case's version, so a
-page that went stale while another dispatcher acted gets a clear message instead of a second dispatch.
+A new case (待受理) is accepted and dispatched in one transaction by ``case_accept_and_dispatch``: two
+moves through ``case_transition`` (two timeline events), both or neither. The form carries the case's
+version, so a page that went stale while another dispatcher acted gets a clear message instead of a
+second dispatch.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,29 +21,26 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dangqun.cases import selectors
-from dangqun.cases.enums import CaseStatus, Priority
-from dangqun.cases.services.transition import Unit, case_transition
-from dangqun.cases.workflow import Action
-from dangqun.core.errors import ConflictError, DomainError, validation_text
-from dangqun.orgs.models import Department
-from dangqun.regions.models import Region
+from dangqun.cases.enums import Priority
+from dangqun.cases.services.moves import case_accept_and_dispatch
+from dangqun.cases.units import Unit, unit_for
+from dangqun.core.errors import DomainError, validation_text
 from dangqun.web.access import not_found_as_404
 
 
 def parse_unit(value: str, field: str) -> Unit:
     """``d:<department code>`` or ``r:<region code>`` → a ``Unit``; anything else is a field error."""
     kind, _, code = (value or "").partition(":")
-    if kind == "d" and code:
-        department = Department.objects.filter(code=code).first()
-        if department is not None:
-            return Unit(department=department)
-    if kind == "r" and code:
-        region = Region.objects.filter(code=code, is_active=True).first()
-        if region is not None:
-            return Unit(region=region)
     if not value:
         raise ValidationError({field: gettext("请选择主办单位")})
-    raise ValidationError({field: gettext("未知的办理单位:%(value)s") % {"value": value}})
+    unit = None
+    if kind == "d":
+        unit = unit_for(department=code)
+    elif kind == "r":
+        unit = unit_for(region=code)
+    if unit is None:
+        raise ValidationError({field: gettext("未知的办理单位:%(value)s") % {"value": value}})
+    return unit
 
 
 def _decimal(raw: str, field: str, label: str) -> Decimal | None:
@@ -75,17 +72,6 @@ def dispatch_params(data: Any) -> dict[str, Any]:
     }
 
 
-def accept_and_dispatch(*, case_id: int, actor: Any, version: int | None, params: dict[str, Any]) -> None:
-    with transaction.atomic():
-        case = selectors.access_case_by_id(actor, case_id)
-        if version is not None and version != case.version:
-            raise ConflictError(gettext("诉求已被他人更新,请刷新后重试"), code="stale_version")
-        if case.status == CaseStatus.SUBMITTED:
-            case = case_transition(case=case, action=Action.ACCEPT, actor=actor, expected_version=version)
-            version = case.version
-        case_transition(case=case, action=Action.DISPATCH, actor=actor, expected_version=version, **params)
-
-
 def _version(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
@@ -105,11 +91,11 @@ def dispatch(request: HttpRequest, code: str) -> HttpResponse:
     back = safe_next(request, f"/cases/{case.code}/")
     try:
         params = dispatch_params(request.POST)
-        accept_and_dispatch(
-            case_id=case.pk,
+        case_accept_and_dispatch(
+            case=case,
             actor=request.user,
-            version=_version(request.POST.get("expected_version", "")),
-            params=params,
+            expected_version=_version(request.POST.get("expected_version", "")),
+            **params,
         )
     except ValidationError as exc:
         text = validation_text(exc)
