@@ -1,7 +1,7 @@
 """What the command centre (指挥中心) reads: the triage queue, the lights, the KPI report and charts.
 
 Every read goes through the case selectors (``cases_for``: the user's visible cases) and
-``cases.kpis.case_kpis`` with the user's scope, so a street dispatcher sees their street only. Each
+``analytics.kpis.case_kpis`` with the user's scope, so a street dispatcher sees their street only. Each
 function runs a fixed number of queries whatever the number of cases (the query-count tests hold it).
 """
 
@@ -20,15 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dangqun.accounts.models import Role
 from dangqun.accounts.scope import get_scope
+from dangqun.analytics import dashcache
+from dangqun.analytics.kpis import KpiFigures, KpiGroup, KpiGroupBy, case_kpis
 from dangqun.cases import selectors
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, ExtensionStatus
-from dangqun.cases.kpis import KpiFigures, KpiGroup, KpiGroupBy, case_kpis
 from dangqun.cases.models import Case, CaseTask, Category
 from dangqun.cases.permissions import DISPATCH_ROLES, SUPERVISE_ROLES, kpi_scope_q, visible_cases_q
 from dangqun.core.time import now
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
-from dangqun.web import dashcache
 
 COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
 QUEUE_LIMIT = 30
@@ -138,7 +138,7 @@ def triage_queue(user: Any, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], i
 
 
 def light_counts(user: Any) -> dict[str, int]:
-    """Open cases on the clock by light (green/yellow/red); kept a minute per reader (``web.dashcache``)
+    """Open cases on the clock by light (green/yellow/red); kept a minute per reader (``analytics.dashcache``)
     like the KPI reports beside them (three counts over every case on the clock)."""
 
     def count() -> dict[str, int]:
@@ -260,7 +260,7 @@ def ranking(groups: list[KpiGroup]) -> list[KpiGroup]:
 def dashboard(user: Any, period: str = DEFAULT_PERIOD) -> Dashboard:
     """Four grouped reports (street, department, category, time); the total is their sum.
 
-    Kept a minute per reader scope (``web.dashcache``): every district-wide reader shares one entry."""
+    Kept a minute per reader scope (``analytics.dashcache``): every district-wide reader shares one entry."""
     start = period_start(period)
     # None when the user sees the whole district: the reports may then read the daily KPI rollup.
     scope_q = kpi_scope_q(user)

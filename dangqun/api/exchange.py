@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from dangqun.core.time import now
-from dangqun.exchange import exports, params, services, tasks
+from dangqun.exchange import exports, jobs, params, services
 from dangqun.exchange.models import ImportJob, MappingProfile
 
 router = Router(tags=["exchange"])
@@ -95,7 +95,7 @@ def start_import(
     job = services.import_start(
         actor=request.user, profile=chosen, name=file.name or "", data=data, dry_run=dry_run
     )
-    tasks.schedule(job)
+    jobs.schedule(job)
     job.refresh_from_db()
     return Status(201, _job_out(job))
 
@@ -104,7 +104,7 @@ def start_import(
 def run_import(request: HttpRequest, job_id: int) -> Status:
     job = services.access_job_by_id(request.user, job_id)
     again = services.import_again(actor=request.user, job=job, dry_run=False)
-    tasks.schedule(again)
+    jobs.schedule(again)
     again.refresh_from_db()
     return Status(201, _job_out(again))
 

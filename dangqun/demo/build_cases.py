@@ -13,7 +13,7 @@ rates. The played cases are made THROUGH the services, ``case_create`` and
 ``case_transition``, with the demo's people as actors (hotline operators, citizens, grid workers,
 community and street staff, department staff), so every timeline, task and deadline is one the real
 workflow would have written. The overdue sweep
-(``cases.tasks.sweep``) runs on a four-hour tick after every deadline and rating window: it marks
+(``cases.jobs.sweep``) runs on a four-hour tick after every deadline and rating window: it marks
 breaches, escalates, and closes cases left unrated.
 
 Time travel: the services stamp ``now()``, which they import from ``dangqun.core.time`` into their own
@@ -50,15 +50,15 @@ from shapely.geometry import shape
 from tqdm import tqdm
 
 from dangqun.accounts.models import Membership, Role, User
+from dangqun.analytics.kpi_rollup import kpi_rollup_reset
+from dangqun.analytics.kpis import case_kpis
 from dangqun.cases import taxonomy
 from dangqun.cases.enums import CaseChannel, CaseStatus, Priority, Satisfaction, TaskRole, TaskStatus
-from dangqun.cases.kpi_rollup import kpi_rollup_reset
-from dangqun.cases.kpis import case_kpis
+from dangqun.cases.jobs import sweep
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask, Category, RoutingRule, SlaPolicy
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.rules import case_config_save, routing_rule_save, sla_policy_save
 from dangqun.cases.services.transition import Unit, case_transition
-from dangqun.cases.tasks import sweep
 from dangqun.cases.workflow import Action
 from dangqun.core import workcal
 from dangqun.core.errors import DomainError

@@ -11,7 +11,7 @@ class TriageConfig(AppConfig):
     verbose_name = gettext_lazy("智能分拨")
 
     def ready(self) -> None:
-        from dangqun.cases.classify import (
+        from dangqun.cases.backends import (
             register_case_listener,
             register_classifier,
             register_listener,

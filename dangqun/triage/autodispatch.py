@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from dangqun.cases.classify import Suggestion
+from dangqun.cases.backends import Suggestion
 from dangqun.cases.models import Case
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
@@ -52,7 +52,7 @@ def should_auto_dispatch(case: Case, suggestion: Suggestion) -> bool:
 
 
 def on_intake(case: Case, suggestion: Suggestion) -> bool:
-    """``cases.classify`` listener: queue the auto-dispatch for after intake's commit (``True`` then:
+    """``cases.backends`` listener: queue the auto-dispatch for after intake's commit (``True`` then:
     the answer to the submission must read the case again)."""
     if not should_auto_dispatch(case, suggestion):
         return False

@@ -28,7 +28,7 @@ NEVER_AUTO_MERGED = frozenset({CaseChannel.PROACTIVE})
 
 
 def on_intake(case: Case) -> bool:
-    """``cases.classify`` intake listener, for every new case from every channel (a category given by
+    """``cases.backends`` intake listener, for every new case from every channel (a category given by
     the caller, by the classifier or by nobody): queue the duplicate check for after intake's commit.
     Proactive cases are left alone: the command centre makes them *from* a hotspot's duplicates, and
     folding one back into a member would undo the officer's decision."""

@@ -8,9 +8,9 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from dangqun.cases.enums import CaseEventType, CaseStatus, Satisfaction
+from dangqun.cases.jobs import sweep
 from dangqun.cases.models import CaseConfig, SlaPolicy
 from dangqun.cases.services.transition import Unit, case_transition
-from dangqun.cases.tasks import sweep
 from dangqun.cases.workflow import Action
 from tests.cases.conftest import World, reviewed, submit
 

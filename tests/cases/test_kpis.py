@@ -22,8 +22,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dangqun.accounts.scope import get_scope
+from dangqun.analytics.kpis import KpiFigures, KpiGroupBy, PathSegment, case_kpis
 from dangqun.cases.enums import CaseStatus, Satisfaction
-from dangqun.cases.kpis import KpiFigures, KpiGroupBy, PathSegment, case_kpis
 from dangqun.cases.models import Case, Category
 from dangqun.cases.permissions import visible_cases_q
 from dangqun.cases.services import intake, transition

@@ -152,7 +152,7 @@ def test_a_failing_classifier_never_loses_the_report(api_as, monkeypatch):
     def broken(title: str, description: str) -> None:
         raise RuntimeError("model file corrupt")
 
-    monkeypatch.setattr("dangqun.cases.classify._classifier", broken)
+    monkeypatch.setattr("dangqun.cases.backends._classifier", broken)
     code = _submit(api_as("citizen"))
     case = Case.objects.get(code=code)
     assert "triage" not in case.suggested_route

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
-from dangqun.cases.classify import (
+from dangqun.cases.backends import (
     Suggestion,
     case_created,
     classify,
@@ -74,7 +74,7 @@ def _locate(
     *, lng: float | None, lat: float | None, crs: CoordSystem, region: Region | None, address: str = ""
 ) -> tuple[float | None, float | None, Region | None, Region, dict[str, Any] | None]:
     """(wgs84 lng, lat, grid, deepest region, what the address locator made of the address) for the
-    case. The locator (``cases.classify.locate_address``) is asked only with no point and no region."""
+    case. The locator (``cases.backends.locate_address``) is asked only with no point and no region."""
     if lng is not None or lat is not None:
         if lng is None or lat is None:
             raise ValidationError({"lat": _("经度和纬度须同时提供")})

@@ -30,7 +30,6 @@ from dangqun.cases.enums import (
     TaskStatus,
 )
 from dangqun.cases.errors import ForbiddenError, TransitionNotAllowedError
-from dangqun.cases.kpi_rollup import mark_cases_changed
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask
 from dangqun.cases.notifications import queue_notifications
 from dangqun.cases.permissions import relations, task_is_mine, visible_cases_q
@@ -699,7 +698,6 @@ def case_transition(
             from_status=from_status,
             at=at,
         )
-        mark_cases_changed([locked, *(other for other, _, _ in move.extra_events)], at)
         if move.notify:
             queue_notifications(kind=move.notify, case=locked, tasks=tasks, event=event, actor=actor)
     return locked

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangqun.core.errors import DomainError
 from dangqun.core.time import now
-from dangqun.exchange import exports, params, services, tasks
+from dangqun.exchange import exports, jobs, params, services
 from dangqun.exchange.models import JobStatus, MappingProfile
 
 
@@ -56,7 +56,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 data=upload.read(services.MAX_FILE_BYTES + 1),
                 dry_run=True,
             )
-            tasks.schedule(job)
+            jobs.schedule(job)
         except ValidationError as exc:
             form.add_error(None, "; ".join(exc.messages))
         else:
@@ -96,7 +96,7 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         job = services.access_job_by_id(request.user, job_id)
         again = services.import_again(actor=request.user, job=job, dry_run=False)
-        tasks.schedule(again)
+        jobs.schedule(again)
     except DomainError as exc:
         return _forbidden(request, exc)
     return redirect("web:exchange_job", job_id=again.pk)
