@@ -240,6 +240,14 @@ TASKS = {
     }
 }
 
+# --- Intake's extension point (dangqun.cases.backends) ---------------------------------------------
+# Named here, loaded once per process. Empty: intake runs without triage (no suggestion, no placing by
+# a typed address, no follow-up job).
+DANGQUN_CLASSIFIER_BACKEND = "dangqun.triage.backends.Classifier"
+DANGQUN_LOCATOR_BACKEND = "dangqun.triage.backends.Locator"
+# Jobs queued on commit after every submission, in this order (a case merged away is not dispatched).
+DANGQUN_INTAKE_JOBS = ["dangqun.triage.jobs.auto_merge", "dangqun.triage.jobs.auto_dispatch"]
+
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,21 +1,46 @@
-"""The classification hook of intake: a higher layer (``dangqun.triage``) registers a classifier here,
-and ``case_create`` asks it for a category suggestion when the caller gave none.
+"""Intake's extension point: the classifier, the address locator and the jobs queued after a
+submission are named in settings and loaded once, the way Django names ``EMAIL_BACKEND``:
 
-Layers flow down: cases never imports triage. With no classifier registered, or none trained yet,
-``classify`` returns ``None`` and intake behaves as before. A classifier that fails is logged and
-treated as absent: a citizen's report is never lost to a suggestion.
+- ``DANGQUN_CLASSIFIER_BACKEND``: a class whose instances have ``classify(title, description)`` →
+  ``Suggestion | None`` (``dangqun.triage.backends.Classifier``);
+- ``DANGQUN_LOCATOR_BACKEND``: a class whose instances have ``locate(address)`` → ``Located | None``
+  (``dangqun.triage.backends.Locator``);
+- ``DANGQUN_INTAKE_JOBS``: the dotted paths of ``IntakeJob`` objects, in order
+  (``dangqun.triage.jobs.auto_merge``, ``dangqun.triage.jobs.auto_dispatch``).
+
+An empty setting means none: intake then works without triage (no suggestion, no placing by address,
+no job). A setting that names nothing importable raises ``ImproperlyConfigured`` naming the setting
+(at ``manage.py check`` and at first use). Layers flow down: the names are settings, so ``cases``
+never imports ``triage``. A classifier or locator that fails is logged and treated as absent: a
+citizen's report is never lost to a suggestion.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
 
 from dangqun.cases.models import Category
 
+if TYPE_CHECKING:
+    from dangqun.cases.models import Case
+
 logger = logging.getLogger(__name__)
+
+CLASSIFIER_SETTING = "DANGQUN_CLASSIFIER_BACKEND"
+LOCATOR_SETTING = "DANGQUN_LOCATOR_BACKEND"
+JOBS_SETTING = "DANGQUN_INTAKE_JOBS"
 
 
 @dataclass(frozen=True)
@@ -41,40 +66,6 @@ class Suggestion:
         }
 
 
-Classifier = Callable[[str, str], Suggestion | None]
-Listener = Callable[[Any, Suggestion], bool]
-
-_classifier: Classifier | None = None
-_listeners: list[Listener] = []
-
-
-def register_classifier(fn: Classifier | None) -> None:
-    """Install the process's classifier (``None`` removes it). The last registration wins."""
-    global _classifier  # noqa: PLW0603 - one classifier per process
-    _classifier = fn
-
-
-def register_listener(fn: Listener) -> None:
-    """Call ``fn(case, suggestion)`` inside intake's transaction once a case with a suggestion is saved
-    (the triage app uses it to queue an auto-dispatch after commit); ``fn`` returns ``True`` when it
-    queued work that may change the case after commit. Registering twice is a no-op."""
-    if fn not in _listeners:
-        _listeners.append(fn)
-
-
-def classify(title: str, description: str) -> Suggestion | None:
-    if _classifier is None:
-        return None
-    try:
-        return _classifier(title, description)
-    except Exception:  # a broken model must not stop intake
-        logger.exception("classifier failed; the case waits for the dispatcher")
-        return None
-
-
-# --- Where is it: the address hook ---------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Located:
     """What a locator made of a typed address: the grid and region to place the case at (both
@@ -86,60 +77,126 @@ class Located:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-Locator = Callable[[str], Located | None]
-_locator: Locator | None = None
+class Classifier(Protocol):
+    def classify(self, title: str, description: str) -> Suggestion | None: ...
 
 
-def register_locator(fn: Locator | None) -> None:
-    """Install the process's address locator (``None`` removes it). Intake calls it only for a case
-    that came with an address but with neither a point nor a region."""
-    global _locator  # noqa: PLW0603 - one locator per process
-    _locator = fn
+class Locator(Protocol):
+    def locate(self, address: str) -> Located | None: ...
+
+
+@dataclass(frozen=True)
+class IntakeJob:
+    """A job queued on commit after a submission: ``wanted(case, suggestion)`` decides inside intake's
+    transaction (cheaply, without queries where it can) and ``run(case_id)`` does the work after the
+    commit, as the system. ``run`` must be safe to skip: the case then waits for the dispatcher."""
+
+    name: str
+    wanted: Callable[[Case, Suggestion | None], bool]
+    run: Callable[[int], object]
+
+
+def _import(setting: str, path: str) -> Any:
+    try:
+        return import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"{setting} = {path!r} cannot be imported: {exc}") from exc
+
+
+def _backend(setting: str) -> Any:
+    path = getattr(settings, setting, None)
+    if not path:
+        return None
+    return _import(setting, path)()
+
+
+@functools.cache
+def classifier_backend() -> Classifier | None:
+    """The process's classifier (``DANGQUN_CLASSIFIER_BACKEND``), made once; ``None`` when unset."""
+    return _backend(CLASSIFIER_SETTING)
+
+
+@functools.cache
+def locator_backend() -> Locator | None:
+    """The process's address locator (``DANGQUN_LOCATOR_BACKEND``), made once; ``None`` when unset."""
+    return _backend(LOCATOR_SETTING)
+
+
+@functools.cache
+def intake_jobs() -> tuple[IntakeJob, ...]:
+    """The jobs of ``DANGQUN_INTAKE_JOBS``, in order, loaded once."""
+    jobs = []
+    for path in getattr(settings, JOBS_SETTING, None) or ():
+        job = _import(JOBS_SETTING, path)
+        if not isinstance(job, IntakeJob):
+            raise ImproperlyConfigured(f"{JOBS_SETTING}: {path!r} is not an IntakeJob")
+        jobs.append(job)
+    return tuple(jobs)
+
+
+def reset_backends() -> None:
+    """Forget the loaded backends and jobs (settings changed: tests' ``override_settings``)."""
+    classifier_backend.cache_clear()
+    locator_backend.cache_clear()
+    intake_jobs.cache_clear()
+
+
+@receiver(setting_changed)
+def _setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in (CLASSIFIER_SETTING, LOCATOR_SETTING, JOBS_SETTING):
+        reset_backends()
+
+
+@register()
+def check_backends(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """``manage.py check``: every named backend and job imports (nothing is made or loaded)."""
+    errors: list[CheckMessage] = []
+    named = [(s, getattr(settings, s, None)) for s in (CLASSIFIER_SETTING, LOCATOR_SETTING)]
+    named += [(JOBS_SETTING, p) for p in getattr(settings, JOBS_SETTING, None) or ()]
+    for setting, path in named:
+        if not path:
+            continue
+        try:
+            _import(setting, path)
+        except ImproperlyConfigured as exc:
+            errors.append(Error(str(exc), id="cases.E001"))
+    return errors
+
+
+def classify(title: str, description: str) -> Suggestion | None:
+    backend = classifier_backend()
+    if backend is None:
+        return None
+    try:
+        return backend.classify(title, description)
+    except Exception:  # a broken model must not stop intake
+        logger.exception("classifier failed; the case waits for the dispatcher")
+        return None
 
 
 def locate_address(address: str) -> Located | None:
-    if _locator is None or not (address or "").strip():
+    backend = locator_backend()
+    if backend is None or not (address or "").strip():
         return None
     try:
-        return _locator(address)
+        return backend.locate(address)
     except Exception:  # a broken index must not stop intake
         logger.exception("address locator failed; the dispatcher places the case")
         return None
 
 
-def suggestion_applied(case: Any, suggestion: Suggestion) -> bool:
-    """Run the suggestion listeners; ``True`` when one of them queued a follow-up."""
+def queue_intake_jobs(case: Case, suggestion: Suggestion | None) -> bool:
+    """Inside intake's transaction: queue, for after the commit, every intake job that wants this
+    case, in the order of the setting; ``True`` when one was queued (the case may change after commit,
+    so the caller reads it again)."""
     queued = False
-    for fn in list(_listeners):
+    for job in intake_jobs():
         try:
-            queued = bool(fn(case, suggestion)) or queued
-        except Exception:  # a follow-up (auto-dispatch) must not lose the citizen's report
-            logger.exception("triage listener failed for case %s", getattr(case, "pk", None))
-    return queued
-
-
-# --- Every new case: the intake hook ----------------------------------------------------------------
-# Follow-ups that do not depend on the classifier (auto-merge: a duplicate is a duplicate whether the
-# category came from the model, the caller or nobody) hook here. A listener returns ``True`` when it
-# queued work that may change the case after commit.
-
-CaseListener = Callable[[Any], bool]
-_case_listeners: list[CaseListener] = []
-
-
-def register_case_listener(fn: CaseListener) -> None:
-    """Call ``fn(case)`` inside intake's transaction for every newly created case, from every channel
-    and whatever its category's source. Registering twice is a no-op."""
-    if fn not in _case_listeners:
-        _case_listeners.append(fn)
-
-
-def case_created(case: Any) -> bool:
-    """Run the intake listeners; ``True`` when one of them queued a follow-up."""
-    queued = False
-    for fn in list(_case_listeners):
-        try:
-            queued = bool(fn(case)) or queued
-        except Exception:  # a follow-up (auto-merge) must not lose the citizen's report
-            logger.exception("intake listener failed for case %s", getattr(case, "pk", None))
+            wanted = job.wanted(case, suggestion)
+        except Exception:  # a follow-up must not lose the citizen's report
+            logger.exception("intake job %s failed to decide for case %s", job.name, case.pk)
+            continue
+        if wanted:
+            transaction.on_commit(functools.partial(job.run, case.pk), robust=True)
+            queued = True
     return queued

@@ -221,7 +221,7 @@ def locate_region(resolution: Resolution) -> tuple[Region | None, Region | None]
 
 
 def locate_for_intake(address: str) -> Located:
-    """``cases.backends`` locator: place the case when sure, and always say what was matched."""
+    """What ``triage.backends.Locator`` answers: place the case when sure, and say what was matched."""
     resolution = resolve(address)
     grid, region = locate_region(resolution)
     return Located(grid=grid, region=region, details=resolution.as_json())

@@ -1,5 +1,6 @@
 """Auto-dispatch: a case the classifier is sure about, whose routing rules name a lead unit, is accepted
-and dispatched by the system (actor ``None``) through ``case_transition`` after intake commits.
+and dispatched by the system (actor ``None``) through ``case_transition`` after intake commits (the
+``triage.jobs.auto_dispatch`` intake job).
 
 Off unless ``DANGQUN["TRIAGE_AUTO_DISPATCH_CONFIDENCE"]`` is set (for example 0.9). Anything that goes
 wrong leaves the case with the dispatcher, as if the threshold were not met.
@@ -51,14 +52,10 @@ def should_auto_dispatch(case: Case, suggestion: Suggestion) -> bool:
     )
 
 
-def on_intake(case: Case, suggestion: Suggestion) -> bool:
-    """``cases.backends`` listener: queue the auto-dispatch for after intake's commit (``True`` then:
-    the answer to the submission must read the case again)."""
-    if not should_auto_dispatch(case, suggestion):
-        return False
-    case_id = case.pk
-    transaction.on_commit(lambda: auto_dispatch(case_id))
-    return True
+def wanted(case: Case, suggestion: Suggestion | None) -> bool:
+    """The ``triage.jobs.auto_dispatch`` intake job wants a case the classifier suggested a category
+    for, confidently enough, whose route names a lead unit."""
+    return suggestion is not None and should_auto_dispatch(case, suggestion)
 
 
 def auto_dispatch(case_id: int) -> bool:

@@ -71,7 +71,7 @@ def current() -> Loaded | None:
 
 
 def classify_message(title: str, description: str) -> Suggestion | None:
-    """The hook registered with ``cases.backends``: the best category and the top three."""
+    """What ``triage.backends.Classifier`` answers: the best category and the top three."""
     loaded = current()
     if loaded is None:
         return None

@@ -16,13 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
-from dangqun.cases.backends import (
-    Suggestion,
-    case_created,
-    classify,
-    locate_address,
-    suggestion_applied,
-)
+from dangqun.cases.backends import Suggestion, classify, locate_address, queue_intake_jobs
 from dangqun.cases.codes import next_case_code
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
 from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
@@ -191,9 +185,7 @@ def _write(
     if idempotency is not None:
         owner, key, request_hash = idempotency
         IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
-    queued = case_created(case)  # auto-merge, for every case whatever its category's source
-    if suggestion is not None:
-        queued = suggestion_applied(case, suggestion) or queued  # auto-dispatch above the threshold
+    queued = queue_intake_jobs(case, suggestion)  # DANGQUN_INTAKE_JOBS: auto-merge, auto-dispatch
     # The answer is the case in hand unless a follow-up may change it after commit (then it is read again).
     return case, (None if queued else event)
 
