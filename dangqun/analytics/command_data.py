@@ -26,7 +26,7 @@ from dangqun.cases import selectors
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, ExtensionStatus
 from dangqun.cases.models import Case, CaseTask, Category
 from dangqun.cases.permissions import DISPATCH_ROLES, SUPERVISE_ROLES, kpi_scope_q, visible_cases_q
-from dangqun.core.time import now
+from dangqun.core import clock
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
 
@@ -326,7 +326,7 @@ def case_features(user: Any, filters: selectors.CaseFilters) -> dict[str, Any]:
     """The located cases as GeoJSON points (newest ``MAP_LIMIT``), with the light each is in.
 
     Read as plain rows (no model instances: the map may hold thousands of cases)."""
-    at = now()
+    at = clock.now()
     labels = {value: str(label) for value, label in CaseStatus.choices}  # each lazy label once
     cases: Any = map_cases(user, filters)  # annotated with lead_allowed_seconds (unknown to the stubs)
     rows = cases.values_list(

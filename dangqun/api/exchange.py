@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from dangqun.core.time import now
+from dangqun.core import clock
 from dangqun.exchange import exports, jobs, params, services
 from dangqun.exchange.models import ImportJob, MappingProfile
 
@@ -126,10 +126,12 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 )
 def export_cases(request: HttpRequest) -> HttpResponse:
     data = exports.export_cases(actor=request.user, filters=params.case_filters(request.GET))
-    return _xlsx(data, f"cases-{now():%Y%m%d-%H%M}.xlsx")
+    return _xlsx(data, f"cases-{clock.now():%Y%m%d-%H%M}.xlsx")
 
 
 @router.get("/exchange/exports/kpis.xlsx", summary="导出考核报表(按街道、部门、分类)", response={200: None})
 def export_kpis(request: HttpRequest) -> HttpResponse:
     start, end = params.kpi_period(request.GET)
-    return _xlsx(exports.export_kpis(actor=request.user, start=start, end=end), f"kpis-{now():%Y%m%d}.xlsx")
+    return _xlsx(
+        exports.export_kpis(actor=request.user, start=start, end=end), f"kpis-{clock.now():%Y%m%d}.xlsx"
+    )

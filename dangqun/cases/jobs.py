@@ -17,14 +17,14 @@ from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, TaskStatus
 from dangqun.cases.models import Case, CaseConfig, CaseTask
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action
+from dangqun.core import clock
 from dangqun.core.errors import DomainError
-from dangqun.core.time import now
 
 logger = logging.getLogger(__name__)
 
 
 def sweep(at: dt.datetime | None = None, limit: int = 5000) -> dict[str, int]:
-    at = at or now()
+    at = at or clock.now()
     overdue = (
         CaseTask.objects.filter(status__in=list(ACTIVE_TASK_STATUSES))
         .filter(

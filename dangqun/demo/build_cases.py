@@ -16,10 +16,9 @@ workflow would have written. The overdue sweep
 (``cases.jobs.sweep``) runs on a four-hour tick after every deadline and rating window: it marks
 breaches, escalates, and closes cases left unrated.
 
-Time travel: the services stamp ``now()``, which they import from ``dangqun.core.time`` into their own
-modules. While this stage runs, and only here, ``dangqun.cases.services.intake.now`` and
-``dangqun.cases.services.transition.now`` are patched (``unittest.mock.patch``) to a simulated clock
-that an event queue moves forward: every case is a script of steps at simulated times, and all the
+Time travel: the services read the one clock, ``dangqun.core.clock.now()``. While this stage runs, and
+only here, ``dangqun.core.clock.now`` is patched (``unittest.mock.patch``) to a simulated clock that
+an event queue moves forward: every case is a script of steps at simulated times, and all the
 scripts and the hourly sweeps run interleaved in time order. ``Case.updated_at`` (``auto_now``) keeps
 the real time. Notifications are switched off for the same span (``queue_notifications`` patched to
 do nothing): a year of history must not fill today's inboxes.
@@ -890,8 +889,7 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
     plans = planner.plans()
     runner = Runner(ctx, tree, people, planner)
     with (
-        mock.patch("dangqun.cases.services.intake.now", runner.now),
-        mock.patch("dangqun.cases.services.transition.now", runner.now),
+        mock.patch("dangqun.core.clock.now", runner.now),
         mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
     ):
         runner.run(plans)

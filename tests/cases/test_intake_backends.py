@@ -4,7 +4,7 @@ submission are named in settings and loaded once; a name that imports nothing is
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from django.conf import settings
@@ -45,7 +45,7 @@ class CountingClassifier:
         return Suggestion(category=category, confidence=0.5, top=[(category, 0.5)], model_version="count")
 
 
-def _submit(client, **changes):  # type: ignore[no-untyped-def]
+def _submit(client: Any, **changes: Any) -> Case:
     response = client.post_json("/api/v1/cases", {**BODY, **changes})
     assert response.status_code == 201, response.content
     return Case.objects.get(code=response.json()["code"])

@@ -23,7 +23,7 @@ def test_a_waiting_job_is_not_enqueued_twice(demo):
     ("jobs", "message"),
     [
         ([("dangqun.cases.jobs.no_such_job", 60)], "无法导入"),
-        ([("dangqun.core.time.now", 60)], "不是后台任务"),
+        ([("dangqun.core.clock.now", 60)], "不是后台任务"),
         ([("dangqun.cases.jobs.sweep_cases", 0)], "不是正数"),
     ],
 )

@@ -22,8 +22,8 @@ from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType
 from dangqun.cases.models import Case, CaseEvent, Category, IdempotencyRecord
 from dangqun.cases.routing import suggest_route
 from dangqun.cases.services.timeline import actor_label, actor_unit
+from dangqun.core import clock
 from dangqun.core.errors import ConflictError
-from dangqun.core.time import now
 from dangqun.regions import selectors as region_selectors
 from dangqun.regions.coords import CoordSystem, parse_crs, to_wgs84
 from dangqun.regions.models import Region, RegionLevel
@@ -109,7 +109,7 @@ def _create(
     lat: float | None,
     idempotency: tuple[str, str, str] | None,
 ) -> tuple[Case, CaseEvent | None]:
-    at = now()
+    at = clock.now()
     # Everything is read and computed before the transaction: the code counter's row lock
     # (PostgreSQL) and the database's one write lock (SQLite, IMMEDIATE transactions) are held
     # only for the counter bump, the three inserts and the commit, not for the classifier or routing.
