@@ -215,7 +215,7 @@ def _roll(first: dt.date, last: dt.date, at: dt.datetime) -> int:
         sql, params = _rollup_sql(first, last)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            written = max(cursor.rowcount, 0)
+            written: int = max(cursor.rowcount, 0)
         days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
         KpiRolledDay.objects.filter(day__in=days).delete()
         KpiRolledDay.objects.bulk_create(KpiRolledDay(day=d, rolled_at=at) for d in days)

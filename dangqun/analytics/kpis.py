@@ -52,16 +52,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangqun.analytics.kpi_figures import (
-    KpiFigures,
-    KpiGroupBy,
-    kpi_aggregates,
-)
+from dangqun.analytics.kpi_figures import KpiFigures, KpiGroupBy, kpi_aggregates
 from dangqun.analytics.kpi_read import covered_days, live_ranges, read_rollup, rollup_plan
 from dangqun.cases.models import Case, Category
 from dangqun.core.i18n import join_list
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
+
+__all__ = ["KpiFigures", "KpiGroup", "KpiGroupBy", "KpiReport", "PathSegment", "case_kpis"]
 
 # Labels for the group of cases that have no street, community, department or category.
 NO_GROUP_LABELS: dict[KpiGroupBy, str | Promise] = {

@@ -113,13 +113,15 @@ def _backend(setting: str) -> Any:
 @functools.cache
 def classifier_backend() -> Classifier | None:
     """The process's classifier (``DANGQUN_CLASSIFIER_BACKEND``), made once; ``None`` when unset."""
-    return _backend(CLASSIFIER_SETTING)
+    backend: Classifier | None = _backend(CLASSIFIER_SETTING)
+    return backend
 
 
 @functools.cache
 def locator_backend() -> Locator | None:
     """The process's address locator (``DANGQUN_LOCATOR_BACKEND``), made once; ``None`` when unset."""
-    return _backend(LOCATOR_SETTING)
+    backend: Locator | None = _backend(LOCATOR_SETTING)
+    return backend
 
 
 @functools.cache
