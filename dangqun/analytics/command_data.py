@@ -188,7 +188,7 @@ def period_start(period: str) -> dt.datetime | None:
         raise ValidationError({"period": gettext("未知统计区间: %(period)s") % {"period": period}})
     if period == "all":
         return None
-    today = timezone.localdate()
+    today = clock.local_today()
     start = today - dt.timedelta(days=int(period) - 1)
     return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
 
@@ -267,7 +267,7 @@ def dashboard(user: Any, period: str = DEFAULT_PERIOD) -> Dashboard:
     reader = dashcache.SHARED if scope_q is None else dashcache.scope_key(user)
     return dashcache.cached(
         "command.dashboard",
-        (period, timezone.localdate().isoformat()),
+        (period, clock.local_today().isoformat()),
         reader,
         lambda: _dashboard(scope_q, start, period),
     )

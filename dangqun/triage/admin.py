@@ -18,7 +18,7 @@ from dangqun.triage.services import activate_model
 
 
 @admin.register(TriageModel)
-class TriageModelAdmin(admin.ModelAdmin):
+class TriageModelAdmin(admin.ModelAdmin[TriageModel]):
     list_display = (
         "version",
         "is_active",
