@@ -1,4 +1,4 @@
-"""The KPI rollup (cases.kpi_rollup, cases.kpi_read): the figures read from ``KpiDaily`` equal the
+"""The KPI rollup (analytics.kpi_rollup, analytics.kpi_read): the figures read from ``KpiDaily`` equal the
 direct computation over the cases, for every filter and grouping, on the demo district and the
 ``story`` cases of test_kpis, before and after later transitions, and through the API."""
 

@@ -1,4 +1,4 @@
-"""Case KPIs (cases.kpis and GET /api/v1/kpis).
+"""Case KPIs (analytics.kpis and GET /api/v1/kpis).
 
 Two kinds of fixture:
 
