@@ -12,7 +12,7 @@ resolved, 93 % satisfied among rated). Rows go in directly, not through the serv
 ``bulk_create`` in batches (``--method orm``, both databases) or ``COPY … FROM STDIN`` with the
 table's secondary indexes dropped during the load and rebuilt after it (``--method copy``,
 PostgreSQL only). Then ``ANALYZE`` and, ``--repeat`` times after one warm-up run, three calls of
-``cases.kpis.case_kpis`` over the whole year:
+``analytics.kpis.case_kpis`` over the whole year:
 
 - district: the whole district (every case);
 - street: one street's subtree (``region=…``, about 1/12 of the cases);
@@ -393,7 +393,7 @@ def explain(fn: Callable[[], Any]) -> list[str]:
 
 
 def dashboard_queries(ref: dict[str, Any], *, rollup: bool) -> dict[str, Callable[[], Any]]:
-    from dangqun.cases.kpis import case_kpis
+    from dangqun.analytics.kpis import case_kpis
     from dangqun.cases.models import Category
     from dangqun.orgs.models import Department
 
@@ -573,7 +573,7 @@ def main() -> None:
 
     from django.core.management import call_command
 
-    from dangqun.cases.kpi_rollup import kpi_rollup_run
+    from dangqun.analytics.kpi_rollup import kpi_rollup_run
     from dangqun.cases.models import Case, Category
     from dangqun.regions.models import Region
 

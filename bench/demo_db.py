@@ -97,7 +97,7 @@ def build(db: str, target: str, scale: float) -> dict[str, Any]:
 
 def rollup() -> dict[str, Any]:
     """Run the KPI rollup job until every closed day is rolled (the worker's schedule does it)."""
-    from dangqun.cases.kpi_rollup import kpi_rollup_run
+    from dangqun.analytics.kpi_rollup import kpi_rollup_run
 
     started = time.perf_counter()
     days = rows = 0

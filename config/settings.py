@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "dangqun.party",
     "dangqun.cases",
     "dangqun.triage",
+    "dangqun.analytics",
     "dangqun.open311",
     "dangqun.exchange",
     "dangqun.api",
@@ -238,6 +239,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Intake's extension point (dangqun.cases.backends) ---------------------------------------------
+# Named here, loaded once per process. Empty: intake runs without triage (no suggestion, no placing by
+# a typed address, no follow-up job).
+DANGQUN_CLASSIFIER_BACKEND = "dangqun.triage.backends.Classifier"
+DANGQUN_LOCATOR_BACKEND = "dangqun.triage.backends.Locator"
+# Jobs queued on commit after every submission, in this order (a case merged away is not dispatched).
+DANGQUN_INTAKE_JOBS = ["dangqun.triage.jobs.auto_merge", "dangqun.triage.jobs.auto_dispatch"]
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -382,15 +391,15 @@ DANGQUN = {
     "WORKCAL_CHECK_SECONDS": float(os.environ.get("DANGQUN_WORKCAL_CHECK_SECONDS", "60")),
     # Periodic jobs (dotted path of a django-tasks task, every N seconds), enqueued by run_scheduler.
     "PERIODIC_JOBS": [
-        ("dangqun.cases.tasks.sweep_cases", 60),  # overdue sweep: lights, breach, escalation
-        ("dangqun.cases.tasks.rollup_kpis", 60),  # KPI daily rollup of closed and changed days
+        ("dangqun.cases.jobs.sweep_cases", 60),  # overdue sweep: lights, breach, escalation
+        ("dangqun.analytics.jobs.rollup_kpis", 60),  # KPI daily rollup of closed and changed days
         # retrain triage from the dispatchers' confirmations, once a day
         (
-            "dangqun.triage.tasks.retrain_triage",
+            "dangqun.triage.jobs.retrain_triage",
             float(os.environ.get("DANGQUN_TRIAGE_RETRAIN_SECONDS", "86400")),
         ),
-        ("dangqun.triage.tasks.refresh_hotspots", 600),  # hotspots (热点) of the last 90 days
-        ("dangqun.notify.tasks.redeliver_stuck", 300),  # deliveries whose job was lost
+        ("dangqun.triage.jobs.refresh_hotspots", 600),  # hotspots (热点) of the last 90 days
+        ("dangqun.notify.jobs.redeliver_stuck", 300),  # deliveries whose job was lost
     ],
     # A background job still running after this long lost its worker and is queued again
     # (dangqun.core.jobs; a worker of this machine that died is seen at once). Longer than any job.

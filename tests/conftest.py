@@ -7,7 +7,10 @@ demo personas (``dangqun.demo.personas``) through the HTTP API.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 os.environ.setdefault("DANGQUN_TESTING", "1")
 
@@ -15,6 +18,7 @@ import pytest
 import pytest_django.fixtures
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 _databases_for_setup = pytest_django.fixtures._get_databases_for_setup
 
@@ -96,6 +100,35 @@ def api_as(demo):  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+class FrozenClock:
+    """What ``dangqun.core.clock.now()`` answers under the ``clock`` fixture: ``at`` when set, else
+    the real time."""
+
+    def __init__(self) -> None:
+        self.at: dt.datetime | None = None
+
+    def __call__(self) -> dt.datetime:
+        return self.at if self.at is not None else timezone.now()
+
+    @contextmanager
+    def frozen(self, at: dt.datetime) -> Iterator[dt.datetime]:
+        """``with clock.frozen(moment):`` the clock reads ``moment``, and what it read before after."""
+        before, self.at = self.at, at
+        try:
+            yield at
+        finally:
+            self.at = before
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """The one clock, patched in one place: every module reads the time as ``clock.now()`` from
+    ``dangqun.core.clock``, so setting ``clock.at`` moves the whole application's time."""
+    frozen = FrozenClock()
+    monkeypatch.setattr("dangqun.core.clock.now", frozen)
+    return frozen
 
 
 @pytest.fixture(autouse=True)

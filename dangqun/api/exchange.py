@@ -15,8 +15,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from dangqun.core.time import now
-from dangqun.exchange import exports, params, services, tasks
+from dangqun.core import clock
+from dangqun.exchange import exports, jobs, params, services
 from dangqun.exchange.models import ImportJob, MappingProfile
 
 router = Router(tags=["exchange"])
@@ -95,7 +95,7 @@ def start_import(
     job = services.import_start(
         actor=request.user, profile=chosen, name=file.name or "", data=data, dry_run=dry_run
     )
-    tasks.schedule(job)
+    jobs.schedule(job)
     job.refresh_from_db()
     return Status(201, _job_out(job))
 
@@ -104,7 +104,7 @@ def start_import(
 def run_import(request: HttpRequest, job_id: int) -> Status:
     job = services.access_job_by_id(request.user, job_id)
     again = services.import_again(actor=request.user, job=job, dry_run=False)
-    tasks.schedule(again)
+    jobs.schedule(again)
     again.refresh_from_db()
     return Status(201, _job_out(again))
 
@@ -126,10 +126,12 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 )
 def export_cases(request: HttpRequest) -> HttpResponse:
     data = exports.export_cases(actor=request.user, filters=params.case_filters(request.GET))
-    return _xlsx(data, f"cases-{now():%Y%m%d-%H%M}.xlsx")
+    return _xlsx(data, f"cases-{clock.now():%Y%m%d-%H%M}.xlsx")
 
 
 @router.get("/exchange/exports/kpis.xlsx", summary="导出考核报表(按街道、部门、分类)", response={200: None})
 def export_kpis(request: HttpRequest) -> HttpResponse:
     start, end = params.kpi_period(request.GET)
-    return _xlsx(exports.export_kpis(actor=request.user, start=start, end=end), f"kpis-{now():%Y%m%d}.xlsx")
+    return _xlsx(
+        exports.export_kpis(actor=request.user, start=start, end=end), f"kpis-{clock.now():%Y%m%d}.xlsx"
+    )

@@ -1,9 +1,9 @@
-"""Case KPIs (诉求办理指标) for dashboards: the figures of ``cases.kpis`` over the caller's scope.
+"""Case KPIs (诉求办理指标) for dashboards: the figures of ``analytics.kpis`` over the caller's scope.
 
 Leaders and dispatchers see their region subtree, street and community staff theirs, departments the
 cases they hold a task in (``cases.permissions.visible_cases_q``); filters narrow that further.
 When the caller sees the whole region asked for, no scope filter is added, so whole past days come
-from the daily rollup (``cases.kpi_rollup``).
+from the daily rollup (``analytics.kpi_rollup``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
-from dangqun.cases.kpis import KpiGroupBy, KpiReport, case_kpis
+from dangqun.analytics.kpis import KpiGroupBy, KpiReport, case_kpis
 from dangqun.cases.models import Category
 from dangqun.cases.permissions import kpi_scope_q
 from dangqun.orgs.models import Department

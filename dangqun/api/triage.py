@@ -13,15 +13,15 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from dangqun.api.permissions import require_sysadmin, scope_of
-from dangqun.cases.classify import classify
+from dangqun.cases.backends import classify
 from dangqun.cases.permissions import DISPATCH_ROLES, visible_cases_q
 from dangqun.cases.selectors import access_case_by_code
 from dangqun.core.errors import ForbiddenError, NotFoundError
 from dangqun.triage.address_index import locate_json
 from dangqun.triage.duplicates import duplicates_of
+from dangqun.triage.jobs import retrain_triage
 from dangqun.triage.models import TriageModel
 from dangqun.triage.services import activate_model
-from dangqun.triage.tasks import retrain_triage
 
 router = Router(tags=["triage"])
 

@@ -491,7 +491,7 @@ class CaseConfig(models.Model):
 
 
 class KpiDaily(models.Model):
-    """The KPI rollup (``cases.kpi_rollup``): one day's exact counts and hour totals of the cases
+    """The KPI rollup (``analytics.kpi_rollup``): one day's exact counts and hour totals of the cases
     registered that day, per dimension and key.
 
     ``dim`` is ``all`` (one row a day), ``region`` (one row per region on the cases' paths, at each

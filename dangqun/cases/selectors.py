@@ -18,10 +18,9 @@ from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, TaskRole
 from dangqun.cases.models import Attachment, Case, CaseEvent, CaseTask, Category
 from dangqun.cases.permissions import REGION_VIEW_ROLES, visible_cases_q
 from dangqun.cases.search import search_q
-from dangqun.core import pii, workcal
+from dangqun.core import clock, pii, workcal
 from dangqun.core.errors import NotFoundError
 from dangqun.core.i18n import join_list
-from dangqun.core.time import now
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
 
@@ -186,7 +185,7 @@ def cases_for(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """The cases ``user`` may see, narrowed by ``filters``, newest first, ready for a list page
     (one query whatever the page size: related rows joined, the lead task's allowed time annotated)."""
     f = filters or CaseFilters()
-    at = now()
+    at = clock.now()
     qs = (
         Case.objects.filter(visible_cases_q(user))
         .select_related("category", "region", "lead_department")
@@ -235,13 +234,13 @@ def deadline_light(
     """The resolve-by light of a case or task while its clock runs; ``None`` when no clock runs."""
     if due_at is None or status not in CLOCK_STATUSES:
         return None
-    return str(workcal.deadline_light(at or now(), due_at, float(allowed_seconds or 0)))
+    return str(workcal.deadline_light(at or clock.now(), due_at, float(allowed_seconds or 0)))
 
 
 def task_light(task: CaseTask, at: dt.datetime | None = None) -> str | None:
     if task.status not in ACTIVE_TASK_STATUSES:
         return None
-    return str(workcal.deadline_light(at or now(), task.resolve_due_at, float(task.allowed_seconds)))
+    return str(workcal.deadline_light(at or clock.now(), task.resolve_due_at, float(task.allowed_seconds)))
 
 
 def case_light(case: Case, tasks: list[CaseTask] | None = None, at: dt.datetime | None = None) -> str | None:

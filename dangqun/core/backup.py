@@ -35,7 +35,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-from dangqun.core.time import now
+from dangqun.core import clock
 
 FORMAT = "dangqun-backup"
 VERSION = 1
@@ -244,7 +244,7 @@ def backup(output: Path, alias: str = "default") -> Manifest:
         ]
         manifest = Manifest(
             engine=engine,
-            created_at=now().isoformat(),
+            created_at=clock.now().isoformat(),
             counts=counts,
             database={"member": DB_MEMBER[engine], "size": dump.stat().st_size, "sha256": sha256_file(dump)},
             media=media,
@@ -254,7 +254,7 @@ def backup(output: Path, alias: str = "default") -> Manifest:
             data = json.dumps(manifest.as_json(), ensure_ascii=False, indent=1).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(data)
-            info.mtime = int(now().timestamp())
+            info.mtime = int(clock.now().timestamp())
             archive.addfile(info, io.BytesIO(data))
             archive.add(dump, arcname=DB_MEMBER[engine], recursive=False)
             for item in media:

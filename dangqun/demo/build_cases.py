@@ -13,13 +13,12 @@ rates. The played cases are made THROUGH the services, ``case_create`` and
 ``case_transition``, with the demo's people as actors (hotline operators, citizens, grid workers,
 community and street staff, department staff), so every timeline, task and deadline is one the real
 workflow would have written. The overdue sweep
-(``cases.tasks.sweep``) runs on a four-hour tick after every deadline and rating window: it marks
+(``cases.jobs.sweep``) runs on a four-hour tick after every deadline and rating window: it marks
 breaches, escalates, and closes cases left unrated.
 
-Time travel: the services stamp ``now()``, which they import from ``dangqun.core.time`` into their own
-modules. While this stage runs, and only here, ``dangqun.cases.services.intake.now`` and
-``dangqun.cases.services.transition.now`` are patched (``unittest.mock.patch``) to a simulated clock
-that an event queue moves forward: every case is a script of steps at simulated times, and all the
+Time travel: the services read the one clock, ``dangqun.core.clock.now()``. While this stage runs, and
+only here, ``dangqun.core.clock.now`` is patched (``unittest.mock.patch``) to a simulated clock that
+an event queue moves forward: every case is a script of steps at simulated times, and all the
 scripts and the hourly sweeps run interleaved in time order. ``Case.updated_at`` (``auto_now``) keeps
 the real time. Notifications are switched off for the same span (``queue_notifications`` patched to
 do nothing): a year of history must not fill today's inboxes.
@@ -50,15 +49,15 @@ from shapely.geometry import shape
 from tqdm import tqdm
 
 from dangqun.accounts.models import Membership, Role, User
+from dangqun.analytics.kpi_rollup import kpi_rollup_reset
+from dangqun.analytics.kpis import case_kpis
 from dangqun.cases import taxonomy
 from dangqun.cases.enums import CaseChannel, CaseStatus, Priority, Satisfaction, TaskRole, TaskStatus
-from dangqun.cases.kpi_rollup import kpi_rollup_reset
-from dangqun.cases.kpis import case_kpis
+from dangqun.cases.jobs import sweep
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask, Category, RoutingRule, SlaPolicy
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.rules import case_config_save, routing_rule_save, sla_policy_save
 from dangqun.cases.services.transition import Unit, case_transition
-from dangqun.cases.tasks import sweep
 from dangqun.cases.workflow import Action
 from dangqun.core import workcal
 from dangqun.core.errors import DomainError
@@ -890,8 +889,7 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
     plans = planner.plans()
     runner = Runner(ctx, tree, people, planner)
     with (
-        mock.patch("dangqun.cases.services.intake.now", runner.now),
-        mock.patch("dangqun.cases.services.transition.now", runner.now),
+        mock.patch("dangqun.core.clock.now", runner.now),
         mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
     ):
         runner.run(plans)

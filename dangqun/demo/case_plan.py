@@ -1,7 +1,7 @@
 """What happens to each demo case (``Plan``) and the quotas that give the demo year seed 000's KPIs.
 
 Seed 000 reports, for 元宝区 since the platform started: 受理 8,879, 办结 8,128, 群众满意度 95 %. At
-scale 1 the demo district's year has exactly those figures as ``cases.kpis`` counts them (受理 =
+scale 1 the demo district's year has exactly those figures as ``analytics.kpis`` counts them (受理 =
 accepted, 办结 = resolved, 满意率 = satisfied or basically satisfied among the rated), and at any
 scale the same shape (``case_targets``). Random rolls give each plan its texture (channel, topic,
 delays, extensions, follow-up calls); ``settle`` then decides by quota the fates the counts depend on:
@@ -48,7 +48,7 @@ CITIZEN_CHANNELS = frozenset({CaseChannel.APP, CaseChannel.WEB})
 
 @dataclass(frozen=True)
 class Targets:
-    """The demo year's figures at one scale: counted by ``cases.kpis`` after the seed."""
+    """The demo year's figures at one scale: counted by ``analytics.kpis`` after the seed."""
 
     accepted: int
     resolved: int

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from dangqun.cases.kpis import KpiFigures, KpiReport, case_kpis
+from dangqun.analytics.kpis import KpiFigures, KpiReport, case_kpis
 from dangqun.cases.models import Case
 from dangqun.cases.permissions import visible_cases_q
 from dangqun.cases.selectors import CaseFilters, cases_for

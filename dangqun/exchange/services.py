@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from dangqun.accounts.scope import get_scope
 from dangqun.cases.permissions import DISPATCH_ROLES
 from dangqun.cases.services.intake import case_create
+from dangqun.core import clock
 from dangqun.core.audit import record_event
 from dangqun.core.errors import DomainError, ForbiddenError, NotFoundError
 from dangqun.core.i18n import join_list
-from dangqun.core.time import now
 from dangqun.exchange.events import ExchangeEvent
 from dangqun.exchange.models import (
     IMPORT_FIELDS,
@@ -146,7 +146,7 @@ def _job(
 
 
 def _fail(job: ImportJob, message: str) -> ImportJob:
-    job.status, job.message, job.finished_at = JobStatus.FAILED, message[:300], now()
+    job.status, job.message, job.finished_at = JobStatus.FAILED, message[:300], clock.now()
     job.save(update_fields=["status", "message", "finished_at"])
     return job
 
@@ -196,7 +196,7 @@ def import_run(job_id: int) -> ImportJob:
         # Never leave a job "running" for ever: the page stops polling and says what happened.
         _fail(job, _("导入中断(系统错误),已导入的行不受影响,可重新导入"))
         raise
-    job.status, job.finished_at = JobStatus.DONE, now()
+    job.status, job.finished_at = JobStatus.DONE, clock.now()
     job.total_rows = max(job.total_rows, job.processed_rows)
     job.save(
         update_fields=[

@@ -17,8 +17,8 @@ from dangqun.core.audit import record_event
 from dangqun.core.errors import NotFoundError
 from dangqun.notify.channels import configured_channels, validate_channel_names
 from dangqun.notify.events import NotifyEvent
+from dangqun.notify.jobs import deliver_pending
 from dangqun.notify.models import Delivery, Notification
-from dangqun.notify.tasks import deliver_pending
 
 # Delivery ids per queued job: a mass notice to thousands is spread over several workers.
 DELIVERY_BATCH = 200

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db import transaction
 
+from dangqun.core import clock
 from dangqun.core.audit import record_event
 from dangqun.core.ratelimit import hit
-from dangqun.core.time import now
 from dangqun.open311.events import Open311Event
 from dangqun.open311.models import Open311Client
 from dangqun.regions.models import Region
@@ -50,7 +50,7 @@ def client_issue_key(
 @transaction.atomic
 def client_revoke(*, actor: Any, client: Open311Client) -> Open311Client:
     client.is_active = False
-    client.revoked_at = now()
+    client.revoked_at = clock.now()
     client.save(update_fields=["is_active", "revoked_at", "updated_at"])
     record_event(actor=actor, event_type=Open311Event.CLIENT_REVOKED, target=client, data={})
     return client

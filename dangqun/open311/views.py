@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from dangqun.core import clock
 from dangqun.core.errors import DomainError
-from dangqun.core.time import now
 from dangqun.core.uploads import inspect_upload, store_upload
 from dangqun.open311 import selectors
 from dangqun.open311.attributes import parse_iso_datetime
@@ -99,7 +99,7 @@ def _date(params: QueryDict, name: str) -> dt.datetime | None:
 
 def _window(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
     start, end = _date(params, "start_date"), _date(params, "end_date")
-    end = end or ((start + MAX_SPAN) if start else now())
+    end = end or ((start + MAX_SPAN) if start else clock.now())
     start = start or (end - MAX_SPAN)
     if start > end:
         raise Open311Error(400, _("start_date 不能晚于 end_date"))

@@ -8,7 +8,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from dangqun.core.time import local_today
+from dangqun.core import clock
 
 # GB 11643-1999: 17 digits (6 address code, 8 birth date, 3 sequence) and one check character.
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
@@ -47,7 +47,7 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(
             _("身份证号“%(value)s”中的出生日期无效"), code="id_number_birth_date", params={"value": value}
         ) from None
-    if birth > local_today() or birth.year < 1890:
+    if birth > clock.local_today() or birth.year < 1890:
         raise ValidationError(
             _("身份证号“%(value)s”中的出生日期无效"), code="id_number_birth_date", params={"value": value}
         )

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from dangqun.cases.classify import Located
+from dangqun.cases.backends import Located
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.regions.selectors import locate_grid
 from dangqun.registry.models import Building
@@ -221,7 +221,7 @@ def locate_region(resolution: Resolution) -> tuple[Region | None, Region | None]
 
 
 def locate_for_intake(address: str) -> Located:
-    """``cases.classify`` locator: place the case when sure, and always say what was matched."""
+    """What ``triage.backends.Locator`` answers: place the case when sure, and say what was matched."""
     resolution = resolve(address)
     grid, region = locate_region(resolution)
     return Located(grid=grid, region=region, details=resolution.as_json())

@@ -1,5 +1,5 @@
 """Admin for triage models: read-only rows; an administrator makes a version active (rollback) or
-queues a retraining with the actions, both through ``triage.services``/``triage.tasks``."""
+queues a retraining with the actions, both through ``triage.services``/``triage.jobs``."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangqun.core.errors import DomainError
+from dangqun.triage.jobs import retrain_triage
 from dangqun.triage.models import TriageModel
 from dangqun.triage.services import activate_model
-from dangqun.triage.tasks import retrain_triage
 
 
 @admin.register(TriageModel)
-class TriageModelAdmin(admin.ModelAdmin):
+class TriageModelAdmin(admin.ModelAdmin[TriageModel]):
     list_display = (
         "version",
         "is_active",

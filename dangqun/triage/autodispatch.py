@@ -1,5 +1,6 @@
 """Auto-dispatch: a case the classifier is sure about, whose routing rules name a lead unit, is accepted
-and dispatched by the system (actor ``None``) through ``case_accept_and_dispatch`` after intake commits.
+and dispatched by the system (actor ``None``) through ``case_accept_and_dispatch`` after intake commits (the
+``triage.jobs.auto_dispatch`` intake job).
 
 Off unless ``DANGQUN["TRIAGE_AUTO_DISPATCH_CONFIDENCE"]`` is set (for example 0.9). Anything that goes
 wrong leaves the case with the dispatcher, as if the threshold were not met.
@@ -11,7 +12,7 @@ import logging
 
 from django.db import transaction
 
-from dangqun.cases.classify import Suggestion
+from dangqun.cases.backends import Suggestion
 from dangqun.cases.enums import CaseStatus
 from dangqun.cases.models import Case
 from dangqun.cases.services.moves import case_accept_and_dispatch
@@ -34,14 +35,10 @@ def should_auto_dispatch(case: Case, suggestion: Suggestion) -> bool:
     )
 
 
-def on_intake(case: Case, suggestion: Suggestion) -> bool:
-    """``cases.classify`` listener: queue the auto-dispatch for after intake's commit (``True`` then:
-    the answer to the submission must read the case again)."""
-    if not should_auto_dispatch(case, suggestion):
-        return False
-    case_id = case.pk
-    transaction.on_commit(lambda: auto_dispatch(case_id))
-    return True
+def wanted(case: Case, suggestion: Suggestion | None) -> bool:
+    """The ``triage.jobs.auto_dispatch`` intake job wants a case the classifier suggested a category
+    for, confidently enough, whose route names a lead unit."""
+    return suggestion is not None and should_auto_dispatch(case, suggestion)
 
 
 def auto_dispatch(case_id: int) -> bool:

@@ -1,5 +1,5 @@
-"""Auto-merge (并单) at intake: after the new case commits, the system merges it into an older open case
-about the same problem when ``duplicates.auto_merge_target`` finds one (off unless
+"""Auto-merge (并单) at intake: after the new case commits, the ``triage.jobs.auto_merge`` job merges
+it into an older open case about the same problem when ``duplicates.auto_merge_target`` finds one (off unless
 ``DANGQUN["TRIAGE_AUTO_MERGE_SCORE"]`` is set). The merge goes through ``case_transition``'s merge
 move, which informs the duplicate's reporter and makes them follow the main case (``cases.recipients``).
 It runs for every intake path (citizen app and web, hotline, grid workers, departments, Open311, the
@@ -13,6 +13,7 @@ import logging
 
 from django.db import transaction
 
+from dangqun.cases.backends import Suggestion
 from dangqun.cases.enums import CaseChannel
 from dangqun.cases.models import Case
 from dangqun.cases.services.transition import case_transition
@@ -27,16 +28,12 @@ logger = logging.getLogger(__name__)
 NEVER_AUTO_MERGED = frozenset({CaseChannel.PROACTIVE})
 
 
-def on_intake(case: Case) -> bool:
-    """``cases.classify`` intake listener, for every new case from every channel (a category given by
-    the caller, by the classifier or by nobody): queue the duplicate check for after intake's commit.
-    Proactive cases are left alone: the command centre makes them *from* a hotspot's duplicates, and
-    folding one back into a member would undo the officer's decision."""
-    if auto_merge_score() is None or case.channel in NEVER_AUTO_MERGED:
-        return False
-    case_id = case.pk
-    transaction.on_commit(lambda: auto_merge(case_id))
-    return True
+def wanted(case: Case, suggestion: Suggestion | None = None) -> bool:
+    """The ``triage.jobs.auto_merge`` intake job wants every new case from every channel (a category
+    given by the caller, by the classifier or by nobody) while auto-merge is on. Proactive cases are
+    left alone: the command centre makes them *from* a hotspot's duplicates, and folding one back into
+    a member would undo the officer's decision."""
+    return auto_merge_score() is not None and case.channel not in NEVER_AUTO_MERGED
 
 
 def auto_merge(case_id: int) -> bool:

@@ -29,9 +29,9 @@ from dangqun.cases.permissions import DISPATCH_ROLES, SUPERVISE_ROLES, visible_c
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action
+from dangqun.core import clock
 from dangqun.core.audit import record_event
 from dangqun.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
-from dangqun.core.time import now
 from dangqun.regions.models import Region
 from dangqun.triage.hotspots import Message, Params, find_hotspots
 from dangqun.triage.hotspots_events import HotspotEvent
@@ -63,7 +63,7 @@ def _message(case: Case) -> Message:
 
 def refresh_hotspots(*, actor: Any = None, window_days: int = WINDOW_DAYS, top: int = TOP) -> list[Hotspot]:
     """Recompute the hotspots of the last ``window_days``; rows nobody acted on are replaced."""
-    at = now()
+    at = clock.now()
     cases = list(
         Case.objects.filter(submitted_at__gte=at - dt.timedelta(days=window_days))
         .exclude(status__in=SKIP_STATUSES)
@@ -206,7 +206,9 @@ def supervise_members(*, actor: Any, hotspot_id: int, reason: str) -> SuperviseR
             outcome.supervised.append(case.code)
     if outcome.supervised:
         with transaction.atomic():
-            Hotspot.objects.filter(pk=hotspot.pk, supervised_at__isnull=True).update(supervised_at=now())
+            Hotspot.objects.filter(pk=hotspot.pk, supervised_at__isnull=True).update(
+                supervised_at=clock.now()
+            )
             record_event(
                 actor=actor,
                 event_type=HotspotEvent.SUPERVISED,

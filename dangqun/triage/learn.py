@@ -218,7 +218,8 @@ class Classifier:
         probs /= probs.sum(axis=1, keepdims=True)
         evidence = np.array([min(1.0, len(set(_CJK.findall(doc.message))) / MIN_CJK) for doc in docs])
         uniform = 1.0 / len(self.labels)
-        return uniform + (probs - uniform) * evidence[:, None]
+        damped: np.ndarray = uniform + (probs - uniform) * evidence[:, None]
+        return damped
 
     def top(self, title: str, text: str, k: int = 3) -> list[tuple[str, float]]:
         row = self.scores([prepare(title, text)])[0]

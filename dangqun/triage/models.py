@@ -56,7 +56,7 @@ class TriageModel(models.Model):
 
 class Hotspot(models.Model):
     """A cluster of recent cases about one problem at one place in one period (热点), refreshed by the
-    ``triage.tasks.refresh_hotspots`` job (``triage.hotspots_services``). Rows someone acted on (turned
+    ``triage.jobs.refresh_hotspots`` job (``triage.hotspots_services``). Rows someone acted on (turned
     into a proactive case, or supervised) are kept across refreshes; the others are replaced."""
 
     computed_at = models.DateTimeField(gettext_lazy("计算时间"), db_index=True)

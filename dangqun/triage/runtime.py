@@ -1,4 +1,4 @@
-"""The active model inside an app process, and the classifier intake calls through ``cases.classify``.
+"""The active model inside an app process, and the classifier intake calls through ``cases.backends``.
 
 A process keeps one unpickled classifier and re-reads which version is active at most every
 ``CHECK_SECONDS`` (one indexed query); a new or rolled-back version is loaded on the next check.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from dangqun.cases.classify import Suggestion
+from dangqun.cases.backends import Suggestion
 from dangqun.cases.models import Category
 from dangqun.triage.learn import Classifier
 
@@ -71,7 +71,7 @@ def current() -> Loaded | None:
 
 
 def classify_message(title: str, description: str) -> Suggestion | None:
-    """The hook registered with ``cases.classify``: the best category and the top three."""
+    """What ``triage.backends.Classifier`` answers: the best category and the top three."""
     loaded = current()
     if loaded is None:
         return None

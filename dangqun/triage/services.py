@@ -15,9 +15,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
+from dangqun.core import clock
 from dangqun.core.audit import record_event
 from dangqun.core.errors import ConflictError, ForbiddenError
-from dangqun.core.time import now
 from dangqun.triage import runtime
 from dangqun.triage.dataset import LEVEL, training_data
 from dangqun.triage.evaluate import cross_validate
@@ -47,7 +47,7 @@ def train_model(*, actor: Any, note: str = "", params: Params | None = None) -> 
         TriageModel.objects.filter(is_active=True).update(is_active=False)
         model = TriageModel.objects.create(
             version=latest + 1,
-            created_at=now(),
+            created_at=clock.now(),
             trained_by=actor if getattr(actor, "pk", None) else None,
             is_active=True,
             level=LEVEL,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 from dangqun.cases.enums import CaseEventType, CaseStatus, Satisfaction
+from dangqun.cases.jobs import sweep
 from dangqun.cases.models import CaseConfig, SlaPolicy
 from dangqun.cases.services.transition import Unit, case_transition
-from dangqun.cases.tasks import sweep
 from dangqun.cases.workflow import Action
 from tests.cases.conftest import World, reviewed, submit
+from tests.conftest import FrozenClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,9 +27,9 @@ def _default_policy() -> None:
     )
 
 
-def _dispatch_at(world: World, when: dt.datetime, **params: object):  # type: ignore[no-untyped-def]
+def _dispatch_at(world: World, clock: FrozenClock, when: dt.datetime, **params: object):  # type: ignore[no-untyped-def]
     case = submit(world)
-    with mock.patch("dangqun.cases.services.transition.now", return_value=when):
+    with clock.frozen(when):
         case_transition(case=case, action=Action.ACCEPT, actor=world.dispatcher)
         return case_transition(
             case=case,
@@ -40,10 +40,10 @@ def _dispatch_at(world: World, when: dt.datetime, **params: object):  # type: ig
         )
 
 
-def test_resolve_deadline_skips_national_day_and_counts_the_make_up_saturday(world):
+def test_resolve_deadline_skips_national_day_and_counts_the_make_up_saturday(world, clock):
     _default_policy()
 
-    case = _dispatch_at(world, _at(2026, 9, 30, 15, 0))
+    case = _dispatch_at(world, clock, _at(2026, 9, 30, 15, 0))
 
     # Working days after 30 Sep: 8, 9, 10 (Saturday, make-up workday), 12, 13 October.
     assert case.resolve_due_at.astimezone(SHANGHAI) == _at(2026, 10, 13, 15, 0)
@@ -51,20 +51,20 @@ def test_resolve_deadline_skips_national_day_and_counts_the_make_up_saturday(wor
     assert case.sign_due_at.astimezone(SHANGHAI) == _at(2026, 10, 8, 10, 0)
 
 
-def test_category_policy_beats_the_default(world):
+def test_category_policy_beats_the_default(world, clock):
     _default_policy()
     SlaPolicy.objects.create(
         category=world.category, priority="normal", sign_hours=Decimal(1), resolve_days=Decimal(1)
     )
 
-    case = _dispatch_at(world, _at(2026, 11, 23, 9, 0))
+    case = _dispatch_at(world, clock, _at(2026, 11, 23, 9, 0))
 
     assert case.resolve_due_at.astimezone(SHANGHAI) == _at(2026, 11, 24, 9, 0)
 
 
-def test_sweep_marks_a_breach_once_and_escalates_one_level(world, django_capture_on_commit_callbacks):
+def test_sweep_marks_a_breach_once_and_escalates_one_level(world, clock, django_capture_on_commit_callbacks):
     case = submit(world, actor=world.grid_worker, channel="grid_worker")
-    with mock.patch("dangqun.cases.services.transition.now", return_value=_at(2026, 11, 23, 9, 0)):
+    with clock.frozen(_at(2026, 11, 23, 9, 0)):
         case_transition(case=case, action=Action.ACCEPT, actor=world.community_staff)
         case_transition(
             case=case,
@@ -74,7 +74,7 @@ def test_sweep_marks_a_breach_once_and_escalates_one_level(world, django_capture
         )
     later = _at(2026, 12, 31, 9, 0)
 
-    with mock.patch("dangqun.cases.services.transition.now", return_value=later):
+    with clock.frozen(later):
         first = sweep(at=later)
         second = sweep(at=later)
 
@@ -87,13 +87,13 @@ def test_sweep_marks_a_breach_once_and_escalates_one_level(world, django_capture
     assert case.tasks.get().sign_breached
 
 
-def test_unrated_cases_close_as_unrated_after_the_timeout(world):
+def test_unrated_cases_close_as_unrated_after_the_timeout(world, clock):
     CaseConfig.objects.all().delete()
     CaseConfig.objects.create(rating_timeout_days=7)
     case = reviewed(world)
     eight_days = case.reviewed_at + dt.timedelta(days=8)
 
-    with mock.patch("dangqun.cases.services.transition.now", return_value=eight_days):
+    with clock.frozen(eight_days):
         result = sweep(at=eight_days)
 
     case.refresh_from_db()

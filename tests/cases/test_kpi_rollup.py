@@ -1,4 +1,4 @@
-"""The KPI rollup (cases.kpi_rollup, cases.kpi_read): the figures read from ``KpiDaily`` equal the
+"""The KPI rollup (analytics.kpi_rollup, analytics.kpi_read): the figures read from ``KpiDaily`` equal the
 direct computation over the cases, for every filter and grouping, on the demo district and the
 ``story`` cases of test_kpis, before and after later transitions, and through the API."""
 
@@ -10,10 +10,17 @@ from typing import Any
 
 import pytest
 
+from dangqun.analytics.kpi_read import covered_days
+from dangqun.analytics.kpi_rollup import (
+    CLOSE_MARGIN,
+    dirty_days,
+    kpi_rollup_run,
+    last_closed_day,
+    local_day,
+)
+from dangqun.analytics.kpis import KpiGroupBy, KpiReport, case_kpis
+from dangqun.analytics.models import KpiEventMark
 from dangqun.cases.enums import CaseStatus, Satisfaction
-from dangqun.cases.kpi_read import covered_days
-from dangqun.cases.kpi_rollup import kpi_rollup_run, last_closed_day, local_day
-from dangqun.cases.kpis import KpiGroupBy, KpiReport, case_kpis
 from dangqun.cases.models import Case, Category, KpiDaily, KpiDirtyDay, KpiRolledDay
 from dangqun.cases.workflow import Action
 from dangqun.regions.models import Region
@@ -116,7 +123,8 @@ def test_changes_after_the_rollup_are_read_live_until_the_job_reruns(story, cloc
     _step(clock, later + 3 * H, h, Action.RATE, w.citizen, satisfaction=Satisfaction.SATISFIED)
     _step(clock, later, k, Action.REJECT, w.dispatcher, reason="不属于受理范围")
 
-    dirty = set(KpiDirtyDay.objects.values_list("day", flat=True))
+    # cases wrote events only; analytics reads the days they changed from them until the job runs
+    dirty = dirty_days(YEAR["start"].date(), YEAR["end"].date())
     assert {T0.date(), local_day(k.submitted_at)} <= dirty
     assert T0.date() not in covered_days(YEAR["start"], YEAR["end"])
     after = case_kpis(start=MARCH[0], end=MARCH[1]).figures
@@ -134,6 +142,30 @@ def test_changes_after_the_rollup_are_read_live_until_the_job_reruns(story, cloc
     assert not KpiDirtyDay.objects.filter(day__lte=last_closed_day(later + D)).exists()
     assert T0.date() in covered_days(YEAR["start"], YEAR["end"])
     _compare_all(story)
+
+
+def test_cases_tell_analytics_through_their_events_and_the_job_reads_past_its_mark(story, clock):  # noqa: F811 - the imported fixture
+    w = story.world
+    kpi_rollup_run(at=ROLL_AT, max_days=10_000)
+    assert KpiEventMark.objects.get().before == ROLL_AT - CLOSE_MARGIN
+    assert T0.date() not in dirty_days(T0.date(), T0.date())
+
+    _step(clock, ROLL_AT + D, story.cases["G"], Action.ACCEPT, w.dispatcher)
+
+    # The move wrote its event and nothing of analytics': the day is dirty because of the event.
+    assert not KpiDirtyDay.objects.filter(day=T0.date()).exists()
+    assert dirty_days(T0.date(), T0.date()) == {T0.date()}
+    assert T0.date() not in covered_days(YEAR["start"], YEAR["end"])
+
+    run_at = ROLL_AT + D + H
+    rerun = kpi_rollup_run(at=run_at, max_days=10_000)
+
+    assert rerun["days"] >= 1
+    assert KpiEventMark.objects.get().before == run_at - CLOSE_MARGIN
+    assert dirty_days(T0.date(), T0.date()) == set()
+    assert T0.date() in covered_days(YEAR["start"], YEAR["end"])
+    _compare_all(story)
+    assert kpi_rollup_run(at=run_at, max_days=10_000) == {"days": 0, "rows": 0}
 
 
 def test_the_job_is_idempotent_and_rolls_only_closed_days(story):  # noqa: F811 - the imported fixture
@@ -175,8 +207,8 @@ def test_the_scheduler_enqueues_the_rollup_beside_the_sweep(demo):
 
     paths = set(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
     assert {
-        "dangqun.cases.tasks.rollup_kpis",
-        "dangqun.cases.tasks.sweep_cases",
-        "dangqun.triage.tasks.retrain_triage",
-        "dangqun.triage.tasks.refresh_hotspots",
+        "dangqun.analytics.jobs.rollup_kpis",
+        "dangqun.cases.jobs.sweep_cases",
+        "dangqun.triage.jobs.retrain_triage",
+        "dangqun.triage.jobs.refresh_hotspots",
     } <= paths

@@ -1,4 +1,4 @@
-"""Case KPIs (cases.kpis and GET /api/v1/kpis).
+"""Case KPIs (analytics.kpis and GET /api/v1/kpis).
 
 Two kinds of fixture:
 
@@ -22,16 +22,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dangqun.accounts.scope import get_scope
+from dangqun.analytics.kpis import KpiFigures, KpiGroupBy, PathSegment, case_kpis
 from dangqun.cases.enums import CaseStatus, Satisfaction
-from dangqun.cases.kpis import KpiFigures, KpiGroupBy, PathSegment, case_kpis
 from dangqun.cases.models import Case, Category
 from dangqun.cases.permissions import visible_cases_q
-from dangqun.cases.services import intake, transition
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
 from dangqun.core.fields import join_path
 from dangqun.regions.models import Region, RegionLevel
 from tests.cases.conftest import World, submit
+from tests.conftest import FrozenClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2030, 3, 4, 9, 0, tzinfo=SHANGHAI)  # a Monday, a working day
@@ -42,20 +42,11 @@ MARCH = (dt.datetime(2030, 3, 1, tzinfo=SHANGHAI), dt.datetime(2030, 4, 1, tzinf
 YEAR = {"start": dt.datetime(2030, 1, 1, tzinfo=SHANGHAI), "end": dt.datetime(2031, 1, 1, tzinfo=SHANGHAI)}
 
 
-class Clock:
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:  # type: ignore[no-untyped-def]
-    c = Clock(T0)
-    monkeypatch.setattr(intake, "now", c)
-    monkeypatch.setattr(transition, "now", c)
-    return c
+def clock(clock: FrozenClock) -> FrozenClock:
+    """The one clock (tests/conftest.py), starting at ``T0``."""
+    clock.at = T0
+    return clock
 
 
 @dataclass
@@ -68,12 +59,14 @@ class Story:
         return {self.cases[n].pk for n in names}
 
 
-def _step(clock: Clock, at: dt.datetime, case: Case, action: Action, actor: object, **kw: object) -> Case:
+def _step(
+    clock: FrozenClock, at: dt.datetime, case: Case, action: Action, actor: object, **kw: object
+) -> Case:
     clock.at = at
     return case_transition(case=case, action=action, actor=actor, **kw)
 
 
-def _dispatch(clock: Clock, w: World, case: Case, at: dt.datetime) -> None:
+def _dispatch(clock: FrozenClock, w: World, case: Case, at: dt.datetime) -> None:
     _step(clock, at, case, Action.ACCEPT, w.dispatcher)
     _step(
         clock,
@@ -87,20 +80,26 @@ def _dispatch(clock: Clock, w: World, case: Case, at: dt.datetime) -> None:
 
 
 def _handle(
-    clock: Clock, w: World, case: Case, *, dispatch: dt.datetime, sign: dt.datetime, resolve: dt.datetime
+    clock: FrozenClock,
+    w: World,
+    case: Case,
+    *,
+    dispatch: dt.datetime,
+    sign: dt.datetime,
+    resolve: dt.datetime,
 ) -> None:
     _dispatch(clock, w, case, dispatch)
     _step(clock, sign, case, Action.SIGN, w.lead_staff)
     _step(clock, resolve, case, Action.RESOLVE, w.lead_staff, reason="已处理")
 
 
-def _rate(clock: Clock, w: World, case: Case, at: dt.datetime, satisfaction: str) -> Case:
+def _rate(clock: FrozenClock, w: World, case: Case, at: dt.datetime, satisfaction: str) -> Case:
     _step(clock, at, case, Action.REVIEW, w.dispatcher)
     return _step(clock, at, case, Action.RATE, w.citizen, satisfaction=satisfaction)
 
 
 @pytest.fixture
-def story(world: World, clock: Clock) -> Story:
+def story(world: World, clock: FrozenClock) -> Story:
     """Eleven cases with known outcomes. A–I and K are in the demo grid (first community of the first
     street), J in a grid of another street; K was registered in February, the rest on T0 in March."""
     w = world

@@ -13,18 +13,18 @@ def _waiting(path: str) -> int:
 
 
 def test_a_waiting_job_is_not_enqueued_twice(demo):
-    before = _waiting("dangqun.cases.tasks.sweep_cases")
+    before = _waiting("dangqun.cases.jobs.sweep_cases")
     call_command("run_scheduler", "--once")
     call_command("run_scheduler", "--once")
-    assert _waiting("dangqun.cases.tasks.sweep_cases") == max(before, 1)
+    assert _waiting("dangqun.cases.jobs.sweep_cases") == max(before, 1)
 
 
 @pytest.mark.parametrize(
     ("jobs", "message"),
     [
-        ([("dangqun.cases.tasks.no_such_job", 60)], "无法导入"),
-        ([("dangqun.core.time.now", 60)], "不是后台任务"),
-        ([("dangqun.cases.tasks.sweep_cases", 0)], "不是正数"),
+        ([("dangqun.cases.jobs.no_such_job", 60)], "无法导入"),
+        ([("dangqun.core.clock.now", 60)], "不是后台任务"),
+        ([("dangqun.cases.jobs.sweep_cases", 0)], "不是正数"),
     ],
 )
 def test_a_bad_job_list_stops_the_scheduler_with_a_clear_error(demo, settings, jobs, message):

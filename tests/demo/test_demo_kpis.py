@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from dangqun.cases.kpi_rollup import kpi_rollup_run
+from dangqun.analytics.kpi_rollup import kpi_rollup_run
 from dangqun.demo.build_cases import demo_end
 from dangqun.demo.case_plan import case_targets
 from dangqun.demo.context import REFERENCE_DATE

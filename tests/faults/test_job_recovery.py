@@ -16,16 +16,16 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from dangqun.accounts.models import User
+from dangqun.cases.jobs import sweep
 from dangqun.cases.models import CaseTask
-from dangqun.cases.tasks import sweep
 from dangqun.core.jobs import MAX_RUNS, requeue_orphaned_jobs, worker_id_for_this_process
+from dangqun.notify.jobs import STUCK_AFTER, redeliver_stuck
 from dangqun.notify.models import Delivery, DeliveryStatus, Notification
 from dangqun.notify.services import notify_users
-from dangqun.notify.tasks import STUCK_AFTER, redeliver_stuck
 
 pytestmark = pytest.mark.faults
 
-SWEEP = "dangqun.cases.tasks.sweep_cases"
+SWEEP = "dangqun.cases.jobs.sweep_cases"
 
 
 def _dead_pid() -> int:
@@ -35,7 +35,7 @@ def _dead_pid() -> int:
 
 
 def _running(worker_ids: list[str], started: dt.datetime) -> DBTaskResult:
-    from dangqun.cases.tasks import sweep_cases
+    from dangqun.cases.jobs import sweep_cases
 
     job = DBTaskResult.objects.get(id=sweep_cases.enqueue().id)
     DBTaskResult.objects.filter(pk=job.pk).update(status="RUNNING", worker_ids=worker_ids, started_at=started)
@@ -99,10 +99,10 @@ def test_deliveries_whose_job_was_lost_are_queued_again(demo):
     Delivery.objects.filter(pk=rows[1].pk).update(
         status=DeliveryStatus.SENDING, claimed_at=long_ago, attempts=1
     )  # its worker died mid-send
-    jobs_before = DBTaskResult.objects.filter(task_path="dangqun.notify.tasks.deliver_pending").count()
+    jobs_before = DBTaskResult.objects.filter(task_path="dangqun.notify.jobs.deliver_pending").count()
 
     assert redeliver_stuck.call() == {"requeued": 2}
-    queued = DBTaskResult.objects.filter(task_path="dangqun.notify.tasks.deliver_pending").order_by(
+    queued = DBTaskResult.objects.filter(task_path="dangqun.notify.jobs.deliver_pending").order_by(
         "-enqueued_at"
     )
     assert queued.count() == jobs_before + 1

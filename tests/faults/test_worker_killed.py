@@ -25,7 +25,7 @@ from tests.faults.harness import ROOT, Target, copy_of_test_database, group_kill
 
 pytestmark = pytest.mark.faults
 
-SWEEP = "dangqun.cases.tasks.sweep_cases"
+SWEEP = "dangqun.cases.jobs.sweep_cases"
 JOBS = DBTaskResult._meta.db_table
 
 
@@ -52,7 +52,7 @@ def _make_overdue(target: Target) -> list[int]:
 REDELIVER_NOW = (
     "from datetime import timedelta\n"
     "from django.utils import timezone\n"
-    "from dangqun.notify.tasks import STUCK_AFTER, deliver_pending, stuck_delivery_ids\n"
+    "from dangqun.notify.jobs import STUCK_AFTER, deliver_pending, stuck_delivery_ids\n"
     "ids = stuck_delivery_ids(timezone.now() + STUCK_AFTER + timedelta(seconds=1))\n"
     "if ids:\n"
     "    deliver_pending.enqueue(ids)\n"

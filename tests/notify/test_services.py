@@ -12,7 +12,7 @@ from dangqun.core.models import AuditEvent
 from dangqun.notify.models import Delivery, DeliveryStatus, Notification
 from dangqun.notify.services import notification_mark_read, notifications_mark_all_read, notify_users
 
-TASK_PATH = "dangqun.notify.tasks.deliver_pending"
+TASK_PATH = "dangqun.notify.jobs.deliver_pending"
 
 
 def _notify(recipients, **extra):

@@ -10,13 +10,13 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from dangqun.notify.jobs import CLAIM_LEASE, MAX_ATTEMPTS, deliver_one, deliver_pending
 from dangqun.notify.models import Delivery, DeliveryStatus
 from dangqun.notify.services import notify_users
-from dangqun.notify.tasks import CLAIM_LEASE, MAX_ATTEMPTS, deliver_one, deliver_pending
 from tests.notify import fakes
 from tests.notify.conftest import FAILING, RECORDING
 
-TASK_PATH = "dangqun.notify.tasks.deliver_pending"
+TASK_PATH = "dangqun.notify.jobs.deliver_pending"
 
 
 def _deliveries(recipients, channels):

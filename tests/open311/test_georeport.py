@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from dangqun.cases.models import Case, IdempotencyRecord
-from dangqun.core.time import now
+from dangqun.core import clock
 from dangqun.open311.keys import client_revoke
 from dangqun.open311.models import Open311Request
 from tests.open311.conftest import (
@@ -286,10 +286,10 @@ def test_bad_list_parameters_are_400(http, o311, fmt, params):
 
 def test_default_window_is_ninety_days(http, o311):
     code, _ = _code(_post(http, "json", post_body(o311)), "json")
-    Case.objects.filter(code=code).update(submitted_at=now() - dt.timedelta(days=91))
+    Case.objects.filter(code=code).update(submitted_at=clock.now() - dt.timedelta(days=91))
     listed = [i["service_request_id"] for i in http.get(f"{BASE}/requests.json").json()]
     assert code not in listed
-    start = (now() - dt.timedelta(days=100)).isoformat()
+    start = (clock.now() - dt.timedelta(days=100)).isoformat()
     listed = http.get(f"{BASE}/requests.json", {"start_date": start}).json()
     assert code in [i["service_request_id"] for i in listed]
 
@@ -299,7 +299,9 @@ def test_lists_never_show_reporter_data_or_other_channels_text(http, o311):
     body = http.get(f"{BASE}/requests.json").content.decode()
     assert "13912345678" not in body
     assert "王小明" not in body
-    other = Case.objects.exclude(channel="open311").filter(submitted_at__gte=now() - dt.timedelta(days=90))
+    other = Case.objects.exclude(channel="open311").filter(
+        submitted_at__gte=clock.now() - dt.timedelta(days=90)
+    )
     for case in other[:5]:
         item = http.get(f"{BASE}/requests/{case.code}.json").json()[0]
         assert item["description"] == case.title

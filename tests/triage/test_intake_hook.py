@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from dangqun.cases.backends import classifier_backend
 from dangqun.cases.models import Case, Category, RoutingRule
 from dangqun.cases.routing import clear_rules_cache
 from dangqun.cases.services.rules import routing_rule_save
@@ -152,7 +153,7 @@ def test_a_failing_classifier_never_loses_the_report(api_as, monkeypatch):
     def broken(title: str, description: str) -> None:
         raise RuntimeError("model file corrupt")
 
-    monkeypatch.setattr("dangqun.cases.classify._classifier", broken)
+    monkeypatch.setattr(classifier_backend(), "classify", broken)
     code = _submit(api_as("citizen"))
     case = Case.objects.get(code=code)
     assert "triage" not in case.suggested_route

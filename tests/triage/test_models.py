@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from dangqun.cases.classify import classify
+from dangqun.cases.backends import classify
 from dangqun.cases.models import Case, Category
 from dangqun.core.models import AuditEvent
+from dangqun.triage.jobs import retrain_triage
 from dangqun.triage.models import TriageModel
-from dangqun.triage.tasks import retrain_triage
 
 PHRASE = "紫罗兰广场音乐喷泉"
 

@@ -20,8 +20,8 @@ from dangqun.cases.workflow import Action
 from dangqun.core.models import AuditEvent
 from dangqun.regions.models import Region
 from dangqun.triage.hotspots_services import refresh_hotspots
+from dangqun.triage.jobs import refresh_hotspots as refresh_task
 from dangqun.triage.models import Hotspot
-from dangqun.triage.tasks import refresh_hotspots as refresh_task
 from tests.web.test_case_page import as_user, lead_department
 
 REPORTS = [

@@ -1,4 +1,4 @@
-"""The dashboard cache (``web.dashcache``): a minute per reader scope, shared only by readers who see
+"""The dashboard cache (``analytics.dashcache``): a minute per reader scope, shared only by readers who see
 the whole district, never handed to a reader with a narrower scope."""
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from dangqun.accounts.models import Membership, Role, User
+from dangqun.analytics import command_data, dashcache
 from dangqun.regions.models import Region, RegionLevel
-from dangqun.web import dashcache
-from dangqun.web.views import command_data
 from tests.web.test_case_page import as_user, new_case
 
 

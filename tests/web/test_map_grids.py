@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from dangqun.analytics import command_data
 from dangqun.regions.models import Region, RegionLevel
-from dangqun.web.views import command_data
 from tests.web.test_case_page import as_user
 
 

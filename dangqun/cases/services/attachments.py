@@ -17,8 +17,8 @@ from dangqun.cases.models import Attachment, AttachmentStage, Case, CaseEvent, C
 from dangqun.cases.permissions import relations, visible_cases_q
 from dangqun.cases.services.timeline import actor_label, actor_unit
 from dangqun.cases.workflow import Relation
+from dangqun.core import clock
 from dangqun.core.errors import ConflictError, NotFoundError
-from dangqun.core.time import now
 from dangqun.core.uploads import (
     CheckedUpload,
     StoredFile,
@@ -113,7 +113,7 @@ def attachment_insert(
             "content_type": attachment.content_type,
             "size": attachment.size,
         },
-        created_at=now(),
+        created_at=clock.now(),
     )
     return attachment
 

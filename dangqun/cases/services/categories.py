@@ -17,9 +17,9 @@ from django.utils.translation import pgettext
 from dangqun.cases.events import CasesEvent
 from dangqun.cases.models import Category
 from dangqun.cases.routing import split_keywords
+from dangqun.core import clock
 from dangqun.core.audit import record_event
 from dangqun.core.fields import PATH_SEGMENT_RE, join_path
-from dangqun.core.time import now
 
 MAX_LEVEL = 3
 _AUTO_CODE_LIMIT = 99
@@ -185,7 +185,7 @@ def category_update(
         data["descendants_deactivated"] = (
             Category.objects.filter(path__subtree=current.path, is_active=True)
             .exclude(pk=current.pk)
-            .update(is_active=False, updated_at=now())
+            .update(is_active=False, updated_at=clock.now())
         )
     record_event(actor=actor, event_type=CasesEvent.CATEGORY_UPDATED, target=current, data=data)
     return current

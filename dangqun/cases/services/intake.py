@@ -21,13 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangqun.accounts.scope import get_scope
-from dangqun.cases.classify import (
-    Suggestion,
-    case_created,
-    classify,
-    locate_address,
-    suggestion_applied,
-)
+from dangqun.cases.backends import Suggestion, classify, locate_address, queue_intake_jobs
 from dangqun.cases.codes import next_case_code
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Priority
 from dangqun.cases.models import AttachmentStage, Case, CaseEvent, Category, IdempotencyRecord
@@ -39,8 +33,8 @@ from dangqun.cases.services.attachments import (
     photos_checked,
 )
 from dangqun.cases.services.timeline import actor_label, actor_unit
+from dangqun.core import clock
 from dangqun.core.errors import ConflictError
-from dangqun.core.time import now
 from dangqun.core.uploads import StoredFile, store_upload
 from dangqun.regions import selectors as region_selectors
 from dangqun.regions.coords import CoordSystem, parse_crs, to_wgs84
@@ -93,7 +87,7 @@ def _locate(
     *, lng: float | None, lat: float | None, crs: CoordSystem, region: Region | None, address: str = ""
 ) -> tuple[float | None, float | None, Region | None, Region, dict[str, Any] | None]:
     """(wgs84 lng, lat, grid, deepest region, what the address locator made of the address) for the
-    case. The locator (``cases.classify.locate_address``) is asked only with no point and no region."""
+    case. The locator (``cases.backends.locate_address``) is asked only with no point and no region."""
     if lng is not None or lat is not None:
         if lng is None or lat is None:
             raise ValidationError({"lat": _("经度和纬度须同时提供")})
@@ -135,7 +129,7 @@ def _create(
     idempotency: tuple[str, str, str] | None,
     photos: Sequence[StoredFile] = (),
 ) -> tuple[Case, CaseEvent | None]:
-    at = now()
+    at = clock.now()
     # Everything is read and computed before the transaction: the code counter's row lock
     # (PostgreSQL) and the database's one write lock (SQLite, IMMEDIATE transactions) are held
     # only for the counter bump, the three inserts and the commit, not for the classifier or routing.
@@ -223,9 +217,7 @@ def _write(
         IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=request_hash, case=case)
     for stored in photos:
         attachment_insert(locked=case, task=None, stage=AttachmentStage.REPORT, stored=stored, actor=actor)
-    queued = case_created(case)  # auto-merge, for every case whatever its category's source
-    if suggestion is not None:
-        queued = suggestion_applied(case, suggestion) or queued  # auto-dispatch above the threshold
+    queued = queue_intake_jobs(case, suggestion)  # DANGQUN_INTAKE_JOBS: auto-merge, auto-dispatch
     # The answer is the case in hand unless a follow-up may change it after commit (then it is read again).
     return case, (None if queued or photos else event)
 

@@ -30,15 +30,14 @@ from dangqun.cases.enums import (
     TaskStatus,
 )
 from dangqun.cases.errors import ForbiddenError, TransitionNotAllowedError
-from dangqun.cases.kpi_rollup import mark_cases_changed
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask
 from dangqun.cases.notifications import queue_notifications
 from dangqun.cases.permissions import relations, task_is_mine, visible_cases_q
 from dangqun.cases.services.timeline import actor_label, actor_unit
 from dangqun.cases.workflow import Action, Relation, Transition, available, transition_for
+from dangqun.core import clock
 from dangqun.core.errors import ConflictError, NotFoundError
 from dangqun.core.i18n import join_list
-from dangqun.core.time import now
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
 
@@ -686,7 +685,7 @@ def case_transition(
             reason=reason,
             expected_version=expected_version,
         )
-        at = now()
+        at = clock.now()
         from_status = locked.status
         move = HANDLERS[transition.action](Ctx(locked, tasks, actor, rels, reason, params, at))
         _save(locked, transition, move, at)
@@ -699,7 +698,6 @@ def case_transition(
             from_status=from_status,
             at=at,
         )
-        mark_cases_changed([locked, *(other for other, _, _ in move.extra_events)], at)
         if move.notify:
             queue_notifications(kind=move.notify, case=locked, tasks=tasks, event=event, actor=actor)
     return locked

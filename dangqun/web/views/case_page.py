@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangqun.accounts.scope import get_scope
+from dangqun.analytics.command_data import unit_options
 from dangqun.cases import selectors
 from dangqun.cases.enums import (
     ACTIVE_TASK_STATUSES,
@@ -43,7 +44,7 @@ from dangqun.regions.models import Region
 from dangqun.triage.replies import ReplyScore, score_reply
 from dangqun.web.access import not_found_as_404
 from dangqun.web.views.case_duplicates import case_duplicates
-from dangqun.web.views.command_data import unit_options
+from dangqun.analytics.command_data import unit_options
 from dangqun.web.views.command_dispatch import dispatch_params, safe_next
 
 # Moves a person makes on this page (the overdue sweep is the worker's).

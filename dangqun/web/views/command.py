@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.gzip import gzip_page
 
+from dangqun.analytics import command_data as data
 from dangqun.cases.enums import Priority
 from dangqun.core.errors import DomainError, validation_text
 from dangqun.triage.hotspots_services import visible_hotspots
 from dangqun.web import mapcrs
-from dangqun.web.views import command_data as data
 from dangqun.web.views.case_duplicates import queue_duplicates
 
 View = Callable[..., HttpResponse]

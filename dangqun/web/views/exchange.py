@@ -16,9 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangqun.core import clock
 from dangqun.core.errors import DomainError
-from dangqun.core.time import now
-from dangqun.exchange import exports, params, services, tasks
+from dangqun.exchange import exports, jobs, params, services
 from dangqun.exchange.models import JobStatus, MappingProfile
 
 
@@ -56,7 +56,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 data=upload.read(services.MAX_FILE_BYTES + 1),
                 dry_run=True,
             )
-            tasks.schedule(job)
+            jobs.schedule(job)
         except ValidationError as exc:
             form.add_error(None, "; ".join(exc.messages))
         else:
@@ -96,7 +96,7 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         job = services.access_job_by_id(request.user, job_id)
         again = services.import_again(actor=request.user, job=job, dry_run=False)
-        tasks.schedule(again)
+        jobs.schedule(again)
     except DomainError as exc:
         return _forbidden(request, exc)
     return redirect("web:exchange_job", job_id=again.pk)
@@ -118,7 +118,7 @@ def export_cases(request: HttpRequest) -> HttpResponse:
         return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     except DomainError as exc:
         return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain; charset=utf-8")
-    return _xlsx(data, f"cases-{now():%Y%m%d-%H%M}.xlsx")
+    return _xlsx(data, f"cases-{clock.now():%Y%m%d-%H%M}.xlsx")
 
 
 @login_required
@@ -128,7 +128,9 @@ def export_kpis(request: HttpRequest) -> HttpResponse:
         start, end = params.kpi_period(request.GET)
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
-    return _xlsx(exports.export_kpis(actor=request.user, start=start, end=end), f"kpis-{now():%Y%m%d}.xlsx")
+    return _xlsx(
+        exports.export_kpis(actor=request.user, start=start, end=end), f"kpis-{clock.now():%Y%m%d}.xlsx"
+    )
 
 
 @login_required

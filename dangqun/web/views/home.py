@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 
 from dangqun.accounts.models import Role
 from dangqun.accounts.scope import get_scope
+from dangqun.analytics import region_data
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
-from dangqun.web import queries
 from dangqun.web.access import not_found_as_404
 from dangqun.web.roles import REGION_HOME_ROLES, UserRole, user_role
 from dangqun.web.views import gridapp
@@ -36,13 +36,13 @@ def _department_home(request: HttpRequest, role: UserRole) -> HttpResponse:
     return render(
         request,
         "web/home/department.html",
-        {"departments": departments, "facilities": queries.facility_table(scope.department_ids)},
+        {"departments": departments, "facilities": region_data.facility_table(scope.department_ids)},
     )
 
 
 def _party_home(request: HttpRequest, role: UserRole) -> HttpResponse:
     scope = get_scope(request.user)
-    tree = queries.party_org_tree(scope.party_org_paths)
+    tree = region_data.party_org_tree(scope.party_org_paths)
     roots = [row for row in tree if row.depth == 0]
     return render(
         request,
@@ -55,7 +55,7 @@ def _sysadmin_home(request: HttpRequest, role: UserRole) -> HttpResponse:
     return render(
         request,
         "web/home/sysadmin.html",
-        {"counts": queries.system_counts(), "events": queries.recent_audit_events(20)},
+        {"counts": region_data.system_counts(), "events": region_data.recent_audit_events(20)},
     )
 
 

@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from dangqun.accounts.scope import get_scope
 from dangqun.accounts.selectors import responsibility_chain
+from dangqun.analytics import dashcache, region_data
 from dangqun.regions import selectors as region_selectors
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.access import access_building_by_id, registry_covers
 from dangqun.registry.selectors import registry_counts
-from dangqun.web import dashcache, queries
 from dangqun.web.access import access_region_by_code, not_found_as_404
 from dangqun.web.svgmap import MapFeature, build_map
 
@@ -59,7 +59,7 @@ def grid_context(request: HttpRequest, grid: Region) -> dict[str, Any]:
             "path"
         )
     )
-    care, care_total = queries.care_residents(user, grid)
+    care, care_total = region_data.care_residents(user, grid)
     return {
         "region": grid,
         "compound": ancestors.get(RegionLevel.COMPOUND),
@@ -67,11 +67,11 @@ def grid_context(request: HttpRequest, grid: Region) -> dict[str, Any]:
         "street": ancestors.get(RegionLevel.STREET),
         "chain": responsibility_chain(grid),
         "counts": registry_counts(user, grid.path),
-        "buildings": list(queries.buildings_with_counts(user, grid)),
+        "buildings": list(region_data.buildings_with_counts(user, grid)),
         "care_residents": care,
         "care_total": care_total,
-        "care_limit": queries.CARE_LIST_LIMIT,
-        "tags": queries.tag_summary(user, grid),
+        "care_limit": region_data.CARE_LIST_LIMIT,
+        "tags": region_data.tag_summary(user, grid),
         "map": build_map(_feature(user, g, highlight=g.pk == grid.pk) for g in siblings),
     }
 
@@ -79,13 +79,13 @@ def grid_context(request: HttpRequest, grid: Region) -> dict[str, Any]:
 def community_context(request: HttpRequest, community: Region) -> dict[str, Any]:
     """A community: its grids with counts, tagged residents, party organisations, map of grids."""
     user = request.user
-    rows = queries.grid_rows(user, community)
+    rows = region_data.grid_rows(user, community)
     return {
         "region": community,
         "grid_rows": rows,
-        "totals": queries.totals(rows),
-        "tags": queries.tag_summary(user, community),
-        "party_orgs": queries.region_party_orgs(community),
+        "totals": region_data.totals(rows),
+        "tags": region_data.tag_summary(user, community),
+        "party_orgs": region_data.region_party_orgs(community),
         "map": build_map(_feature(user, row.grid) for row in rows),
     }
 
@@ -93,20 +93,24 @@ def community_context(request: HttpRequest, community: Region) -> dict[str, Any]
 def area_context(request: HttpRequest, region: Region) -> dict[str, Any]:
     """A district, street or compound: its children with rolled-up counts and a map of them."""
     user = request.user
-    # Counts over every registry row of the subtree: kept a minute per reader (web.dashcache).
+    # Counts over every registry row of the subtree: kept a minute per reader (analytics.dashcache).
     # every reader who sees the whole subtree's registries shares one entry
     reader = dashcache.SHARED if registry_covers(user, region.path) else dashcache.scope_key(user)
-    rows = dashcache.cached("regions.rows", (region.pk,), reader, lambda: queries.child_rows(user, region))
+    rows = dashcache.cached(
+        "regions.rows", (region.pk,), reader, lambda: region_data.child_rows(user, region)
+    )
     context: dict[str, Any] = {
         "region": region,
         "child_rows": rows,
-        "totals": queries.totals(rows),
+        "totals": region_data.totals(rows),
         "map": build_map(_feature(user, row.region) for row in rows),
         "child_level": rows[0].region.level if rows else None,
-        "child_level_label": queries.LEVEL_LABELS.get(RegionLevel(rows[0].region.level), "") if rows else "",
+        "child_level_label": region_data.LEVEL_LABELS.get(RegionLevel(rows[0].region.level), "")
+        if rows
+        else "",
     }
     if region.level == RegionLevel.DISTRICT:
-        context["departments"] = list(queries.departments_in(region))
+        context["departments"] = list(region_data.departments_in(region))
     return context
 
 
@@ -119,7 +123,7 @@ def region_page(request: HttpRequest, region: Region) -> tuple[str, dict[str, An
     else:
         template, context = "web/region_area.html", area_context(request, region)
     context["breadcrumbs"] = breadcrumbs(request.user, region)
-    context["level_label"] = queries.LEVEL_LABELS.get(RegionLevel(region.level), "")
+    context["level_label"] = region_data.LEVEL_LABELS.get(RegionLevel(region.level), "")
     return template, context
 
 
@@ -140,7 +144,7 @@ def building_detail(request: HttpRequest, building_id: int) -> HttpResponse:
         *breadcrumbs(request.user, grid),
         Crumb(name=grid.name, href=reverse("web:region", args=[grid.code])),
     ]
-    households = queries.building_households(request.user, building)
+    households = region_data.building_households(request.user, building)
     return render(
         request,
         "web/building.html",

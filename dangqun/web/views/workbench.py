@@ -20,7 +20,7 @@ from dangqun.cases import selectors
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, TaskStatus
 from dangqun.cases.models import CaseTask
 from dangqun.cases.permissions import UNIT_REGION_ROLES
-from dangqun.core.time import now
+from dangqun.core import clock
 
 INBOX_PAGE = 50  # tasks per page; the tabs' counts cover every active task
 DONE_LIMIT = 20
@@ -56,7 +56,7 @@ def _tasks(user: Any) -> QuerySet[CaseTask]:
 def inbox(user: Any, tab: str = "all", page: int = 1) -> tuple[list[InboxRow], dict[str, int]]:
     """One page of the unit's active tasks in ``tab``, by resolve-by deadline; and every tab's count
     (one aggregate query: the counts are of all active tasks, not of the page)."""
-    at = now()
+    at = clock.now()
     active = _tasks(user).filter(status__in=ACTIVE_TASK_STATUSES)
     tab_q = {
         "all": Q(),

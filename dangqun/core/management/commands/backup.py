@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dangqun.core import clock
 from dangqun.core.backup import BackupError, backup
-from dangqun.core.time import now
 
 
 class Command(BaseCommand):
@@ -21,7 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = Path(
-            options["output"] or Path(settings.VAR_DIR) / "backups" / f"dangqun-{now():%Y%m%d-%H%M%S}.tar.gz"
+            options["output"]
+            or Path(settings.VAR_DIR) / "backups" / f"dangqun-{clock.now():%Y%m%d-%H%M%S}.tar.gz"
         )
         try:
             manifest = backup(output, alias=options["database"])

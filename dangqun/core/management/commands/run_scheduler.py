@@ -6,7 +6,7 @@ lowest layer). Run one scheduler per deployment (``make run`` starts it beside t
 a job only when the previous run of the same job is no longer waiting, so a slow worker never piles
 them up. Once a minute it also puts back the jobs whose worker died (``dangqun.core.jobs``).
 
-    python manage.py run_scheduler [--once] [--job dangqun.cases.tasks.sweep_cases]
+    python manage.py run_scheduler [--once] [--job dangqun.cases.jobs.sweep_cases]
 """
 
 from __future__ import annotations

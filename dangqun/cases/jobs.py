@@ -3,8 +3,6 @@
 ``sweep_cases`` is idempotent: it marks breaches once (the flags on the tasks say what was already
 seen) and closes unrated cases once (the status says it). Running it twice, or in two workers at once,
 does the work once: each case is handled under its row lock by ``case_transition``.
-``rollup_kpis`` recomputes the KPI rollup of closed days that are new or changed; it is idempotent
-too (a day is recomputed whole, in one transaction).
 """
 
 from __future__ import annotations
@@ -16,18 +14,17 @@ from django.db.models import Q
 from django_tasks import task
 
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, TaskStatus
-from dangqun.cases.kpi_rollup import kpi_rollup_run
 from dangqun.cases.models import Case, CaseConfig, CaseTask
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action
+from dangqun.core import clock
 from dangqun.core.errors import DomainError
-from dangqun.core.time import now
 
 logger = logging.getLogger(__name__)
 
 
 def sweep(at: dt.datetime | None = None, limit: int = 5000) -> dict[str, int]:
-    at = at or now()
+    at = at or clock.now()
     overdue = (
         CaseTask.objects.filter(status__in=list(ACTIVE_TASK_STATUSES))
         .filter(
@@ -63,12 +60,4 @@ def sweep(at: dt.datetime | None = None, limit: int = 5000) -> dict[str, int]:
 def sweep_cases() -> dict[str, int]:
     result = sweep()
     logger.info("sweep_cases: %s", result)
-    return result
-
-
-@task()
-def rollup_kpis() -> dict[str, int]:
-    """Compute the KPI rollup of closed days that are new or changed (``cases.kpi_rollup``)."""
-    result = kpi_rollup_run()
-    logger.info("rollup_kpis: %s", result)
     return result

@@ -1,7 +1,7 @@
 """What the command centre (指挥中心) reads: the triage queue, the lights, the KPI report and charts.
 
 Every read goes through the case selectors (``cases_for``: the user's visible cases) and
-``cases.kpis.case_kpis`` with the user's scope, so a street dispatcher sees their street only. Each
+``analytics.kpis.case_kpis`` with the user's scope, so a street dispatcher sees their street only. Each
 function runs a fixed number of queries whatever the number of cases (the query-count tests hold it).
 """
 
@@ -20,15 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dangqun.accounts.models import Role
 from dangqun.accounts.scope import get_scope
+from dangqun.analytics import dashcache
+from dangqun.analytics.kpis import KpiFigures, KpiGroup, KpiGroupBy, case_kpis
 from dangqun.cases import selectors
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, ExtensionStatus
-from dangqun.cases.kpis import KpiFigures, KpiGroup, KpiGroupBy, case_kpis
 from dangqun.cases.models import Case, CaseTask, Category
 from dangqun.cases.permissions import DISPATCH_ROLES, SUPERVISE_ROLES, kpi_scope_q, visible_cases_q
-from dangqun.core.time import now
+from dangqun.core import clock
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
-from dangqun.web import dashcache
 
 COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
 QUEUE_LIMIT = 30
@@ -138,7 +138,7 @@ def triage_queue(user: Any, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], i
 
 
 def light_counts(user: Any) -> dict[str, int]:
-    """Open cases on the clock by light (green/yellow/red); kept a minute per reader (``web.dashcache``)
+    """Open cases on the clock by light (green/yellow/red); kept a minute per reader (``analytics.dashcache``)
     like the KPI reports beside them (three counts over every case on the clock)."""
 
     def count() -> dict[str, int]:
@@ -188,7 +188,7 @@ def period_start(period: str) -> dt.datetime | None:
         raise ValidationError({"period": gettext("未知统计区间: %(period)s") % {"period": period}})
     if period == "all":
         return None
-    today = timezone.localdate()
+    today = clock.local_today()
     start = today - dt.timedelta(days=int(period) - 1)
     return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
 
@@ -260,14 +260,14 @@ def ranking(groups: list[KpiGroup]) -> list[KpiGroup]:
 def dashboard(user: Any, period: str = DEFAULT_PERIOD) -> Dashboard:
     """Four grouped reports (street, department, category, time); the total is their sum.
 
-    Kept a minute per reader scope (``web.dashcache``): every district-wide reader shares one entry."""
+    Kept a minute per reader scope (``analytics.dashcache``): every district-wide reader shares one entry."""
     start = period_start(period)
     # None when the user sees the whole district: the reports may then read the daily KPI rollup.
     scope_q = kpi_scope_q(user)
     reader = dashcache.SHARED if scope_q is None else dashcache.scope_key(user)
     return dashcache.cached(
         "command.dashboard",
-        (period, timezone.localdate().isoformat()),
+        (period, clock.local_today().isoformat()),
         reader,
         lambda: _dashboard(scope_q, start, period),
     )
@@ -326,7 +326,7 @@ def case_features(user: Any, filters: selectors.CaseFilters) -> dict[str, Any]:
     """The located cases as GeoJSON points (newest ``MAP_LIMIT``), with the light each is in.
 
     Read as plain rows (no model instances: the map may hold thousands of cases)."""
-    at = now()
+    at = clock.now()
     labels = {value: str(label) for value, label in CaseStatus.choices}  # each lazy label once
     cases: Any = map_cases(user, filters)  # annotated with lead_allowed_seconds (unknown to the stubs)
     rows = cases.values_list(

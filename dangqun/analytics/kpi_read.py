@@ -1,4 +1,4 @@
-"""Reading the KPI rollup (``KpiDaily``) for ``cases.kpis.case_kpis``.
+"""Reading the KPI rollup (``KpiDaily``) for ``analytics.kpis.case_kpis``.
 
 A report can use the rollup when its filters are one of the rollup's keys: no scope restriction and
 at most one of region subtree, lead department or category subtree; and its grouping is one the rows
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 
-from dangqun.cases.kpi_figures import KpiFigures, KpiGroupBy
-from dangqun.cases.kpi_rollup import (
+from dangqun.analytics.kpi_figures import KpiFigures, KpiGroupBy
+from dangqun.analytics.kpi_rollup import (
     DIM_ALL,
     DIM_CATEGORY,
     DIM_DEPARTMENT,
@@ -27,7 +27,7 @@ from dangqun.cases.kpi_rollup import (
     rollup_days,
 )
 from dangqun.cases.models import Category, KpiDaily
-from dangqun.core.time import now
+from dangqun.core import clock
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region
 
@@ -98,7 +98,7 @@ def covered_days(start: dt.datetime | None, end: dt.datetime | None) -> list[dt.
         first = local_day(start)
         if day_start(first) < start:
             first += dt.timedelta(days=1)
-    last = local_day(end if end is not None else now()) - dt.timedelta(days=1)
+    last = local_day(end if end is not None else clock.now()) - dt.timedelta(days=1)
     return sorted(rollup_days(first, last))
 
 

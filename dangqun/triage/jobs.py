@@ -1,4 +1,12 @@
-"""Background jobs of triage, run by the worker (``manage.py db_worker``): retraining, hotspots."""
+"""Background jobs of triage.
+
+Run by the worker (``manage.py db_worker``): retraining and hotspots (django-tasks tasks, scheduled by
+``run_scheduler``). Queued on commit after a submission (``DANGQUN_INTAKE_JOBS``, read by
+``cases.backends.queue_intake_jobs``): ``auto_merge`` folds a duplicate into the older open case,
+``auto_dispatch`` accepts and dispatches a case the classifier is sure about. They run right after
+intake's commit, as the system, in the process that committed (the answer to the submission shows
+their outcome); a failure leaves the case with the dispatcher.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +16,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from dangqun.triage import hotspots_services
+from dangqun.cases.backends import IntakeJob
+from dangqun.triage import autodispatch, automerge, hotspots_services
 from dangqun.triage.services import train_model
 
 logger = logging.getLogger(__name__)
+
+auto_merge = IntakeJob(name="auto_merge", wanted=automerge.wanted, run=automerge.auto_merge)
+auto_dispatch = IntakeJob(name="auto_dispatch", wanted=autodispatch.wanted, run=autodispatch.auto_dispatch)
 
 
 @task()

@@ -55,7 +55,7 @@ def cached(name: str, args: tuple[object, ...], reader_key: str, build: Callable
         return build()
     raw = repr((name, args, get_language(), reader_key))
     key = "dash:" + hashlib.sha256(raw.encode()).hexdigest()
-    hit = cache.get(key)
+    hit: T | None = cache.get(key)
     if hit is not None:
         return hit
     value = build()

@@ -52,16 +52,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangqun.cases.kpi_figures import (
-    KpiFigures,
-    KpiGroupBy,
-    kpi_aggregates,
-)
-from dangqun.cases.kpi_read import covered_days, live_ranges, read_rollup, rollup_plan
+from dangqun.analytics.kpi_figures import KpiFigures, KpiGroupBy, kpi_aggregates
+from dangqun.analytics.kpi_read import covered_days, live_ranges, read_rollup, rollup_plan
 from dangqun.cases.models import Case, Category
 from dangqun.core.i18n import join_list
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
+
+__all__ = ["KpiFigures", "KpiGroup", "KpiGroupBy", "KpiReport", "PathSegment", "case_kpis"]
 
 # Labels for the group of cases that have no street, community, department or category.
 NO_GROUP_LABELS: dict[KpiGroupBy, str | Promise] = {
@@ -211,7 +209,7 @@ def case_kpis(
 
     ``scope_q`` is the caller's visibility (``cases.permissions.visible_cases_q``); ``None`` means no
     restriction (jobs, exports run by the system). ``department`` filters on the lead unit (主办).
-    Whole closed days come from the rollup when the filters allow it (``cases.kpi_read``); the rest
+    Whole closed days come from the rollup when the filters allow it (``analytics.kpi_read``); the rest
     is aggregated from the cases. ``use_rollup=False`` reads only the cases (tests compare the two).
     """
     grouping: KpiGroupBy | None = None

@@ -3,15 +3,22 @@
 Exactness: a day's rows are used only while they equal a fresh computation. The periodic job
 ``kpi_rollup_run`` (scheduled every minute) computes each *closed* day — a day that ended at least
 ``CLOSE_MARGIN`` ago, so no intake transaction of that day is still open — and records it in
-``KpiRolledDay``. Every change to a case after that appends its registration day to ``KpiDirtyDay``
-in the same transaction (``mark_cases_changed``, called by ``case_transition``); a dirty day is read
-from the cases table until the job recomputes it and deletes exactly the dirty rows it saw before
-recomputing, so a change committed meanwhile keeps the day dirty. Reads (``rollup_days``) therefore
-use the rollup only for rolled, clean, whole days; today, dirty days and partial days at the
-period's edges are aggregated live.
+``KpiRolledDay``.
 
-Writers that bypass the services (bulk loads, seeds) call ``kpi_rollup_reset`` afterwards (every day
-becomes live until the next run) or mark the days they touched with ``mark_days_dirty``.
+``cases`` tells analytics what changed through its events, never by calling it: every change to a
+case appends a ``CaseEvent`` in the same transaction. ``KpiEventMark.before`` says how far the job
+has read them. Each run turns the events created before ``at - CLOSE_MARGIN`` (committed by then,
+as for closed days) into ``KpiDirtyDay`` rows — the registration days of their cases — and moves the
+mark there, in one transaction. Readers (``rollup_days``) count as dirty both the ``KpiDirtyDay``
+rows and the days of the cases of every event from the mark on, so a change is read live from the
+moment it commits. The job recomputes a dirty day and deletes exactly the dirty rows it saw before
+recomputing, so a change committed meanwhile keeps the day dirty. Reads therefore use the rollup
+only for rolled, clean, whole days; today, dirty days and partial days at the period's edges are
+aggregated live.
+
+Writers that bypass the services and write no events (bulk loads, seeds) call ``kpi_rollup_reset``
+afterwards (every day becomes live until the next run) or mark the days they touched with
+``mark_days_dirty``.
 """
 
 from __future__ import annotations
@@ -21,13 +28,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from dangqun.cases.kpi_figures import kpi_aggregates
-from dangqun.cases.models import Case, KpiDaily, KpiDirtyDay, KpiRolledDay
-from dangqun.core.time import now
+from dangqun.analytics.kpi_figures import kpi_aggregates
+from dangqun.analytics.models import KpiEventMark
+from dangqun.cases.models import Case, CaseEvent, KpiDaily, KpiDirtyDay, KpiRolledDay
+from dangqun.core import clock
 
 CLOSE_MARGIN = dt.timedelta(minutes=10)
 FIGURES = (
@@ -65,10 +73,61 @@ def mark_days_dirty(days: Iterable[dt.date]) -> None:
     KpiDirtyDay.objects.bulk_create(KpiDirtyDay(day=d) for d in sorted(set(days)))
 
 
-def mark_cases_changed(cases: Iterable[Case], at: dt.datetime) -> None:
-    """Call inside the transaction that changes the cases. Today's cases are read live anyway."""
-    today = local_day(at)
-    mark_days_dirty(d for d in (local_day(c.submitted_at) for c in cases) if d < today)
+def _event_mark() -> dt.datetime | None:
+    return KpiEventMark.objects.filter(pk=1).values_list("before", flat=True).first()
+
+
+def _event_days(
+    events: QuerySet[CaseEvent], first: dt.date | None = None, last: dt.date | None = None
+) -> set[dt.date]:
+    """The registration days (local) of the cases of ``events``, within ``[first, last]`` if given."""
+    if first is not None:
+        events = events.filter(case__submitted_at__gte=day_start(first))
+    if last is not None:
+        events = events.filter(case__submitted_at__lt=day_start(last + dt.timedelta(days=1)))
+    tz = timezone.get_current_timezone()
+    return set(
+        events.order_by()
+        .annotate(kpi_day=TruncDate("case__submitted_at", tzinfo=tz))
+        .values_list("kpi_day", flat=True)
+        .distinct()
+    )
+
+
+def pending_days(first: dt.date, last: dt.date, mark: dt.datetime | None) -> set[dt.date]:
+    """The days in ``[first, last]`` of the cases changed by events the job has not read yet (every
+    event when there is no mark: after ``kpi_rollup_reset``)."""
+    events = CaseEvent.objects.all() if mark is None else CaseEvent.objects.filter(created_at__gte=mark)
+    return _event_days(events, first, last)
+
+
+def consume_case_events(at: dt.datetime) -> int:
+    """Turn the case events created before ``at - CLOSE_MARGIN`` and after the mark into
+    ``KpiDirtyDay`` rows and move the mark there, in one transaction; the number of days marked."""
+    cutoff = at - CLOSE_MARGIN
+    with transaction.atomic():
+        mark = KpiEventMark.objects.select_for_update().filter(pk=1).first()
+        if mark is not None and mark.before >= cutoff:
+            return 0
+        events = CaseEvent.objects.filter(created_at__lt=cutoff)
+        if mark is not None:
+            events = events.filter(created_at__gte=mark.before)
+        days = _event_days(events)
+        mark_days_dirty(days)
+        KpiEventMark.objects.update_or_create(pk=1, defaults={"before": cutoff})
+    return len(days)
+
+
+def dirty_days(first: dt.date, last: dt.date) -> set[dt.date]:
+    """The days in ``[first, last]`` that must be read live: marked dirty, or changed by events the
+    job has not read yet. The mark is read first: a job that moves it meanwhile has committed the
+    dirty rows of the events it read."""
+    mark = _event_mark()
+    pending = pending_days(first, last, mark)
+    marked = set(
+        KpiDirtyDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True).distinct()
+    )
+    return pending | marked
 
 
 def last_closed_day(at: dt.datetime) -> dt.date:
@@ -83,10 +142,7 @@ def rollup_days(first: dt.date, last: dt.date) -> set[dt.date]:
     rolled = set(KpiRolledDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
     if not rolled:
         return rolled
-    dirty = set(
-        KpiDirtyDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True).distinct()
-    )
-    return rolled - dirty
+    return rolled - dirty_days(first, last)
 
 
 def _prefix_expansion(source: str, path: str, index: str) -> str:
@@ -159,7 +215,7 @@ def _roll(first: dt.date, last: dt.date, at: dt.datetime) -> int:
         sql, params = _rollup_sql(first, last)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            written = max(cursor.rowcount, 0)
+            written: int = max(cursor.rowcount, 0)
         days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
         KpiRolledDay.objects.filter(day__in=days).delete()
         KpiRolledDay.objects.bulk_create(KpiRolledDay(day=d, rolled_at=at) for d in days)
@@ -185,7 +241,8 @@ def kpi_rollup_run(at: dt.datetime | None = None, max_days: int = 400) -> dict[s
     Idempotent: a second run finds nothing to do; two runs at once compute the same rows (the
     unique key makes the later one fail and retry on its next schedule).
     """
-    at = at or now()
+    at = at or clock.now()
+    consume_case_events(at)
     last = last_closed_day(at)
     earliest = Case.objects.aggregate(first=Min("submitted_at"))["first"]
     if earliest is None:
@@ -204,8 +261,9 @@ def kpi_rollup_run(at: dt.datetime | None = None, max_days: int = 400) -> dict[s
 
 
 def kpi_rollup_reset() -> None:
-    """Forget every rolled day: reads go live until the next run recomputes them."""
+    """Forget every rolled day and the event mark: reads go live until the next run recomputes them."""
     with transaction.atomic():
         KpiRolledDay.objects.all().delete()
         KpiDaily.objects.all().delete()
         KpiDirtyDay.objects.all().delete()
+        KpiEventMark.objects.all().delete()

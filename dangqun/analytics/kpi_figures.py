@@ -1,7 +1,7 @@
 """The KPI figures (``KpiFigures``) and the database expressions that compute them from cases.
 
-Shared by the live report (``cases.kpis``) and the daily rollup (``cases.kpi_rollup``), so both
-count with exactly the same definitions (see ``cases.kpis`` for what each figure means).
+Shared by the live report (``analytics.kpis``) and the daily rollup (``analytics.kpi_rollup``), so both
+count with exactly the same definitions (see ``analytics.kpis`` for what each figure means).
 """
 
 from __future__ import annotations
