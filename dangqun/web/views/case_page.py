@@ -44,7 +44,6 @@ from dangqun.regions.models import Region
 from dangqun.triage.replies import ReplyScore, score_reply
 from dangqun.web.access import not_found_as_404
 from dangqun.web.views.case_duplicates import case_duplicates
-from dangqun.analytics.command_data import unit_options
 from dangqun.web.views.command_dispatch import dispatch_params, safe_next
 
 # Moves a person makes on this page (the overdue sweep is the worker's).
