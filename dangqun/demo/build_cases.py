@@ -18,7 +18,7 @@ breaches, escalates, and closes cases left unrated.
 
 Time travel: the services stamp ``now()``, which they import from ``dangqun.core.time`` into their own
 modules. While this stage runs, and only here, ``dangqun.cases.services.intake.now`` and
-``dangqun.cases.services.transition.now`` are patched (``unittest.mock.patch``) to a simulated clock
+``dangqun.core.clock.now`` are patched (``unittest.mock.patch``) to a simulated clock
 that an event queue moves forward: every case is a script of steps at simulated times, and all the
 scripts and the hourly sweeps run interleaved in time order. ``Case.updated_at`` (``auto_now``) keeps
 the real time. Notifications are switched off for the same span (``queue_notifications`` patched to
@@ -891,8 +891,8 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
     runner = Runner(ctx, tree, people, planner)
     with (
         mock.patch("dangqun.cases.services.intake.now", runner.now),
-        mock.patch("dangqun.cases.services.transition.now", runner.now),
-        mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
+        mock.patch("dangqun.core.clock.now", runner.now),
+        mock.patch("dangqun.cases.notifications.queue_notifications", _notify_nobody),
     ):
         runner.run(plans)
     played = [p.case_id for p in plans if p.case_id is not None]

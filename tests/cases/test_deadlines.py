@@ -29,7 +29,7 @@ def _default_policy() -> None:
 
 def _dispatch_at(world: World, when: dt.datetime, **params: object):  # type: ignore[no-untyped-def]
     case = submit(world)
-    with mock.patch("dangqun.cases.services.transition.now", return_value=when):
+    with mock.patch("dangqun.core.clock.now", return_value=when):
         case_transition(case=case, action=Action.ACCEPT, actor=world.dispatcher)
         return case_transition(
             case=case,
@@ -64,7 +64,7 @@ def test_category_policy_beats_the_default(world):
 
 def test_sweep_marks_a_breach_once_and_escalates_one_level(world, django_capture_on_commit_callbacks):
     case = submit(world, actor=world.grid_worker, channel="grid_worker")
-    with mock.patch("dangqun.cases.services.transition.now", return_value=_at(2026, 11, 23, 9, 0)):
+    with mock.patch("dangqun.core.clock.now", return_value=_at(2026, 11, 23, 9, 0)):
         case_transition(case=case, action=Action.ACCEPT, actor=world.community_staff)
         case_transition(
             case=case,
@@ -74,7 +74,7 @@ def test_sweep_marks_a_breach_once_and_escalates_one_level(world, django_capture
         )
     later = _at(2026, 12, 31, 9, 0)
 
-    with mock.patch("dangqun.cases.services.transition.now", return_value=later):
+    with mock.patch("dangqun.core.clock.now", return_value=later):
         first = sweep(at=later)
         second = sweep(at=later)
 
@@ -93,7 +93,7 @@ def test_unrated_cases_close_as_unrated_after_the_timeout(world):
     case = reviewed(world)
     eight_days = case.reviewed_at + dt.timedelta(days=8)
 
-    with mock.patch("dangqun.cases.services.transition.now", return_value=eight_days):
+    with mock.patch("dangqun.core.clock.now", return_value=eight_days):
         result = sweep(at=eight_days)
 
     case.refresh_from_db()

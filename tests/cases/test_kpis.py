@@ -26,9 +26,10 @@ from dangqun.cases.enums import CaseStatus, Satisfaction
 from dangqun.cases.kpis import KpiFigures, KpiGroupBy, PathSegment, case_kpis
 from dangqun.cases.models import Case, Category
 from dangqun.cases.permissions import visible_cases_q
-from dangqun.cases.services import intake, transition
+from dangqun.cases.services import intake
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
+from dangqun.core import clock as core_clock
 from dangqun.core.fields import join_path
 from dangqun.regions.models import Region, RegionLevel
 from tests.cases.conftest import World, submit
@@ -54,7 +55,7 @@ class Clock:
 def clock(monkeypatch) -> Clock:  # type: ignore[no-untyped-def]
     c = Clock(T0)
     monkeypatch.setattr(intake, "now", c)
-    monkeypatch.setattr(transition, "now", c)
+    monkeypatch.setattr(core_clock, "now", c)
     return c
 
 

@@ -26,11 +26,10 @@ from django.views.decorators.http import require_http_methods
 from dangqun.cases import selectors as case_selectors
 from dangqun.cases.enums import CaseChannel, CaseEventType, CaseStatus, CaseType, Satisfaction
 from dangqun.cases.models import AttachmentStage, Case
-from dangqun.cases.permissions import relations
 from dangqun.cases.services.attachments import attachment_add
 from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.transition import case_transition
-from dangqun.cases.workflow import Action, available
+from dangqun.cases.workflow import Action
 from dangqun.core import ratelimit
 from dangqun.core.errors import ConflictError, DomainError, NotFoundError
 from dangqun.core.uploads import UploadKind, UploadRejectedError, inspect_upload
@@ -280,7 +279,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         else:
             status = 422
         case = case_selectors.access_case_by_code(request.user, code)
-    moves = available(case.status, relations(request.user, case))
+    moves = case_selectors.available_moves(case, request.user)
     context = {
         "case": case,
         "timeline": public_timeline(case),
