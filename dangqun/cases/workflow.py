@@ -58,7 +58,7 @@ from dangqun.regions.models import Region, RegionLevel
 if TYPE_CHECKING:
     from dangqun.cases.services.transition import Unit
 
-__all__ = ["TRANSITIONS", "Action", "CaseWorkflow", "Relation", "Transition", "available", "transition_for"]
+__all__ = ["TRANSITIONS", "Action", "CaseWorkflow", "Relation", "Transition", "transition_for"]
 
 S = CaseStatus
 
@@ -848,26 +848,3 @@ class CaseWorkflow(Workflow[Case]):
         from dangqun.cases.notifications import queue_notifications
 
         queue_notifications(kind=kind, case=ctx.obj, tasks=_tasks(ctx), event=event, actor=ctx.actor)
-
-
-def available(
-    status: CaseStatus | str,
-    relations: set[Relation] | frozenset[Relation],
-    *,
-    supervised: bool | None = None,
-    extension_requested: bool | None = None,
-) -> list[Transition]:
-    """The moves open from ``status`` to an actor with ``relations``, by status and role only.
-
-    Kept for callers that have no case at hand; buttons come from ``cases.selectors.available_moves``
-    (the door's own checks, guards included). With ``supervised`` and ``extension_requested`` given,
-    the supervision and extension guards are applied as well."""
-    moves = [t for t in actions_from(status) if t.who & relations]
-    if supervised is None or extension_requested is None:
-        return moves
-    known = {
-        "not_supervised": not supervised,
-        "supervised": supervised,
-        "extension_requested": extension_requested,
-    }
-    return [t for t in moves if known.get(t.guard, True)]

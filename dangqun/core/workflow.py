@@ -16,10 +16,13 @@ this fixed order:
 2. status: the move does not start from here → ``TransitionNotAllowedError`` (409, naming the moves
    the actor may make now);
 3. role: the actor has no relation the row accepts → ``ForbiddenError`` (403);
-4. guard and input: the row's guard fails or its body is missing → ``ValidationError`` (422);
+4. guard and input: the row's guard fails (``GuardFailedError``, 422; ``GuardConflictError``, 409, for
+   the guards a workflow lists in ``guard_conflicts``: state another person's move changed) or its
+   body is missing (``ValidationError``, 422);
 
-then runs the row (handler, target, stamps, clock), saves, appends the typed event and queues the
-notification and the jobs on commit. ``available_moves`` is built from the same checks, so what a
+then runs the row (handler, clock, target rule, then the stamps, clock effect and notification of the
+status it enters: ``stamps_on``, ``clock_on``, ``notify_on``), saves, appends the typed event and
+queues the notification and the jobs on commit. ``available_moves`` is built from the same checks, so what a
 page or the API offers is exactly what the door accepts.
 """
 
