@@ -286,11 +286,14 @@ def _newly_breached(task: CaseTask, at: dt.datetime) -> list[str]:
 
 
 def _reopens(ctx: Ctx[Case]) -> bool:
-    """An unsatisfied rating reopens the case while reopens remain."""
-    return (
-        ctx.body.get("satisfaction") == Satisfaction.UNSATISFIED
-        and ctx.obj.reopen_count < _config().max_reopen
-    )
+    """An unsatisfied rating reopens the case while reopens remain (decided once, before the handler
+    counts the reopen, and kept for the target rule)."""
+    if "reopens" not in ctx.state:
+        ctx.state["reopens"] = (
+            ctx.body.get("satisfaction") == Satisfaction.UNSATISFIED
+            and ctx.obj.reopen_count < _config().max_reopen
+        )
+    return bool(ctx.state["reopens"])
 
 
 # --- guards: preconditions beyond the status (the door checks them, and available_moves) --------------
@@ -621,9 +624,7 @@ def _requested_extension(ctx: Ctx[Case]) -> CaseTask:
     if task_id is not None:
         requested = [t for t in requested if t.pk == int(task_id)]
         if not requested:
-            raise ConflictError(
-                _("任务#%(task_id)s没有待审批的延期申请") % {"task_id": task_id}, code="no_extension_request"
-            )
+            raise ConflictError(_("没有待审批的延期申请"), code="no_extension_request")
     if len(requested) > 1:
         raise ValidationError({"task_id": _("有多个延期申请,请指定任务")})
     return requested[0]
@@ -724,7 +725,7 @@ class CaseWorkflow(Workflow[Case]):
     }
     guard_messages: ClassVar[Mapping[str, str | Promise]] = {
         "task_to_sign": gettext_lazy("没有待您签收的任务"),
-        "task_to_extend": gettext_lazy("您的任务已有待审批的延期申请"),
+        "task_to_extend": gettext_lazy("已有待审批的延期申请"),
         "extension_requested": gettext_lazy("没有待审批的延期申请"),
         "not_supervised": gettext_lazy("该诉求已在督办中"),
         "supervised": gettext_lazy("该诉求未在督办中"),
