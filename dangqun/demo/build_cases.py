@@ -16,9 +16,10 @@ workflow would have written. The overdue sweep
 (``cases.tasks.sweep``) runs on a four-hour tick after every deadline and rating window: it marks
 breaches, escalates, and closes cases left unrated.
 
-Time travel: the services stamp ``now()``, which they import from ``dangqun.core.time`` into their own
-modules. While this stage runs, and only here, ``dangqun.cases.services.intake.now`` and
-``dangqun.core.clock.now`` are patched (``unittest.mock.patch``) to a simulated clock
+Time travel: intake stamps ``now()``, which it imports from ``dangqun.core.time``; the workflow door
+reads ``dangqun.core.clock.now``. While this stage runs, and only here, both
+(``dangqun.cases.services.intake.now`` and ``dangqun.core.clock.now``) are patched
+(``unittest.mock.patch``) to a simulated clock
 that an event queue moves forward: every case is a script of steps at simulated times, and all the
 scripts and the hourly sweeps run interleaved in time order. ``Case.updated_at`` (``auto_now``) keeps
 the real time. Notifications are switched off for the same span (``queue_notifications`` patched to
