@@ -33,9 +33,8 @@ from dangqun.api.cases_schemas import (
     case_detail,
 )
 from dangqun.cases import selectors
-from dangqun.cases.enums import Priority, Satisfaction
+from dangqun.cases.enums import CaseStatus, Priority, Satisfaction
 from dangqun.cases.models import Case
-from dangqun.cases.permissions import relations
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.units import Unit, unit_by_code
 from dangqun.cases.workflow import TRANSITIONS, Action
@@ -121,7 +120,7 @@ BODIES: dict[Action, tuple[type[Schema], Params]] = {
 
 def _allowed_now(user: Any, case_id: int) -> list[str]:
     case = Case.objects.select_related("handling_region", "grid").get(pk=case_id)
-    return [a["action"] for a in actions_for(relations(user, case), case.status)]
+    return [a["action"] for a in actions_for(case, user)]
 
 
 def _endpoint(action: Action, body: type[Schema], to_params: Params) -> Callable[..., Any]:
@@ -164,6 +163,6 @@ def register(router: Router) -> None:
             summary=source_text(transition.label),
             operation_id=f"case_{action.value}",
             description=f"{source_text(transition.label)}。可在状态:"
-            + "、".join(sorted(source_text(s.label) for s in transition.sources))
+            + "、".join(sorted(source_text(CaseStatus(s).label) for s in transition.sources))
             + (";须填写 reason" if transition.needs_reason else ""),
         )(_endpoint(action, body, to_params))

@@ -14,7 +14,7 @@ from dangqun.cases.models import Attachment, Case, CaseEvent, CaseTask
 from dangqun.cases.permissions import STAFF_RELATIONS, relations
 from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
 from dangqun.cases.services.contact import reporter_contact_view
-from dangqun.cases.workflow import Action, Relation, available
+from dangqun.cases.workflow import Action
 from dangqun.core.masking import mask_person_name
 
 # The URL segment of each move: POST /cases/{code}/<segment>. BREACH is the worker's, not an endpoint.
@@ -336,15 +336,16 @@ def attachment_out(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def actions_for(rels: frozenset[Relation], status: str) -> list[dict[str, Any]]:
+def actions_for(case: Case, user: Any, tasks: list[CaseTask] | None = None) -> list[dict[str, Any]]:
+    """The moves the viewer may make now (``selectors.available_moves``: the door's own checks)."""
     return [
         {
-            "action": t.action.value,
+            "action": t.action,
             "label": str(t.label),
-            "path": ACTION_PATHS[t.action],
+            "path": ACTION_PATHS[Action(t.action)],
             "needs_reason": t.needs_reason,
         }
-        for t in available(status, rels)
+        for t in selectors.available_moves(case, user, tasks=tasks)
         if t.action in ACTION_PATHS
     ]
 
@@ -402,7 +403,7 @@ def case_detail(
             attachment_out(a)
             for a in (attachments if attachments is not None else selectors.case_attachments(case))
         ],
-        "actions": actions_for(rels, case.status),
+        "actions": actions_for(case, user, tasks),
     }
 
 

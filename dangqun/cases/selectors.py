@@ -18,6 +18,7 @@ from dangqun.cases.enums import ACTIVE_TASK_STATUSES, CaseStatus, TaskRole
 from dangqun.cases.models import Attachment, Case, CaseEvent, CaseTask, Category
 from dangqun.cases.permissions import REGION_VIEW_ROLES, visible_cases_q
 from dangqun.cases.search import search_q
+from dangqun.cases.workflow import CaseWorkflow, Transition
 from dangqun.core import clock, pii, workcal
 from dangqun.core.errors import NotFoundError
 from dangqun.core.i18n import join_list
@@ -255,6 +256,22 @@ def case_tasks(case: Case) -> list[CaseTask]:
     return list(
         CaseTask.objects.filter(case=case).select_related("department", "region", "signed_by").order_by("id")
     )
+
+
+def available_moves(case: Case, actor: Any, *, tasks: list[CaseTask] | None = None) -> list[Transition]:
+    """The moves ``actor`` may make on ``case`` now, by the door's own checks (status, relation,
+    guard): what the API offers and the pages draw as buttons. ``tasks`` as ``case_tasks`` reads them
+    (with their regions), when the caller has them already."""
+    if tasks is None:
+        tasks = case_tasks(case)
+    return CaseWorkflow.available_moves(case, actor, state={"tasks": tasks})
+
+
+def may_move(case: Case, actor: Any, action: str, *, tasks: list[CaseTask] | None = None) -> bool:
+    """Whether ``action`` is among ``available_moves(case, actor)`` (that one row checked)."""
+    if tasks is None:
+        tasks = case_tasks(case)
+    return CaseWorkflow.can(case, actor, action, state={"tasks": tasks})
 
 
 def case_timeline(case: Case) -> list[CaseEvent]:

@@ -16,10 +16,13 @@ this fixed order:
 2. status: the move does not start from here → ``TransitionNotAllowedError`` (409, naming the moves
    the actor may make now);
 3. role: the actor has no relation the row accepts → ``ForbiddenError`` (403);
-4. guard and input: the row's guard fails or its body is missing → ``ValidationError`` (422);
+4. guard and input: the row's guard fails (``GuardFailedError``, 422; ``GuardConflictError``, 409, for
+   the guards a workflow lists in ``guard_conflicts``: state another person's move changed) or its
+   body is missing (``ValidationError``, 422);
 
-then runs the row (handler, target, stamps, clock), saves, appends the typed event and queues the
-notification and the jobs on commit. ``available_moves`` is built from the same checks, so what a
+then runs the row (handler, clock, target rule, then the stamps, clock effect and notification of the
+status it enters: ``stamps_on``, ``clock_on``, ``notify_on``), saves, appends the typed event and
+queues the notification and the jobs on commit. ``available_moves`` is built from the same checks, so what a
 page or the API offers is exactly what the door accepts.
 """
 
@@ -57,6 +60,16 @@ class TransitionNotAllowedError(ConflictError):
         self.allowed = allowed
 
 
+class GuardConflictError(ConflictError):
+    """A guard the workflow lists in ``guard_conflicts`` does not hold (HTTP 409): the object's state,
+    which another person's move may have changed, rules the move out now. Names the moves allowed."""
+
+    def __init__(self, message: str, *, guard: str, allowed: list[str]) -> None:
+        super().__init__(message, code=f"guard_{guard}")
+        self.guard = guard
+        self.allowed = allowed
+
+
 class GuardFailedError(ValidationError):
     """The row's precondition beyond the status does not hold (HTTP 422), naming the moves allowed."""
 
@@ -86,6 +99,11 @@ class Transition:
     notify: str = ""  # the notification kind sent after commit
     recipients: tuple[str, ...] = ()  # who it goes to (named recipient rules of the domain)
     jobs: tuple[str, ...] = ()  # background jobs queued after commit (Workflow.jobs)
+    # What happens only when the move enters a given status (a target rule's choices differ):
+    # (status, field) stamps, (status, clock) effects and (status, kind) notifications.
+    stamps_on: tuple[tuple[str, str], ...] = ()
+    clock_on: tuple[tuple[str, str], ...] = ()
+    notify_on: tuple[tuple[str, str], ...] = ()
 
     @property
     def needs_reason(self) -> bool:
@@ -110,7 +128,10 @@ def row(  # noqa: PLR0917 - the table reads best as positional rows
     """A table row, read positionally: action, label, from, to, who, event, then the rest by name."""
     for name in ("targets", "stamps", "needs", "recipients", "jobs"):
         if name in kw:
-            kw[name] = frozenset(kw[name]) if name == "targets" else tuple(kw[name])
+            kw[name] = frozenset(str(v) for v in kw[name]) if name == "targets" else tuple(kw[name])
+    for name in ("stamps_on", "clock_on", "notify_on"):  # given as {status: field/clock/kind}
+        if name in kw:
+            kw[name] = tuple(sorted((str(k), str(v)) for k, v in dict(kw[name]).items()))
     return Transition(
         action=str(action),
         label=label,
@@ -150,6 +171,7 @@ class Ctx(Generic[M]):
     body: dict[str, Any]
     at: dt.datetime
     transition: Transition | None = None
+    outcome: Outcome | None = None  # the handler's outcome, for the clock effects that run after it
 
 
 Guard = Callable[[Ctx[Any]], bool]
@@ -169,6 +191,12 @@ class Workflow(Generic[M]):
     table: ClassVar[Mapping[str, Transition]] = {}
     guards: ClassVar[Mapping[str, Guard]] = {}
     guard_messages: ClassVar[Mapping[str, str | Promise]] = {}
+    # Guards whose failure is a conflict with the object's current state (409, ``GuardConflictError``)
+    # rather than a 422; both name the moves allowed now.
+    guard_conflicts: ClassVar[frozenset[str]] = frozenset()
+    # A domain's own wording of the door's refusals ("status", "role", "stale"), in place of the
+    # generic texts below; formatted with noun, label (of the status), action, names (allowed moves).
+    refusal_messages: ClassVar[Mapping[str, str | Promise]] = {}
     handlers: ClassVar[Mapping[str, Handler]] = {}
     target_rules: ClassVar[Mapping[str, TargetRule]] = {}
     clocks: ClassVar[Mapping[str, Clock]] = {}
@@ -269,6 +297,19 @@ class Workflow(Generic[M]):
     ) -> list[Transition]:
         return cls.moves(cls.context(obj, actor, state=state))
 
+    @classmethod
+    def can(cls, obj: M, actor: Actor, action: str, *, state: dict[str, Any] | None = None) -> bool:
+        """Whether ``action`` is among ``available_moves`` (checking that one row only)."""
+        transition = cls.table.get(str(action))
+        if transition is None:
+            return False
+        ctx = cls.context(obj, actor, state=state)
+        return (
+            cls.status_of(obj) in transition.sources
+            and bool(transition.who & ctx.rels)
+            and cls.guard_holds(transition, ctx)
+        )
+
     # --- the door ----------------------------------------------------------------------------------
 
     @classmethod
@@ -302,6 +343,7 @@ class Workflow(Generic[M]):
             ctx.transition = transition
             from_status = cls.status_of(locked)
             outcome = cls.handlers[transition.handler](ctx) if transition.handler else Outcome()
+            ctx.outcome = outcome
             changed = set(outcome.changed)
             if transition.clock:
                 changed |= cls.clocks[transition.clock](ctx)
@@ -311,10 +353,16 @@ class Workflow(Generic[M]):
                 if target not in transition.targets:  # the table names every target a rule may choose
                     raise RuntimeError(f"{cls.__name__}.{transition.action} chose {target}, not in its row")
             outcome.target = target
+            entered = target if target is not None and target != from_status else None
+            entered_clock = dict(transition.clock_on).get(entered or "")
+            if entered_clock:
+                changed |= cls.clocks[entered_clock](ctx)
             cls._save(ctx, transition, outcome, changed)
             event = cls.record(ctx, outcome, from_status)
             cls.after_save(ctx, outcome, event)
-            kind = transition.notify if outcome.notify is None else outcome.notify
+            kind = dict(transition.notify_on).get(entered or "") or transition.notify
+            if outcome.notify is not None:
+                kind = outcome.notify
             if kind:
                 cls.notify(kind, ctx, event)
             for job in transition.jobs:
@@ -326,8 +374,11 @@ class Workflow(Generic[M]):
     def _refusal(cls, ctx: Ctx[M], transition: Transition) -> TransitionNotAllowedError:
         allowed = cls.moves(ctx)
         names = join_list(str(t.label) for t in allowed) or _("无")
+        template = cls.refusal_messages.get("status") or _(
+            "%(noun)s当前状态为“%(label)s”,不能执行“%(action)s”。可执行的操作:%(names)s"
+        )
         return TransitionNotAllowedError(
-            _("%(noun)s当前状态为“%(label)s”,不能执行“%(action)s”。可执行的操作:%(names)s")
+            str(template)
             % {
                 "noun": cls.noun,
                 "label": cls.status_label(cls.status_of(ctx.obj)),
@@ -342,27 +393,23 @@ class Workflow(Generic[M]):
         if cls.status_of(ctx.obj) not in transition.sources:
             raise cls._refusal(ctx, transition)
         if not transition.who & ctx.rels:
-            raise ForbiddenError(
-                _("您无权对该%(noun)s执行“%(label)s”") % {"noun": cls.noun, "label": transition.label}
-            )
+            template = cls.refusal_messages.get("role") or _("您无权对该%(noun)s执行“%(label)s”")
+            raise ForbiddenError(str(template) % {"noun": cls.noun, "label": transition.label})
         if not cls.guard_holds(transition, ctx):
             allowed = cls.moves(ctx)
             message = cls.guard_messages.get(transition.guard) or _("当前条件下不能执行“%(label)s”") % {
                 "label": transition.label
             }
-            raise GuardFailedError(
-                f"{message}。{_('可执行的操作:')}{join_list(str(t.label) for t in allowed) or _('无')}",
-                guard=transition.guard,
-                allowed=[t.action for t in allowed],
-            )
+            text = f"{message}。{_('可执行的操作:')}{join_list(str(t.label) for t in allowed) or _('无')}"
+            error = GuardConflictError if transition.guard in cls.guard_conflicts else GuardFailedError
+            raise error(text, guard=transition.guard, allowed=[t.action for t in allowed])
         if (
             cls.version_field
             and expected_version is not None
             and expected_version != getattr(ctx.obj, cls.version_field)
         ):
-            raise ConflictError(
-                _("%(noun)s已被他人更新,请刷新后重试") % {"noun": cls.noun}, code="stale_version"
-            )
+            template = cls.refusal_messages.get("stale") or _("%(noun)s已被他人更新,请刷新后重试")
+            raise ConflictError(str(template) % {"noun": cls.noun}, code="stale_version")
         if transition.needs_reason and not ctx.reason:
             raise ValidationError({"reason": _("“%(label)s”须填写说明") % {"label": transition.label}})
         missing = [n for n in transition.needs if n != "reason" and ctx.body.get(n) in (None, "", [])]
@@ -374,10 +421,12 @@ class Workflow(Generic[M]):
     @classmethod
     def _save(cls, ctx: Ctx[M], transition: Transition, outcome: Outcome, changed: set[str]) -> None:
         obj = ctx.obj
+        stamps = list(transition.stamps)
         if outcome.target is not None and outcome.target != cls.status_of(obj):
+            stamps += [f for status, f in transition.stamps_on if status == outcome.target]
             setattr(obj, cls.status_field, outcome.target)
             changed.add(cls.status_field)
-        for stamp in transition.stamps:
+        for stamp in stamps:
             setattr(obj, stamp, ctx.at)
             changed.add(stamp)
         if cls.version_field:

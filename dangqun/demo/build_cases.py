@@ -890,7 +890,7 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
     runner = Runner(ctx, tree, people, planner)
     with (
         mock.patch("dangqun.core.clock.now", runner.now),
-        mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
+        mock.patch("dangqun.cases.notifications.queue_notifications", _notify_nobody),
     ):
         runner.run(plans)
     played = [p.case_id for p in plans if p.case_id is not None]

@@ -155,6 +155,26 @@ def test_unsatisfied_citizen_reopens_the_case(world):
     assert case.tasks.get(role="lead").status == TaskStatus.SIGNED
 
 
+def test_unsatisfied_ratings_reopen_until_the_reopens_run_out(world):
+    """With two reopens allowed (the default), the second 不满意 reopens too and the third closes."""
+    case = reviewed(world)
+    outcomes = []
+    for _round in range(3):
+        case = case_transition(case=case, action=Action.RATE, actor=world.citizen, satisfaction="unsatisfied")
+        outcomes.append((case.status, case.reopen_count, case.closed_at is not None))
+        if case.status == CaseStatus.IN_PROGRESS:
+            case = case_transition(
+                case=case, action=Action.RESOLVE, actor=world.lead_staff, reason="再次处理"
+            )
+            case = case_transition(case=case, action=Action.REVIEW, actor=world.dispatcher)
+
+    assert outcomes == [
+        (CaseStatus.IN_PROGRESS, 1, False),
+        (CaseStatus.IN_PROGRESS, 2, False),
+        (CaseStatus.CLOSED, 2, True),
+    ]
+
+
 def test_failed_review_reopens_the_case(world):
     case = resolved(world)
 

@@ -136,7 +136,7 @@ def test_every_action_from_every_status_for_every_persona(world, status):
                 expected = {"404"}
             elif status not in transition.sources:
                 expected = {"409"}
-            elif transition.relations & live:
+            elif transition.who & live:
                 expected = {"ok", "precondition"}
             else:
                 expected = {"403"}

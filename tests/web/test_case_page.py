@@ -255,3 +255,28 @@ def test_case_page_queries_do_not_grow_with_the_timeline(
 
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(f"/cases/{case.code}/")
+
+
+def test_guarded_moves_are_drawn_only_when_the_door_would_take_them(demo: Any) -> None:
+    """督办 not on a supervised case; 批准延期/驳回延期 only with a request pending; 签收 gone once signed."""
+    case = dispatched_case()
+    dispatcher = as_user("dispatcher")
+    staff = as_user("department_staff")
+
+    fresh = form_actions(dispatcher.get(f"/cases/{case.code}/").content.decode())
+    staff_before = form_actions(staff.get(f"/cases/{case.code}/").content.decode())
+    dispatcher.post(f"/cases/{case.code}/do/supervise/", {"reason": "群众反映强烈"})
+    staff.post(f"/cases/{case.code}/do/sign/", {})
+    staff.post(f"/cases/{case.code}/do/request_extension/", {"days": "2", "reason": "需采购配件"})
+    later = form_actions(dispatcher.get(f"/cases/{case.code}/").content.decode())
+    staff_after = form_actions(staff.get(f"/cases/{case.code}/").content.decode())
+
+    assert "supervise" in fresh
+    assert "lift_supervision" not in fresh
+    assert not fresh & {"approve_extension", "refuse_extension"}
+    assert {"sign", "request_extension"} <= staff_before
+    assert Case.objects.get(pk=case.pk).is_supervised
+    assert "supervise" not in later
+    assert {"lift_supervision", "approve_extension", "refuse_extension"} <= later
+    assert not staff_after & {"sign", "request_extension"}  # signed, and its request is pending
+    assert "resolve" in staff_after

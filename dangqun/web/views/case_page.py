@@ -24,9 +24,7 @@ from dangqun.accounts.scope import get_scope
 from dangqun.analytics.command_data import unit_options
 from dangqun.cases import selectors
 from dangqun.cases.enums import (
-    ACTIVE_TASK_STATUSES,
     CaseStatus,
-    ExtensionStatus,
     Priority,
     Satisfaction,
     TaskRole,
@@ -36,7 +34,7 @@ from dangqun.cases.permissions import STAFF_RELATIONS, my_active_tasks, relation
 from dangqun.cases.services.attachments import ATTACH_RELATIONS, attachments_add, upload_from
 from dangqun.cases.services.contact import reporter_contact_view, reporter_phone_reveal
 from dangqun.cases.services.moves import case_accept_and_dispatch, case_transition_with_photos
-from dangqun.cases.workflow import TRANSITIONS, Action, Relation, Transition, available
+from dangqun.cases.workflow import TRANSITIONS, Action, Relation, Transition
 from dangqun.core.errors import ConflictError, DomainError, ForbiddenError, validation_text
 from dangqun.core.uploads import UploadRejectedError
 from dangqun.orgs.models import Department
@@ -87,7 +85,7 @@ class MoveForm:
 
     @property
     def action(self) -> str:
-        return self.transition.action.value
+        return self.transition.action
 
     @property
     def label(self) -> str:
@@ -112,14 +110,12 @@ class MoveForm:
         }
 
 
-def _moves(case: Case, rels: frozenset[Relation], tasks: list[CaseTask]) -> list[Transition]:
-    requested = any(
-        t.extension_status == ExtensionStatus.REQUESTED for t in tasks if t.status in ACTIVE_TASK_STATUSES
-    )
-    moves = available(case.status, rels, supervised=case.is_supervised, extension_requested=requested)
-    moves = [t for t in moves if t.action in PAGE_ACTIONS]
-    if case.status == CaseStatus.SUBMITTED and Relation.DISPATCHER in rels:
-        # 受理并派单 in one step, drawn as the dispatch form (accept stays available on its own)
+def _moves(case: Case, user: Any, tasks: list[CaseTask]) -> list[Transition]:
+    """The viewer's moves now (``selectors.available_moves``: the door's own checks)."""
+    moves = [t for t in selectors.available_moves(case, user, tasks=tasks) if t.action in PAGE_ACTIONS]
+    if case.status == CaseStatus.SUBMITTED and any(t.action == Action.ACCEPT for t in moves):
+        # 受理并派单 in one step, drawn as the dispatch form (accept stays available on its own): the
+        # dispatcher who may accept may dispatch what they accepted
         moves.insert(0, TRANSITIONS[Action.DISPATCH])
     return moves
 
@@ -158,7 +154,7 @@ def page_context(request: HttpRequest, case: Case, failed: MoveForm | None = Non
     rels = relations(user, case, tasks)
     scope = get_scope(user)
     forms = []
-    for transition in _moves(case, rels, tasks):
+    for transition in _moves(case, user, tasks):
         if failed is not None and failed.transition.action == transition.action:
             forms.append(failed)
         else:
@@ -263,7 +259,7 @@ def _redraw(
     }
     failed = MoveForm(transition, errors=errors, values=values)
     context = page_context(request, case, failed)
-    context["focus_action"] = transition.action.value
+    context["focus_action"] = transition.action
     return render(request, "web/case/detail.html", context, status=422)
 
 

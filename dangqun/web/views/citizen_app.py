@@ -25,12 +25,11 @@ from django.views.decorators.http import require_http_methods
 from dangqun.cases import selectors as case_selectors
 from dangqun.cases.enums import CaseChannel, CaseStatus, CaseType, Satisfaction
 from dangqun.cases.models import Case
-from dangqun.cases.permissions import relations
 from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
 from dangqun.cases.services.attachments import upload_from
 from dangqun.cases.services.intake import MAX_REPORT_PHOTOS, case_create
 from dangqun.cases.services.transition import case_transition
-from dangqun.cases.workflow import Action, available
+from dangqun.cases.workflow import Action
 from dangqun.core import ratelimit
 from dangqun.core.errors import ConflictError, DomainError, NotFoundError
 from dangqun.core.uploads import UploadRejectedError
@@ -303,7 +302,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         else:
             status = 422
         case = case_selectors.access_case_by_code(request.user, code)
-    moves = available(case.status, relations(request.user, case))
+    moves = case_selectors.available_moves(case, request.user)
     context = {
         "case": case,
         "timeline": public_timeline(case),

@@ -22,9 +22,8 @@ from dangqun.accounts.models import Role
 from dangqun.cases import selectors as case_selectors
 from dangqun.cases.enums import OPEN_STATUSES, CaseChannel, CaseStatus, CaseType
 from dangqun.cases.models import Case
-from dangqun.cases.permissions import relations
 from dangqun.cases.services.transition import case_transition
-from dangqun.cases.workflow import Action, available
+from dangqun.cases.workflow import Action
 from dangqun.core.errors import ConflictError, DomainError
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.web import mapcrs
@@ -155,7 +154,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 def _case_page(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     tasks_ = case_selectors.case_tasks(case)
-    moves = available(case.status, relations(request.user, case, tasks_))
+    moves = case_selectors.available_moves(case, request.user, tasks=tasks_)
     return {
         "case": case,
         "timeline": case_selectors.case_timeline(case),

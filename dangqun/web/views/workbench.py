@@ -2,11 +2,13 @@
 
 A task is the unit's own when it is for one of the user's departments, or for a street or community
 the user works in (street/community staff who lead or assist). Signing works straight from the inbox;
-handling, resolving, returning, extensions and co-unit notes are on the case page.
+handling, resolving, returning, extensions and co-unit notes are on the case page. The 签收 button
+is drawn only where the door accepts it (``selectors.may_move``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ from dangqun.cases import selectors
 from dangqun.cases.enums import ACTIVE_TASK_STATUSES, TaskStatus
 from dangqun.cases.models import CaseTask
 from dangqun.cases.permissions import UNIT_REGION_ROLES
+from dangqun.cases.workflow import Action
 from dangqun.core import clock
 
 INBOX_PAGE = 50  # tasks per page; the tabs' counts cover every active task
@@ -32,6 +35,7 @@ class InboxRow:
     task: CaseTask
     light: str | None
     sign_overdue: bool
+    may_sign: bool = False
 
 
 def unit_tasks_q(user: Any) -> Q:
@@ -49,7 +53,13 @@ def may_use_workbench(user: Any) -> bool:
 
 def _tasks(user: Any) -> QuerySet[CaseTask]:
     return CaseTask.objects.filter(unit_tasks_q(user)).select_related(
-        "case", "case__category", "case__region", "department", "region"
+        "case",
+        "case__category",
+        "case__region",
+        "case__handling_region",
+        "case__grid",
+        "department",
+        "region",
     )
 
 
@@ -68,13 +78,23 @@ def inbox(user: Any, tab: str = "all", page: int = 1) -> tuple[list[InboxRow], d
         **{name: Count("id", filter=q) if q else Count("id") for name, q in tab_q.items()}
     )
     start = (max(1, page) - 1) * INBOX_PAGE
+    page_tasks = list(active.filter(tab_q[tab]).order_by("resolve_due_at", "id")[start : start + INBOX_PAGE])
+    by_case: dict[int, list[CaseTask]] = defaultdict(list)  # every task of the page's cases, one query
+    for task in (
+        CaseTask.objects.filter(case_id__in={t.case_id for t in page_tasks})
+        .select_related("region")
+        .order_by("id")
+    ):
+        by_case[task.case_id].append(task)
     rows = [
         InboxRow(
             task=t,
             light=selectors.task_light(t, at),
             sign_overdue=t.status == TaskStatus.PENDING and t.sign_due_at < at,
+            may_sign=t.status == TaskStatus.PENDING
+            and selectors.may_move(t.case, user, Action.SIGN, tasks=by_case[t.case_id]),
         )
-        for t in active.filter(tab_q[tab]).order_by("resolve_due_at", "id")[start : start + INBOX_PAGE]
+        for t in page_tasks
     ]
     return rows, counts
 
