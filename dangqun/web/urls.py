@@ -3,6 +3,7 @@ from django.urls import include, path
 from dangqun.web.views import (
     auth,
     case_page,
+    case_search,
     citizen,
     citizen_app,
     command,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("buildings/<int:building_id>/", regions.building_detail, name="building"),
     # PC terminals: command centre (指挥中心), department workbench (职能部门) and the case page
     path("command/", command.dashboard, name="command"),
+    path("command/cases/", case_search.command_cases, name="command_cases"),
     path("command/supervision/", command.supervision, name="command_supervision"),
     path("command/map/", command.case_map, name="command_map"),
     path("command/map/cases.json", command.map_cases, name="command_map_cases"),
@@ -36,6 +38,7 @@ urlpatterns = [
     path("command/dispatch/<str:code>/", command_dispatch.dispatch, name="command_dispatch"),
     path("command/hotspots/", include(command_hotspots.urlpatterns)),
     path("workbench/", workbench.workbench, name="workbench"),
+    path("workbench/cases/", case_search.workbench_cases, name="workbench_cases"),
     path("department/", home.department_overview, name="department"),
     path("cases/<str:code>/", case_page.case_detail, name="case"),
     path("cases/<str:code>/do/<str:action>/", case_page.case_move, name="case_move"),
@@ -49,6 +52,7 @@ urlpatterns = [
     path("grid/report/", gridapp.report, name="grid_report"),
     path("grid/map/", gridapp.grid_map, name="grid_map"),
     path("grid/tasks/", gridapp.tasks, name="grid_tasks"),
+    path("grid/search/", case_search.grid_cases, name="grid_search"),
     path("grid/cases/<str:code>/", gridapp.case_detail, name="grid_case"),
     path("citizen/", citizen_app.home, name="citizen_home"),
     path("citizen/submit/", citizen_app.submit, name="citizen_submit"),
@@ -62,5 +66,6 @@ urlpatterns = [
     path("exchange/import/<int:job_id>/run/", exchange.import_run, name="exchange_job_run"),
     path("exchange/export/", exchange.export_page, name="exchange_export"),
     path("exchange/export/cases.xlsx", exchange.export_cases, name="exchange_export_cases"),
+    path("exchange/export/cases.csv", exchange.export_cases_csv, name="exchange_export_cases_csv"),
     path("exchange/export/kpis.xlsx", exchange.export_kpis, name="exchange_export_kpis"),
 ]

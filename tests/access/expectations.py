@@ -280,6 +280,7 @@ ROUTES: dict[str, Spec] = {
     "POST /api/v1/exchange/imports/{job_id}/run": Spec("scoped", target="import_job"),
     # Exports hold only what the persona may see (the case list's scope): any signed-in persona.
     "GET /api/v1/exchange/exports/cases.xlsx": LOGIN,
+    "GET /api/v1/exchange/exports/cases.csv": LOGIN,
     "GET /api/v1/exchange/exports/kpis.xlsx": LOGIN,
     # --- API: triage (分拨模型) ---
     "GET /api/v1/triage/models": SYSADMIN,
@@ -319,6 +320,10 @@ ROUTES: dict[str, Spec] = {
     # --- web: command centre (指挥中心) ---
     "GET /command/": COMMAND,
     "GET /command/supervision/": COMMAND,
+    # 诉求查询: the command roles and the street and community staff, each within their scope.
+    "GET /command/cases/": Spec(
+        "roles", anon=302, roles=frozenset({*DISTRICT_WIDE, "street_staff", "community_staff"})
+    ),
     "GET /command/map/": COMMAND,
     "GET /command/map/cases.json": COMMAND,
     "GET /command/map/grids.json": COMMAND,
@@ -334,6 +339,7 @@ ROUTES: dict[str, Spec] = {
     ),
     # --- web: unit workbench (工作台), department page, case page ---
     "GET /workbench/": Spec("roles", anon=302, roles=UNITS),
+    "GET /workbench/cases/": Spec("roles", anon=302, roles=UNITS),
     "GET /department/": Spec("roles", anon=302, roles=frozenset({"department_staff"}), denied=302),
     "GET /cases/{code}/": WEB_CASE,
     "POST /cases/{code}/do/{action}/": Spec("scoped", anon=302, target="case", params=(("action", "note"),)),
@@ -347,6 +353,7 @@ ROUTES: dict[str, Spec] = {
     "GET /grid/report/": GRID_APP,
     "GET /grid/map/": GRID_APP,
     "GET /grid/tasks/": GRID_APP,
+    "GET /grid/search/": GRID_APP,
     # The grid app's case page: others are turned away by role (403 for every code, so it tells nothing).
     "GET /grid/cases/{code}/": Spec("scoped", anon=302, target="case", roles=GRID_APP.roles),
     "GET /citizen/": WEB_LOGIN,
@@ -361,5 +368,6 @@ ROUTES: dict[str, Spec] = {
     "POST /exchange/import/{job_id}/run/": Spec("scoped", anon=302, target="import_job"),
     "GET /exchange/export/": WEB_LOGIN,
     "GET /exchange/export/cases.xlsx": WEB_LOGIN,
+    "GET /exchange/export/cases.csv": WEB_LOGIN,
     "GET /exchange/export/kpis.xlsx": WEB_LOGIN,
 }
