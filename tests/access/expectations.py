@@ -329,6 +329,13 @@ ROUTES: dict[str, Spec] = {
     "GET /command/map/grids.json": COMMAND,
     "GET /command/screen/": COMMAND,
     "POST /command/dispatch/{code}/": WEB_CASE,
+    # The queue's full dispatch form (htmx): dispatching roles first (403 for every code), then the case.
+    "GET /command/dispatch/{code}/form/": Spec(
+        "scoped",
+        anon=302,
+        target="case",
+        roles=frozenset({"dispatcher", "street_staff", "community_staff", "sysadmin"}),
+    ),
     # 热点问题: a role gate first; for those past it an unknown hotspot is 404.
     "GET /command/hotspots/": COMMAND,
     "POST /command/hotspots/{pk}/proactive/": Spec(
