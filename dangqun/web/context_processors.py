@@ -17,8 +17,6 @@ from dangqun.web.roles import REGION_HOME_ROLES, user_role
 # Who sees the PC terminals in the menu: the command centre and the unit workbench.
 COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
 WORKBENCH_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
-# Who, without the command centre, opens its case search (诉求查询) for their street or community.
-SEARCH_ROLES = frozenset({Role.STREET_STAFF, Role.COMMUNITY_STAFF})
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,6 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(("region", label, reverse("web:region", args=[region.code])))
     if scope.is_sysadmin or scope.roles & COMMAND_ROLES:
         items.append(("command", _("指挥中心"), reverse("web:command")))
-    elif scope.roles & SEARCH_ROLES:
-        items.append(("cases", _("诉求查询"), reverse("web:command_cases")))
     if scope.department_ids or scope.roles & WORKBENCH_ROLES:
         items.append(("workbench", _("工作台"), reverse("web:workbench")))
     if scope.department_ids:
