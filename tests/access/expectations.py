@@ -168,7 +168,8 @@ SYSADMIN = Spec("sysadmin")
 CASE = Spec("scoped", target="case")
 WEB_LOGIN = Spec("login", anon=302)
 WEB_CASE = Spec("scoped", anon=302, target="case")
-COMMAND = Spec("roles", anon=302, roles=frozenset(DISTRICT_WIDE))
+# The command views open at every level: the district's, a street's and a community's (each scoped).
+COMMAND = Spec("roles", anon=302, roles=frozenset({*DISTRICT_WIDE, "street_staff", "community_staff"}))
 GRID_APP = Spec("roles", anon=302, roles=frozenset({"grid_worker", "grid_leader"}))
 IMPORTERS = frozenset({"dispatcher", "street_staff", "community_staff", "sysadmin"})
 # Who has a work unit: a department, or a community/street/grid role (the unit inbox, 工作台).
@@ -320,10 +321,8 @@ ROUTES: dict[str, Spec] = {
     # --- web: command centre (指挥中心) ---
     "GET /command/": COMMAND,
     "GET /command/supervision/": COMMAND,
-    # 诉求查询: the command roles and the street and community staff, each within their scope.
-    "GET /command/cases/": Spec(
-        "roles", anon=302, roles=frozenset({*DISTRICT_WIDE, "street_staff", "community_staff"})
-    ),
+    # 诉求查询: the command views' roles, each within their scope.
+    "GET /command/cases/": COMMAND,
     "GET /command/map/": COMMAND,
     "GET /command/map/cases.json": COMMAND,
     "GET /command/map/grids.json": COMMAND,
@@ -339,10 +338,10 @@ ROUTES: dict[str, Spec] = {
     # 热点问题: a role gate first; for those past it an unknown hotspot is 404.
     "GET /command/hotspots/": COMMAND,
     "POST /command/hotspots/{pk}/proactive/": Spec(
-        "roles", anon=302, roles=frozenset(DISTRICT_WIDE), params=(("pk", "999999"),), allowed=404
+        "roles", anon=302, roles=COMMAND.roles, params=(("pk", "999999"),), allowed=404
     ),
     "POST /command/hotspots/{pk}/supervise/": Spec(
-        "roles", anon=302, roles=frozenset(DISTRICT_WIDE), params=(("pk", "999999"),), allowed=404
+        "roles", anon=302, roles=COMMAND.roles, params=(("pk", "999999"),), allowed=404
     ),
     # --- web: unit workbench (工作台), department page, case page ---
     "GET /workbench/": Spec("roles", anon=302, roles=UNITS),

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from dangqun.accounts.models import Role
 from dangqun.accounts.scope import get_scope
 from dangqun.cases import selectors
 from dangqun.cases.enums import CaseChannel, CaseStatus
@@ -26,15 +25,13 @@ from dangqun.core.errors import DomainError, validation_text
 from dangqun.exchange.params import case_search
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
+from dangqun.web.command_levels import may_open_command
 from dangqun.web.roles import user_role
 from dangqun.web.views.gridapp import grid_of
 from dangqun.web.views.workbench import may_use_workbench
 
 PAGE_SIZE = 50
 GRID_PAGE_SIZE = 20
-# Who opens the PC list under the command centre: its own roles and the street and community staff.
-PC_ROLES = frozenset({Role.DISPATCHER, Role.LEADER, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
-COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
 LIGHT_LABELS = (("green", _("正常")), ("yellow", _("临期")), ("red", _("超期")))
 # The sortable columns: (key, label); a header link toggles between key and -key.
 SORT_COLUMNS = (
@@ -57,11 +54,6 @@ class SortLink:
     label: Any
     query: str
     direction: str  # "ascending" / "descending" / "" (aria-sort)
-
-
-def may_search_pc(user: Any) -> bool:
-    scope = get_scope(user)
-    return scope.is_sysadmin or bool(scope.roles & PC_ROLES)
 
 
 def _query(params: QueryDict, **changes: str) -> str:
@@ -196,12 +188,10 @@ def search_context(
 @require_GET
 def command_cases(request: HttpRequest) -> HttpResponse:
     """The command centre's list (dispatchers, leaders), also the street and community staff's."""
-    if not may_search_pc(request.user):
+    if not may_open_command(request.user):  # the command views' roles, at every level
         return render(request, "web/command/forbidden.html", status=403)
     context, status = search_context(request, PAGE_SIZE)
-    scope = get_scope(request.user)
-    may_command = scope.is_sysadmin or bool(scope.roles & COMMAND_ROLES)
-    context.update({"layout": "command", "may_command": may_command})
+    context["layout"] = "command"
     return render(request, "web/search/list.html", context, status=status)
 
 
