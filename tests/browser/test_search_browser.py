@@ -44,7 +44,7 @@ def test_the_command_centre_finds_a_citizens_case(login, new_page, server_url): 
     dispatcher.goto("/command/")
     first = dispatcher.locator("ol.queue > li").first
     assert first.get_attribute("id") == f"queue-{code}"
-    first.get_by_role("button", name="更多选项").click()
+    first.get_by_role("button", name=f"{code} 的更多派单选项").click()
     first.locator(".dispatch-full").wait_for()
     assert first.get_by_label("紧急程度").is_visible()
     first.get_by_label("筛选协办单位").fill("局")
