@@ -49,3 +49,13 @@ def test_the_command_centre_finds_a_citizens_case(login, new_page, server_url): 
     assert first.get_by_label("紧急程度").is_visible()
     first.get_by_label("筛选协办单位").fill("局")
     assert first.locator(".co-unit-list label:not([hidden])").count() >= 1
+
+
+def test_a_street_opens_its_own_command_view(login):  # type: ignore[no-untyped-def]
+    page = login("street_staff")
+    page.get_by_role("link", name="本级指挥中心").click()
+    page.wait_for_url("**/command/")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.endswith("· 指挥中心"), heading
+    assert page.locator("[data-light]").count() == 3
+    shot(page, "street-command")

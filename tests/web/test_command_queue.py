@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from unittest import mock
+
+from django.db import connection
 
 from dangqun.cases.enums import CaseStatus, TaskRole
 from dangqun.cases.models import Case, CaseTask
+from dangqun.core import pii
 from dangqun.orgs.models import Department
 from tests.web.test_case_page import as_user, lead_department, new_case
 from tests.web.test_case_search import other_street_grid, report
@@ -105,3 +109,16 @@ def test_the_form_costs_a_fixed_number_of_queries(demo: Any, django_assert_max_n
 
     with django_assert_max_num_queries(12):
         assert client.get(f"/command/dispatch/{case.code}/form/").status_code == 200
+
+
+def test_the_queue_decrypts_no_reporters_phone(demo: Any) -> None:
+    for i in range(3):
+        new_case(f"队列不解密{i}")
+    client = as_user("dispatcher")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporter_phone FROM cases_case WHERE reporter_phone <> ''")
+        tokens = {row[0] for row in cursor.fetchall()}
+    with mock.patch.object(pii, "decrypt", wraps=pii.decrypt) as decrypt:
+        assert client.get("/command/").status_code == 200
+
+    assert not [call for call in decrypt.call_args_list if call.args[0] in tokens]

@@ -95,7 +95,9 @@ def triage_queue(user: Any, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], i
     if scope.region_paths(DISPATCH_ROLES) and not scope.covers_every_region(DISPATCH_ROLES):
         qs = qs.filter(scope.region_q("handling_region__path", roles=DISPATCH_ROLES))
     total = qs.count()
-    cases = list(qs.order_by("-submitted_at", "-id")[:limit])
+    cases = list(
+        qs.defer("reporter_phone").order_by("-submitted_at", "-id")[:limit]
+    )  # shown nowhere: not decrypted
     dept_codes: set[str] = set()
     region_codes: set[str] = set()
     for case in cases:
