@@ -87,14 +87,17 @@ def unit_options() -> list[Unit]:
 
 
 def triage_queue(user: Any, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], int]:
-    """Cases waiting for acceptance or dispatch, oldest first: at the levels a dispatcher dispatches
-    for; a leader (who does not dispatch) sees every waiting case in their scope."""
+    """Cases waiting for acceptance or dispatch, newest first (a case submitted a minute ago is on
+    top): at the levels a dispatcher dispatches for; a leader (who does not dispatch) sees every
+    waiting case in their scope. The rest are on the case list (诉求查询)."""
     scope = get_scope(user)
     qs = selectors.cases_for(user, selectors.CaseFilters(status=tuple(TRIAGE_STATUSES)))
     if scope.region_paths(DISPATCH_ROLES) and not scope.covers_every_region(DISPATCH_ROLES):
         qs = qs.filter(scope.region_q("handling_region__path", roles=DISPATCH_ROLES))
     total = qs.count()
-    cases = list(qs.order_by("submitted_at", "id")[:limit])
+    cases = list(
+        qs.defer("reporter_phone").order_by("-submitted_at", "-id")[:limit]
+    )  # shown nowhere: not decrypted
     dept_codes: set[str] = set()
     region_codes: set[str] = set()
     for case in cases:

@@ -33,6 +33,7 @@ from dangqun.cases import selectors
 from dangqun.cases.channels import CITIZEN_CHANNELS, HOTLINE_CHANNELS, channel_check
 from dangqun.cases.models import AttachmentStage, Case, CaseTask, Category
 from dangqun.cases.permissions import relations
+from dangqun.cases.selectors_search import DEFAULT_SORT, CaseSearch, search_cases
 from dangqun.cases.services.attachments import attachment_add
 from dangqun.cases.services.contact import reporter_phone_reveal
 from dangqun.cases.services.intake import case_create
@@ -66,6 +67,20 @@ class CaseListQuery(Schema):
     supervised: bool | None = None
     mine: bool = Field(False, description="只看我提交的诉求")
     q: str | None = Field(None, max_length=100, description="全文检索(标题与内容)")
+    find: str | None = Field(
+        None, max_length=100, description="一框查找:诉求编号、电话(完整号码或后四位)、诉求人姓名或内容关键词"
+    )
+    code: str | None = Field(None, max_length=32, description="诉求编号")
+    phone: str | None = Field(None, max_length=20, description="诉求人电话:完整号码或后四位(按密钥散列比对)")
+    name: str | None = Field(None, max_length=50, description="诉求人姓名(完全一致)")
+    address: str | None = Field(None, max_length=100, description="地址(包含)")
+    grid: str | None = Field(None, description="网格区划代码")
+    sort: str | None = Field(
+        None,
+        description=(
+            "排序:-submitted_at(默认)、submitted_at、resolve_due_at、code、status、updated_at,前加 - 为倒序"
+        ),
+    )
 
 
 def _category(code: str | None) -> Category | None:
@@ -127,9 +142,9 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status:
 @paginate(LimitOffsetPagination)
 def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
     statuses = tuple(s.strip() for raw in filters.status for s in raw.split(",") if s.strip())
-    qs = selectors.cases_for(
+    qs = search_cases(
         request.user,
-        selectors.CaseFilters(
+        CaseSearch(
             status=statuses,
             category=filters.category or "",
             region=filters.region or "",
@@ -142,6 +157,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
             supervised=filters.supervised,
             mine=filters.mine,
             q=filters.q or "",
+            find=filters.find or "",
+            code=filters.code or "",
+            phone=filters.phone or "",
+            name=filters.name or "",
+            address=filters.address or "",
+            grid=filters.grid or "",
+            sort=filters.sort or DEFAULT_SORT,
         ),
     )
     return _ListItems(qs)

@@ -125,8 +125,19 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     "/exchange/exports/cases.xlsx", summary="导出诉求列表(与列表页相同的筛选条件)", response={200: None}
 )
 def export_cases(request: HttpRequest) -> HttpResponse:
-    data = exports.export_cases(actor=request.user, filters=params.case_filters(request.GET))
+    data = exports.export_case_search(actor=request.user, search=params.case_search(request.GET), fmt="xlsx")
     return _xlsx(data, f"cases-{clock.now():%Y%m%d-%H%M}.xlsx")
+
+
+@router.get(
+    "/exchange/exports/cases.csv", summary="导出诉求列表为 CSV(与列表页相同的筛选条件)", response={200: None}
+)
+def export_cases_csv(request: HttpRequest) -> HttpResponse:
+    data = exports.export_case_search(actor=request.user, search=params.case_search(request.GET), fmt="csv")
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-{clock.now():%Y%m%d-%H%M}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get("/exchange/exports/kpis.xlsx", summary="导出考核报表(按街道、部门、分类)", response={200: None})

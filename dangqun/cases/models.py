@@ -208,8 +208,10 @@ class Case(BlindIndexedModel):
     reporter_name = models.CharField(_("诉求人"), max_length=50, blank=True)
     reporter_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
     reporter_phone_hash = BlindIndexField(source="reporter_phone", kind=pii.PHONE)
-    # Tracking by code + the phone's last four digits compares this hash, never the plain phone.
-    reporter_phone_last4_hash = BlindIndexField(source="reporter_phone", kind=pii.PHONE_LAST4, db_index=False)
+    # Tracking by code + the phone's last four digits, and the staff's case search by those digits,
+    # compare this hash, never the plain phone. Indexed (migration 0004 made the index: the field's
+    # ``db_index=False`` here did not reach the migration state, so it only misdescribed the table).
+    reporter_phone_last4_hash = BlindIndexField(source="reporter_phone", kind=pii.PHONE_LAST4)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     source_ref = models.CharField(_("来源系统单号"), max_length=64, blank=True)
     lead_department = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangqun.cases.selectors import CaseFilters
+from dangqun.cases.selectors_search import DEFAULT_SORT, MAX_TEXT, CaseSearch
 
 
 def _date(params: Any, name: str) -> dt.date | None:
@@ -62,4 +64,25 @@ def kpi_period(params: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
     return (
         midnight(start) if start else None,
         midnight(end + dt.timedelta(days=1)) if end else None,
+    )
+
+
+def _text(params: Any, name: str) -> str:
+    return str(params.get(name) or "").strip()[:MAX_TEXT]
+
+
+def case_search(params: Any) -> CaseSearch:
+    """A ``CaseSearch`` (the case lists' search, ``cases.selectors_search``) from a QueryDict: the list
+    filters' names (``case_filters``) and the look-ups'. A bad value is a ``ValidationError`` naming
+    its field."""
+    base = case_filters(params)
+    return CaseSearch(
+        **dataclasses.asdict(base),
+        find=_text(params, "find"),
+        code=_text(params, "code"),
+        phone=_text(params, "phone"),
+        name=_text(params, "name"),
+        address=_text(params, "address"),
+        grid=_text(params, "grid"),
+        sort=_text(params, "sort") or DEFAULT_SORT,
     )

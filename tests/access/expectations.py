@@ -168,7 +168,8 @@ SYSADMIN = Spec("sysadmin")
 CASE = Spec("scoped", target="case")
 WEB_LOGIN = Spec("login", anon=302)
 WEB_CASE = Spec("scoped", anon=302, target="case")
-COMMAND = Spec("roles", anon=302, roles=frozenset(DISTRICT_WIDE))
+# The command views open at every level: the district's, a street's and a community's (each scoped).
+COMMAND = Spec("roles", anon=302, roles=frozenset({*DISTRICT_WIDE, "street_staff", "community_staff"}))
 GRID_APP = Spec("roles", anon=302, roles=frozenset({"grid_worker", "grid_leader"}))
 IMPORTERS = frozenset({"dispatcher", "street_staff", "community_staff", "sysadmin"})
 # Who has a work unit: a department, or a community/street/grid role (the unit inbox, 工作台).
@@ -280,6 +281,7 @@ ROUTES: dict[str, Spec] = {
     "POST /api/v1/exchange/imports/{job_id}/run": Spec("scoped", target="import_job"),
     # Exports hold only what the persona may see (the case list's scope): any signed-in persona.
     "GET /api/v1/exchange/exports/cases.xlsx": LOGIN,
+    "GET /api/v1/exchange/exports/cases.csv": LOGIN,
     "GET /api/v1/exchange/exports/kpis.xlsx": LOGIN,
     # --- API: triage (分拨模型) ---
     "GET /api/v1/triage/models": SYSADMIN,
@@ -319,21 +321,31 @@ ROUTES: dict[str, Spec] = {
     # --- web: command centre (指挥中心) ---
     "GET /command/": COMMAND,
     "GET /command/supervision/": COMMAND,
+    # 诉求查询: the command views' roles, each within their scope.
+    "GET /command/cases/": COMMAND,
     "GET /command/map/": COMMAND,
     "GET /command/map/cases.json": COMMAND,
     "GET /command/map/grids.json": COMMAND,
     "GET /command/screen/": COMMAND,
     "POST /command/dispatch/{code}/": WEB_CASE,
+    # The queue's full dispatch form (htmx): dispatching roles first (403 for every code), then the case.
+    "GET /command/dispatch/{code}/form/": Spec(
+        "scoped",
+        anon=302,
+        target="case",
+        roles=frozenset({"dispatcher", "street_staff", "community_staff", "sysadmin"}),
+    ),
     # 热点问题: a role gate first; for those past it an unknown hotspot is 404.
     "GET /command/hotspots/": COMMAND,
     "POST /command/hotspots/{pk}/proactive/": Spec(
-        "roles", anon=302, roles=frozenset(DISTRICT_WIDE), params=(("pk", "999999"),), allowed=404
+        "roles", anon=302, roles=COMMAND.roles, params=(("pk", "999999"),), allowed=404
     ),
     "POST /command/hotspots/{pk}/supervise/": Spec(
-        "roles", anon=302, roles=frozenset(DISTRICT_WIDE), params=(("pk", "999999"),), allowed=404
+        "roles", anon=302, roles=COMMAND.roles, params=(("pk", "999999"),), allowed=404
     ),
     # --- web: unit workbench (工作台), department page, case page ---
     "GET /workbench/": Spec("roles", anon=302, roles=UNITS),
+    "GET /workbench/cases/": Spec("roles", anon=302, roles=UNITS),
     "GET /department/": Spec("roles", anon=302, roles=frozenset({"department_staff"}), denied=302),
     "GET /cases/{code}/": WEB_CASE,
     "POST /cases/{code}/do/{action}/": Spec("scoped", anon=302, target="case", params=(("action", "note"),)),
@@ -347,6 +359,7 @@ ROUTES: dict[str, Spec] = {
     "GET /grid/report/": GRID_APP,
     "GET /grid/map/": GRID_APP,
     "GET /grid/tasks/": GRID_APP,
+    "GET /grid/search/": GRID_APP,
     # The grid app's case page: others are turned away by role (403 for every code, so it tells nothing).
     "GET /grid/cases/{code}/": Spec("scoped", anon=302, target="case", roles=GRID_APP.roles),
     "GET /citizen/": WEB_LOGIN,
@@ -361,5 +374,6 @@ ROUTES: dict[str, Spec] = {
     "POST /exchange/import/{job_id}/run/": Spec("scoped", anon=302, target="import_job"),
     "GET /exchange/export/": WEB_LOGIN,
     "GET /exchange/export/cases.xlsx": WEB_LOGIN,
+    "GET /exchange/export/cases.csv": WEB_LOGIN,
     "GET /exchange/export/kpis.xlsx": WEB_LOGIN,
 }

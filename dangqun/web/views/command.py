@@ -19,18 +19,20 @@ from dangqun.cases.enums import Priority
 from dangqun.core.errors import DomainError, validation_text
 from dangqun.triage.hotspots_services import visible_hotspots
 from dangqun.web import mapcrs
+from dangqun.web.command_levels import level_name, may_open_command
 from dangqun.web.views.case_duplicates import queue_duplicates
 
 View = Callable[..., HttpResponse]
 
 
 def command_required(view: View) -> View:
-    """Signed in, with a dispatcher or leader role (or sysadmin); others get a 403 page."""
+    """Signed in, with a dispatcher or leader role, or a street's or community's staff (their subtree's
+    command view, ``web.command_levels``), or sysadmin; others get a 403 page."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not data.may_command(request.user):
+        if not may_open_command(request.user):
             return render(request, "web/command/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
@@ -46,6 +48,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     period = _period(request)
     board = data.dashboard(request.user, period)
     return {
+        "level_name": level_name(request),
         "period": period,
         "periods": data.PERIODS,
         "board": board,

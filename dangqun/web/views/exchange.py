@@ -20,6 +20,7 @@ from dangqun.core import clock
 from dangqun.core.errors import DomainError
 from dangqun.exchange import exports, jobs, params, services
 from dangqun.exchange.models import JobStatus, MappingProfile
+from dangqun.web.views.case_search import field_errors
 
 
 class ImportForm(forms.Form):
@@ -112,13 +113,30 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 @login_required
 @require_GET
 def export_cases(request: HttpRequest) -> HttpResponse:
+    return _export_case_search(request, "xlsx")
+
+
+@login_required
+@require_GET
+def export_cases_csv(request: HttpRequest) -> HttpResponse:
+    return _export_case_search(request, "csv")
+
+
+def _export_case_search(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The case list's search (``/command/cases/`` and the other lists) as a file: the same query string."""
     try:
-        data = exports.export_cases(actor=request.user, filters=params.case_filters(request.GET))
+        data = exports.export_case_search(actor=request.user, search=params.case_search(request.GET), fmt=fmt)
     except ValidationError as exc:
-        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(field_errors(exc), status=400, content_type="text/plain; charset=utf-8")
     except DomainError as exc:
         return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain; charset=utf-8")
-    return _xlsx(data, f"cases-{clock.now():%Y%m%d-%H%M}.xlsx")
+    name = f"cases-{clock.now():%Y%m%d-%H%M}.{fmt}"
+    if fmt == "xlsx":
+        return _xlsx(data, name)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
