@@ -209,6 +209,14 @@ ROUTES: dict[str, Spec] = {
     "POST /api/v1/residents/{resident_id}/unmask": Spec(
         "scoped", target="resident", roles=frozenset({"sysadmin"}), body=lambda _w: {"reason": "核对身份信息"}
     ),
+    # Editing: the roles that keep the registries current (REGISTRY_EDIT_ROLES, and the sysadmin),
+    # checked before the lookup (403 for every id); then their scope (404).
+    "PATCH /api/v1/residents/{resident_id}": Spec(
+        "scoped",
+        target="resident",
+        roles=frozenset({"grid_worker", "grid_leader", "community_staff", "street_staff", "sysadmin"}),
+        body=lambda _w: {"notes": "矩阵核对"},
+    ),
     "GET /api/v1/buildings": Spec("scoped_list", target="building"),
     "GET /api/v1/buildings/{building_id}": Spec("scoped", target="building"),
     "GET /api/v1/buildings/{building_id}/households": Spec("scoped", target="building"),

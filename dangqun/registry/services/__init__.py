@@ -1,7 +1,7 @@
-"""Writes to the registries, one module per kind of record (``residents``, ``households``,
-``buildings``, ``units``, ``facilities``, sharing ``records``) and the spreadsheet import/export
-(``spreadsheets``). Every write to a record goes through these, with its actor and an audit event;
-the names below are the public ones."""
+"""Writes to the registries: one module per kind of record (``residents``, ``households``,
+``buildings``, ``units``, ``facilities``; built on ``core.records``, with the shared ``checks``) and
+the spreadsheet import/export (``spreadsheets``). Every write to a record goes through these, with
+its actor and an audit event; the names below are the public ones."""
 
 from dangqun.registry.services.buildings import building_create, building_delete, building_update
 from dangqun.registry.services.facilities import facility_create, facility_delete, facility_update

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dangqun.core.workflow import Actor
-from dangqun.registry.events import RegistryEvent
-from dangqun.registry.models import Building
-from dangqun.registry.services.records import (
+from dangqun.core.records import (
     RecordKind,
     editable_fields,
     record_create,
     record_delete,
     record_update,
 )
+from dangqun.core.workflow import Actor
+from dangqun.registry.events import RegistryEvent
+from dangqun.registry.models import Building
+from dangqun.registry.services.checks import clean_values
 
 BUILDING_FIELDS = editable_fields(Building)
 BUILDINGS = RecordKind(
@@ -21,6 +22,7 @@ BUILDINGS = RecordKind(
     fields=BUILDING_FIELDS,
     created=RegistryEvent.BUILDING_CREATED,
     updated=RegistryEvent.BUILDING_UPDATED,
+    clean=clean_values,
     deleted=RegistryEvent.BUILDING_DELETED,
 )
 

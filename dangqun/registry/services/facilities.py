@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dangqun.core.workflow import Actor
-from dangqun.registry.events import RegistryEvent
-from dangqun.registry.models import Facility
-from dangqun.registry.services.records import (
+from dangqun.core.records import (
     RecordKind,
     editable_fields,
     record_create,
     record_delete,
     record_update,
 )
+from dangqun.core.workflow import Actor
+from dangqun.registry.events import RegistryEvent
+from dangqun.registry.models import Facility
+from dangqun.registry.services.checks import clean_values
 
 FACILITY_FIELDS = editable_fields(Facility)
 FACILITIES = RecordKind(
@@ -21,6 +22,7 @@ FACILITIES = RecordKind(
     fields=FACILITY_FIELDS,
     created=RegistryEvent.FACILITY_CREATED,
     updated=RegistryEvent.FACILITY_UPDATED,
+    clean=clean_values,
     deleted=RegistryEvent.FACILITY_DELETED,
 )
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dangqun.core.workflow import Actor
-from dangqun.registry.events import RegistryEvent
-from dangqun.registry.models import Household
-from dangqun.registry.services.records import (
+from dangqun.core.records import (
     RecordKind,
     editable_fields,
     record_create,
     record_delete,
     record_update,
 )
+from dangqun.core.workflow import Actor
+from dangqun.registry.events import RegistryEvent
+from dangqun.registry.models import Household
+from dangqun.registry.services.checks import clean_values
 
 HOUSEHOLD_FIELDS = editable_fields(Household)
 HOUSEHOLDS = RecordKind(
@@ -21,6 +22,7 @@ HOUSEHOLDS = RecordKind(
     fields=HOUSEHOLD_FIELDS,
     created=RegistryEvent.HOUSEHOLD_CREATED,
     updated=RegistryEvent.HOUSEHOLD_UPDATED,
+    clean=clean_values,
     deleted=RegistryEvent.HOUSEHOLD_DELETED,
 )
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dangqun.core.workflow import Actor
-from dangqun.registry.events import RegistryEvent
-from dangqun.registry.models import Resident
-from dangqun.registry.services.records import (
+from dangqun.core.records import (
     RecordKind,
     editable_fields,
     record_create,
     record_delete,
     record_update,
 )
+from dangqun.core.workflow import Actor
+from dangqun.registry.events import RegistryEvent
+from dangqun.registry.models import Resident
+from dangqun.registry.services.checks import clean_values
 
 RESIDENT_FIELDS = editable_fields(Resident, m2m=("tags",))
 RESIDENTS = RecordKind(
@@ -21,6 +22,7 @@ RESIDENTS = RecordKind(
     fields=RESIDENT_FIELDS,
     created=RegistryEvent.RESIDENT_CREATED,
     updated=RegistryEvent.RESIDENT_UPDATED,
+    clean=clean_values,
     deleted=RegistryEvent.RESIDENT_DELETED,
     m2m=("tags",),
 )

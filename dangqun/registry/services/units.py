@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dangqun.core.workflow import Actor
-from dangqun.registry.events import RegistryEvent
-from dangqun.registry.models import Business, Institution
-from dangqun.registry.services.records import (
+from dangqun.core.records import (
     RecordKind,
     editable_fields,
     record_create,
     record_delete,
     record_update,
 )
+from dangqun.core.workflow import Actor
+from dangqun.registry.events import RegistryEvent
+from dangqun.registry.models import Business, Institution
+from dangqun.registry.services.checks import clean_values
 
 BUSINESS_FIELDS = editable_fields(Business)
 BUSINESSES = RecordKind(
@@ -22,6 +23,7 @@ BUSINESSES = RecordKind(
     fields=BUSINESS_FIELDS,
     created=RegistryEvent.BUSINESS_CREATED,
     updated=RegistryEvent.BUSINESS_UPDATED,
+    clean=clean_values,
     deleted=RegistryEvent.BUSINESS_DELETED,
 )
 INSTITUTION_FIELDS = editable_fields(Institution)
@@ -30,6 +32,7 @@ INSTITUTIONS = RecordKind(
     fields=INSTITUTION_FIELDS,
     created=RegistryEvent.INSTITUTION_CREATED,
     updated=RegistryEvent.INSTITUTION_UPDATED,
+    clean=clean_values,
     deleted=RegistryEvent.INSTITUTION_DELETED,
 )
 
