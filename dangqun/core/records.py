@@ -70,6 +70,12 @@ def _pks(items: Iterable[Any]) -> set[Any]:
     return {item.pk if isinstance(item, models.Model) else item for item in items}
 
 
+def _loaded(values: Mapping[str, Any]) -> set[str]:
+    """Relations given as saved objects: ``full_clean`` need not query that they exist (the
+    database's foreign key still holds), which keeps a spreadsheet import to a few queries a row."""
+    return {k for k, v in values.items() if isinstance(v, models.Model) and v.pk is not None}
+
+
 def _filled(value: Any) -> bool:
     return value not in (None, "", [], ()) and value is not False
 
@@ -81,11 +87,13 @@ def record_create(kind: RecordKind, *, actor: Actor, values: Mapping[str, Any]) 
     kind.check_names(values)
     plain = {k: v for k, v in values.items() if k not in kind.m2m}
     related = {k: list(v or ()) for k, v in values.items() if k in kind.m2m}
-    obj = kind.model(**kind.clean(plain))
-    obj.full_clean()
+    cleaned = kind.clean(plain)
+    obj = kind.model(**cleaned)
+    obj.full_clean(exclude=_loaded(cleaned))
     obj.save()
     for name, items in related.items():
-        getattr(obj, name).set(items)
+        if items:  # a new record has none yet
+            getattr(obj, name).set(items)
     written = [k for k, v in plain.items() if _filled(v)] + [k for k, v in related.items() if v]
     record_event(actor=actor, event_type=kind.created, target=obj, data={"fields": sorted(written)})
     return obj
@@ -94,8 +102,8 @@ def record_create(kind: RecordKind, *, actor: Actor, values: Mapping[str, Any]) 
 @transaction.atomic
 def record_update(kind: RecordKind, *, actor: Actor, obj: M, values: Mapping[str, Any]) -> M:
     """Change the fields of ``values`` that differ from the stored row (locked first). Nothing
-    changed: nothing written, no event. Otherwise ``full_clean``, ``save(update_fields=...)`` and an
-    ``updated`` event naming the changed fields."""
+    changed: nothing written, no event. Otherwise ``full_clean`` of the changed fields (and the
+    model's ``clean``), ``save(update_fields=...)`` and an ``updated`` event naming them."""
     kind.check_names(values)
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     plain = kind.clean({k: v for k, v in values.items() if k not in kind.m2m})
@@ -111,7 +119,9 @@ def record_update(kind: RecordKind, *, actor: Actor, obj: M, values: Mapping[str
     if not changed and not changed_m2m:
         return locked
     if changed:
-        locked.full_clean()
+        # The fields not written are as stored; the relations given as objects exist.
+        unchanged = {f.name for f in locked._meta.concrete_fields} - set(changed)
+        locked.full_clean(exclude=unchanged | _loaded({k: plain[k] for k in changed}))
         update_fields = [*changed, "updated_at"] if hasattr(locked, "updated_at") else changed
         locked.save(update_fields=update_fields)
     for name in changed_m2m:
