@@ -130,5 +130,5 @@ def resident_tags_by_code(codes: Iterable[str]) -> list[ResidentTag]:
     found = {tag.code: tag for tag in ResidentTag.objects.filter(code__in=wanted)}
     unknown = [code for code in wanted if code not in found]
     if unknown:
-        raise ValidationError({"tags": _("标签“%(codes)s”不存在") % {"codes": join_list(unknown)}})
+        raise ValidationError({"tags": _("标签“%(join)s”不存在") % {"join": join_list(unknown)}})
     return [found[code] for code in wanted]
