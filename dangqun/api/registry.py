@@ -3,9 +3,10 @@
 Personal data (ID numbers, phones) is always masked here; unmasking is a separate, audited action
 (``POST /residents/{id}/unmask``, for holders of ``registry.view_resident_pii``).
 
-An edit (``PATCH /residents/{id}``) goes through ``registry.services.resident_update``, the write path
-of the admin and the import: the actor and an audit event naming the changed fields; bad input is a
-422 naming the field, and then nothing is changed.
+An edit (``PATCH /residents/{id}``, ``PATCH /buildings/{id}``) goes through the record's service
+(``registry.services.resident_update``, ``building_update``), the write path of the admin and the
+import: the actor and an audit event naming the changed fields; bad input is a 422 naming the
+field, and then nothing is changed.
 """
 
 import datetime as dt
@@ -24,7 +25,7 @@ from dangqun.regions.models import Region
 from dangqun.registry import access, selectors
 from dangqun.registry.models import Resident
 from dangqun.registry.personal_data import filter_residents_by_pii, resident_pii_reveal
-from dangqun.registry.services import resident_update
+from dangqun.registry.services import building_update, resident_update
 
 router = Router(tags=["registry"])
 
@@ -184,6 +185,34 @@ def _resident_changes(request: HttpRequest, payload: ResidentPatchIn) -> dict[st
     return values
 
 
+class BuildingPatchIn(Schema):
+    """The fields to change; those left out stay as they are."""
+
+    name: str | None = Field(None, description="楼栋名称")
+    kind: str | None = Field(None, description="类型")
+    address: str | None = Field(None, description="地址")
+    floors: int | None = Field(None, description="层数")
+    units: int | None = Field(None, description="单元数")
+    built_year: int | None = Field(None, description="建成年份")
+    manager_name: str | None = Field(None, description="楼栋长")
+    manager_phone: str | None = Field(None, description="楼栋长电话(存储时加密)")
+    lng: float | None = Field(None, description="经度")
+    lat: float | None = Field(None, description="纬度")
+
+
+_BUILDING_TEXT = ("name", "kind", "address", "manager_name", "manager_phone")
+
+
+def _building_changes(payload: BuildingPatchIn) -> dict[str, Any]:
+    """The service's keyword arguments from the fields the body gave (``null`` clears a text or a
+    number that may be blank; floors and units keep their value)."""
+    given = payload.model_dump(exclude_unset=True)
+    values: dict[str, Any] = {name: given[name] or "" for name in _BUILDING_TEXT if name in given}
+    values.update({name: given[name] for name in ("built_year", "lng", "lat") if name in given})
+    values.update({name: given[name] for name in ("floors", "units") if given.get(name) is not None})
+    return values
+
+
 class ResidentQuery(Schema):
     region: str | None = Field(None, description="区划/网格代码:只看该区域内")
     q: str | None = Field(None, max_length=50, description="姓名包含")
@@ -249,6 +278,13 @@ def list_buildings(request: HttpRequest, region: str | None = None) -> Any:
 
 @router.get("/buildings/{building_id}", response=BuildingOut, summary="楼栋详情")
 def building_detail(request: HttpRequest, building_id: int) -> Any:
+    return access.access_building_by_id(request.user, building_id)
+
+
+@router.patch("/buildings/{building_id}", response=BuildingOut, summary="修改楼栋信息(记录审计)")
+def building_patch(request: HttpRequest, building_id: int, payload: BuildingPatchIn) -> Any:
+    building = access.access_building_for_edit(request.user, building_id)
+    building_update(actor=request.user, building=building, **_building_changes(payload))
     return access.access_building_by_id(request.user, building_id)
 
 

@@ -106,6 +106,14 @@ def access_resident_for_edit(user: object, resident_id: int) -> Resident:
     return resident
 
 
+def access_building_for_edit(user: object, building_id: int) -> Building:
+    """The building ``user`` may edit: 403 without an editing role (for every id), 404 out of scope."""
+    building = _editable(user, Building.objects.all()).filter(pk=building_id).first()
+    if building is None:
+        raise NotFoundError()
+    return building
+
+
 def editable_grid_by_code(user: object, code: str) -> Region:
     """A grid (level 5) inside ``user``'s editing scope; otherwise ``ValidationError`` on ``grid``."""
     grid = _editable(user, Region.objects.filter(code=code, is_active=True), "path").first()

@@ -171,6 +171,8 @@ WEB_CASE = Spec("scoped", anon=302, target="case")
 COMMAND = Spec("roles", anon=302, roles=frozenset(DISTRICT_WIDE))
 GRID_APP = Spec("roles", anon=302, roles=frozenset({"grid_worker", "grid_leader"}))
 IMPORTERS = frozenset({"dispatcher", "street_staff", "community_staff", "sysadmin"})
+# Who edits the registries through the API (REGISTRY_EDIT_ROLES, and the sysadmin).
+REGISTRY_EDITORS = frozenset({"grid_worker", "grid_leader", "community_staff", "street_staff", "sysadmin"})
 # Who has a work unit: a department, or a community/street/grid role (the unit inbox, 工作台).
 UNITS = frozenset({"grid_worker", "grid_leader", "community_staff", "street_staff", "department_staff"})
 JSON = (("fmt", "json"),)
@@ -214,11 +216,14 @@ ROUTES: dict[str, Spec] = {
     "PATCH /api/v1/residents/{resident_id}": Spec(
         "scoped",
         target="resident",
-        roles=frozenset({"grid_worker", "grid_leader", "community_staff", "street_staff", "sysadmin"}),
+        roles=REGISTRY_EDITORS,
         body=lambda _w: {"notes": "矩阵核对"},
     ),
     "GET /api/v1/buildings": Spec("scoped_list", target="building"),
     "GET /api/v1/buildings/{building_id}": Spec("scoped", target="building"),
+    "PATCH /api/v1/buildings/{building_id}": Spec(
+        "scoped", target="building", roles=REGISTRY_EDITORS, body=lambda _w: {"manager_name": "矩阵楼长"}
+    ),
     "GET /api/v1/buildings/{building_id}/households": Spec("scoped", target="building"),
     "GET /api/v1/households/{household_id}": Spec("scoped", target="household"),
     "GET /api/v1/businesses": Spec("scoped_list", target="business"),

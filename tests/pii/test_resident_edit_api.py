@@ -1,7 +1,7 @@
-"""Editing a resident through the API: the same service as the admin and the import, an audit row
-with the actor naming the changed fields (never their values), the keyed hashes in step, masked
-answers; bad input is a 422 naming the field and changes nothing; the role before the lookup (403),
-then the scope (404)."""
+"""Editing a resident (and a building) through the API: the same service as the admin and the
+import, an audit row with the actor naming the changed fields (never their values), the keyed hashes
+in step, masked answers; bad input is a 422 naming the field and changes nothing; the role before
+the lookup (403), then the scope (404)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dangqun.accounts.models import User
 from dangqun.core.encrypted_fields import matching
 from dangqun.core.masking import mask_phone
 from dangqun.core.models import AuditEvent
-from dangqun.registry.models import Resident, ResidentTag
+from dangqun.registry.models import Building, Resident, ResidentTag
 
 UPDATED = "registry.resident_updated"
 
@@ -102,3 +102,26 @@ def test_a_reader_who_does_not_edit_gets_403_and_an_editor_out_of_scope_404(
     assert hidden.status_code == 404
     assert Resident.objects.get(pk=stranger.pk).notes == stranger.notes
     assert _updates() == []
+
+
+def test_a_building_managers_phone_is_edited_through_the_service_and_a_bad_one_named(
+    api_as, community_resident
+):
+    client = api_as("community_staff")
+    building = Building.objects.filter(grid=community_resident.grid).order_by("id").first()
+    assert building is not None
+    url = f"/api/v1/buildings/{building.pk}"
+
+    bad = client.patch_json(url, {"manager_name": "新楼长", "manager_phone": "110"})
+    good = client.patch_json(url, {"manager_name": "新楼长", "manager_phone": "0411-82345678"})
+
+    assert bad.status_code == 422
+    assert list(bad.json()["errors"]) == ["manager_phone"]
+    assert good.status_code == 200, good.content
+    assert good.json()["name"] == building.name
+    stored = Building.objects.get(pk=building.pk)
+    assert (stored.manager_name, stored.manager_phone) == ("新楼长", "0411-82345678")
+    assert Building.objects.filter(matching(Building, "manager_phone", "041182345678")).get() == stored
+    [event] = AuditEvent.objects.filter(event_type="registry.building_updated")
+    assert event.actor == User.objects.get(username="community_staff")
+    assert event.data == {"changed": ["manager_name", "manager_phone"]}
