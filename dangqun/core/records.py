@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from dangqun.core.audit import record_event
 from dangqun.core.workflow import Actor
@@ -70,6 +72,13 @@ def _pks(items: Iterable[Any]) -> set[Any]:
     return {item.pk if isinstance(item, models.Model) else item for item in items}
 
 
+def _refuse_nul(values: Mapping[str, Any]) -> None:
+    """A NUL character in a text is refused on its field (PostgreSQL text cannot hold one)."""
+    bad = [k for k, v in values.items() if isinstance(v, str) and "\x00" in v]
+    if bad:
+        raise ValidationError({name: _("不能含有空字符(NUL)") for name in bad})
+
+
 def _loaded(values: Mapping[str, Any]) -> set[str]:
     """Relations given as saved objects: ``full_clean`` need not query that they exist (the
     database's foreign key still holds), which keeps a spreadsheet import to a few queries a row."""
@@ -87,6 +96,7 @@ def record_create(kind: RecordKind, *, actor: Actor, values: Mapping[str, Any]) 
     kind.check_names(values)
     plain = {k: v for k, v in values.items() if k not in kind.m2m}
     related = {k: list(v or ()) for k, v in values.items() if k in kind.m2m}
+    _refuse_nul(plain)
     cleaned = kind.clean(plain)
     obj = kind.model(**cleaned)
     obj.full_clean(exclude=_loaded(cleaned))
@@ -105,6 +115,7 @@ def record_update(kind: RecordKind, *, actor: Actor, obj: M, values: Mapping[str
     changed: nothing written, no event. Otherwise ``full_clean`` of the changed fields (and the
     model's ``clean``), ``save(update_fields=...)`` and an ``updated`` event naming them."""
     kind.check_names(values)
+    _refuse_nul(values)
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     plain = kind.clean({k: v for k, v in values.items() if k not in kind.m2m})
     related = {k: list(v or ()) for k, v in values.items() if k in kind.m2m}

@@ -114,9 +114,15 @@ def access_building_for_edit(user: object, building_id: int) -> Building:
     return building
 
 
+def _code(field: str, code: str) -> str:
+    if "\x00" in code:  # PostgreSQL text cannot hold one: refused before any query
+        raise ValidationError({field: _("不能含有空字符(NUL)")})
+    return code
+
+
 def editable_grid_by_code(user: object, code: str) -> Region:
     """A grid (level 5) inside ``user``'s editing scope; otherwise ``ValidationError`` on ``grid``."""
-    grid = _editable(user, Region.objects.filter(code=code, is_active=True), "path").first()
+    grid = _editable(user, Region.objects.filter(code=_code("grid", code), is_active=True), "path").first()
     if grid is None or grid.level != RegionLevel.GRID:
         raise ValidationError(
             {"grid": _("网格代码“%(code)s”不存在、不是网格或不在您的管辖范围内") % {"code": code}}
@@ -126,7 +132,7 @@ def editable_grid_by_code(user: object, code: str) -> Region:
 
 def editable_household_by_code(user: object, code: str) -> Household:
     """A household inside ``user``'s editing scope; otherwise ``ValidationError`` on ``household``."""
-    household = _editable(user, Household.objects.filter(code=code)).first()
+    household = _editable(user, Household.objects.filter(code=_code("household", code))).first()
     if household is None:
         raise ValidationError({"household": _("户编码“%(code)s”不存在或不在您的管辖范围内") % {"code": code}})
     return household
@@ -134,7 +140,7 @@ def editable_household_by_code(user: object, code: str) -> Household:
 
 def resident_tags_by_code(codes: Iterable[str]) -> list[ResidentTag]:
     """The tags of ``codes`` (each once); an unknown code is a ``ValidationError`` on ``tags``."""
-    wanted = list(dict.fromkeys(codes))
+    wanted = [_code("tags", code) for code in dict.fromkeys(codes)]
     found = {tag.code: tag for tag in ResidentTag.objects.filter(code__in=wanted)}
     unknown = [code for code in wanted if code not in found]
     if unknown:

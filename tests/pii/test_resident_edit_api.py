@@ -66,6 +66,9 @@ def test_bad_input_is_a_422_naming_the_field_and_changes_nothing(api_as, communi
         f"/api/v1/residents/{community_resident.pk}", {"name": "改名", "gender": "X"}
     )
     bad_tag = client.patch_json(f"/api/v1/residents/{community_resident.pk}", {"tags": ["no-such-tag"]})
+    nul = client.patch_json(
+        f"/api/v1/residents/{community_resident.pk}", {"name": "改\u0000名", "household": "\u0000"}
+    )
 
     assert bad_id.status_code == 422
     assert list(bad_id.json()["errors"]) == ["id_number"]
@@ -74,6 +77,11 @@ def test_bad_input_is_a_422_naming_the_field_and_changes_nothing(api_as, communi
     assert list(bad_gender.json()["errors"]) == ["gender"]
     assert bad_tag.status_code == 422
     assert list(bad_tag.json()["errors"]) == ["tags"]
+    assert nul.status_code == 422
+    assert list(nul.json()["errors"]) == ["household"]  # the lookup refuses it before any query
+    nul_name = client.patch_json(f"/api/v1/residents/{community_resident.pk}", {"name": "改\u0000名"})
+    assert nul_name.status_code == 422
+    assert list(nul_name.json()["errors"]) == ["name"]
     after = Resident.objects.get(pk=community_resident.pk)
     assert (after.name, after.gender, after.id_number) == (before.name, before.gender, before.id_number)
     assert _updates() == []
