@@ -353,3 +353,48 @@ def test_a_user_phone_change_in_the_admin_is_audited_and_a_user_is_not_deleted_t
     assert {"display_name", "phone"} <= set(event.data["changed"])
     assert "13600000002" not in json.dumps(event.data)
     assert not admin.site._registry[User].has_delete_permission(root_request, user)
+
+
+def test_buildings_households_and_party_members_import_through_their_services(
+    tree: dict[str, Region], superuser: User
+) -> None:
+    grid = tree["grid_a"].code
+    org = PartyOrg.objects.create(code="PI1", name="导入支部", kind="branch", path="/PI1/")
+    files = [
+        (
+            "building",
+            ["楼栋编码", "楼栋名称", "网格代码", "楼栋长电话"],
+            [["BI1", "导入楼", grid, "13911110000"]],
+        ),
+        ("household", ["户编码", "楼栋编码", "门牌/房号"], [["BI1-101", "BI1", "101"]]),
+        (
+            "party.partymember",
+            ["姓名", "党组织编码", "身份证号", "联系电话"],
+            [["导入党员", "PI1", make_id_number("11010119750101003"), "13911110001"]],
+        ),
+    ]
+
+    for model, headers, rows in files:
+        report = import_registry_file(
+            actor=superuser,
+            model_name=model,
+            file_bytes=xlsx_bytes(headers, rows),
+            file_name="i.xlsx",
+            dry_run=False,
+        )
+        assert report.committed, (model, report.errors)
+
+    household = Household.objects.get(code="BI1-101")
+    assert household.grid == tree["grid_a"]  # the building's, filled by the row check
+    member = PartyMember.objects.get(party_org=org)
+    expected = {
+        "registry.building_created": Building.objects.get(code="BI1").pk,
+        "registry.household_created": household.pk,
+        "party.party_member_created": member.pk,
+    }
+    for event_type, pk in expected.items():
+        [event] = _events(event_type)
+        assert (event.actor, event.target_id) == (superuser, str(pk))
+        assert "139111100" not in json.dumps(event.data)
+    assert Building.objects.filter(matching(Building, "manager_phone", "13911110000")).exists()
+    assert PartyMember.objects.filter(matching(PartyMember, "phone", "13911110001")).get() == member
