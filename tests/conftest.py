@@ -89,6 +89,9 @@ class ApiClient(Client):
     def put_json(self, path: str, data: object = None, **kwargs):  # type: ignore[no-untyped-def]
         return self.put(path, data, **self._with_csrf(kwargs))
 
+    def patch_json(self, path: str, data: object = None, **kwargs):  # type: ignore[no-untyped-def]
+        return self.patch(path, data, **self._with_csrf(kwargs))
+
 
 @pytest.fixture
 def api_as(demo):  # type: ignore[no-untyped-def]

@@ -1,8 +1,10 @@
 """Admin for users and their role memberships.
 
-Users and memberships are saved by the admin's own forms here (the accounts services are not
-wired in yet); every membership row is validated with ``full_clean`` so ``Membership.clean``
-(the role ↔ region/department/party-org rules) holds in the admin as everywhere else.
+A user (whose phone is personal data) is added through ``accounts.services.user_create`` and
+changed through ``user_update`` (``ServiceBackedAdmin``: the actor and an audit event naming the
+changed fields); users are deactivated, not deleted. Membership rows are saved by the inline's
+forms, each validated with ``full_clean`` so ``Membership.clean`` (the role ↔
+region/department/party-org rules) holds in the admin as everywhere else.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangqun.accounts.models import ApiToken, Membership, User
-from dangqun.accounts.services import api_token_create, api_token_revoke
-from dangqun.core.admin import PersonalDataAdminMixin
+from dangqun.accounts.services import (
+    USER_FIELDS,
+    api_token_create,
+    api_token_revoke,
+    user_create,
+    user_update,
+)
+from dangqun.core.admin import PersonalDataAdminMixin, ServiceBackedAdmin, ServiceModelForm
 from dangqun.core.masking import mask_phone
 
 
@@ -50,20 +58,24 @@ class MembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("region", "department", "party_org")
 
 
-class DangqunUserCreationForm(AdminUserCreationForm):
+class DangqunUserCreationForm(ServiceModelForm, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("username", "display_name", "phone")
 
 
-class DangqunUserChangeForm(UserChangeForm):
+class DangqunUserChangeForm(ServiceModelForm, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
 
 
+def _actor(user: object) -> User | None:
+    return user if isinstance(user, User) else None
+
+
 @admin.register(User)
-class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin, ServiceBackedAdmin):
     form = DangqunUserChangeForm
     add_form = DangqunUserCreationForm
     inlines = (MembershipInline,)
@@ -100,6 +112,28 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
             },
         ),
     )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        # Django's UserAdmin picks the add or change form, then ServiceBackedAdmin binds the service.
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> User:
+        return user_create(
+            actor=_actor(actor),
+            username=data["username"],
+            password=data.get("password1") if data.get("set_usable_password") else None,
+            display_name=data.get("display_name", ""),
+            phone=data.get("phone", ""),
+        )
+
+    def service_update(self, *, actor: Any, obj: User, data: dict[str, Any]) -> User:
+        values = {name: value for name, value in data.items() if name in USER_FIELDS}
+        return user_update(actor=_actor(actor), user=obj, **values)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Groups and permissions went to the service with the other fields; memberships are the inline's.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(ApiToken)

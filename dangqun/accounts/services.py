@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -16,6 +17,7 @@ from dangqun.accounts.models import ApiToken, Membership, User
 from dangqun.accounts.scope import clear_scope_cache
 from dangqun.core.audit import record_event
 from dangqun.core.errors import ConflictError
+from dangqun.core.records import RecordKind, editable_fields, record_update
 from dangqun.orgs.models import Department, PartyOrg
 from dangqun.regions.models import Region
 
@@ -40,6 +42,29 @@ def user_create(
     user.save()
     record_event(actor=actor, event_type=AccountsEvent.USER_CREATED, target=user, data={"username": username})
     return user
+
+
+# What ``user_update`` may change: the account's fields but its password (which has its own forms
+# and event) and the keyed hash (computed); groups and permissions are many-to-many. Users are
+# deactivated (``is_active``), never deleted.
+USER_FIELDS = tuple(
+    name for name in editable_fields(User, m2m=("groups", "user_permissions")) if name != "password"
+)
+USERS = RecordKind(
+    model=User,
+    fields=USER_FIELDS,
+    created=AccountsEvent.USER_CREATED,
+    updated=AccountsEvent.USER_UPDATED,
+    m2m=("groups", "user_permissions"),
+)
+
+
+def user_update(*, actor: User | None, user: User, **values: Any) -> User:
+    """Change the given fields of ``user`` (``USER_FIELDS``); one ``accounts.user_updated`` event
+    naming the changed fields (never their values: the phone is personal data)."""
+    updated = record_update(USERS, actor=actor, obj=user, values=values)
+    clear_scope_cache(user)
+    return updated
 
 
 @transaction.atomic

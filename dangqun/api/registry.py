@@ -2,6 +2,11 @@
 
 Personal data (ID numbers, phones) is always masked here; unmasking is a separate, audited action
 (``POST /residents/{id}/unmask``, for holders of ``registry.view_resident_pii``).
+
+An edit (``PATCH /residents/{id}``, ``PATCH /buildings/{id}``) goes through the record's service
+(``registry.services.resident_update``, ``building_update``), the write path of the admin and the
+import: the actor and an audit event naming the changed fields; bad input is a 422 naming the
+field, and then nothing is changed.
 """
 
 import datetime as dt
@@ -20,6 +25,7 @@ from dangqun.regions.models import Region
 from dangqun.registry import access, selectors
 from dangqun.registry.models import Resident
 from dangqun.registry.personal_data import filter_residents_by_pii, resident_pii_reveal
+from dangqun.registry.services import building_update, resident_update
 
 router = Router(tags=["registry"])
 
@@ -138,6 +144,75 @@ class UnmaskIn(Schema):
     reason: str = Field(..., max_length=200, description="查看原因(写入访问审计)")
 
 
+class ResidentPatchIn(Schema):
+    """The fields to change; those left out stay as they are. Relations are given by code."""
+
+    name: str | None = Field(None, description="姓名")
+    gender: str | None = Field(None, description="性别:M 或 F")
+    birth_date: dt.date | None = Field(None, description="出生日期")
+    ethnicity: str | None = Field(None, description="民族")
+    id_number: str | None = Field(None, description="身份证号(存储时加密)")
+    phone: str | None = Field(None, description="联系电话(存储时加密)")
+    relation_to_head: str | None = Field(None, description="与户主关系")
+    is_floating: bool | None = Field(None, description="流动人口")
+    is_party_member: bool | None = Field(None, description="党员")
+    work_unit: str | None = Field(None, description="工作单位")
+    notes: str | None = Field(None, description="备注")
+    grid: str | None = Field(None, description="所属网格代码")
+    household: str | None = Field(None, description="户编码(空字符串:不属于任何住户)")
+    tags: list[str] | None = Field(None, description="标签编码(整体替换)")
+
+
+_PATCH_TEXT = ("name", "gender", "ethnicity", "id_number", "phone", "relation_to_head", "work_unit", "notes")
+
+
+def _resident_changes(request: HttpRequest, payload: ResidentPatchIn) -> dict[str, Any]:
+    """The service's keyword arguments from the fields the body gave (``null`` clears a text)."""
+    given = payload.model_dump(exclude_unset=True)
+    values: dict[str, Any] = {name: given[name] or "" for name in _PATCH_TEXT if name in given}
+    if "birth_date" in given:
+        values["birth_date"] = given["birth_date"]
+    for name in ("is_floating", "is_party_member"):
+        if given.get(name) is not None:
+            values[name] = given[name]
+    if given.get("grid"):
+        values["grid"] = access.editable_grid_by_code(request.user, given["grid"])
+    if "household" in given:
+        code = given["household"] or ""
+        values["household"] = access.editable_household_by_code(request.user, code) if code else None
+    if given.get("tags") is not None:
+        values["tags"] = access.resident_tags_by_code(given["tags"])
+    return values
+
+
+class BuildingPatchIn(Schema):
+    """The fields to change; those left out stay as they are."""
+
+    name: str | None = Field(None, description="楼栋名称")
+    kind: str | None = Field(None, description="类型")
+    address: str | None = Field(None, description="地址")
+    floors: int | None = Field(None, description="层数")
+    units: int | None = Field(None, description="单元数")
+    built_year: int | None = Field(None, description="建成年份")
+    manager_name: str | None = Field(None, description="楼栋长")
+    manager_phone: str | None = Field(None, description="楼栋长电话(存储时加密)")
+    lng: float | None = Field(None, description="经度")
+    lat: float | None = Field(None, description="纬度")
+
+
+_BUILDING_TEXT = ("name", "kind", "address", "manager_name", "manager_phone")
+
+
+def _building_changes(payload: BuildingPatchIn) -> dict[str, Any]:
+    """The service's keyword arguments from the fields the body gave (``null`` clears a text or a
+    number that may be blank; floors and units keep their value)."""
+    given = payload.model_dump(exclude_unset=True)
+    values: dict[str, Any] = {name: given[name] or "" for name in _BUILDING_TEXT if name in given}
+    values.update({name: given[name] for name in ("built_year", "lng", "lat") if name in given})
+    values.update({name: given[name] for name in ("floors", "units") if given.get(name) is not None})
+    return values
+
+
 class ResidentQuery(Schema):
     region: str | None = Field(None, description="区划/网格代码:只看该区域内")
     q: str | None = Field(None, max_length=50, description="姓名包含")
@@ -177,6 +252,13 @@ def resident_detail(request: HttpRequest, resident_id: int) -> Resident:
     return access.access_resident_by_id(request.user, resident_id)
 
 
+@router.patch("/residents/{resident_id}", response=ResidentOut, summary="修改人员信息(记录审计)")
+def resident_patch(request: HttpRequest, resident_id: int, payload: ResidentPatchIn) -> Resident:
+    resident = access.access_resident_for_edit(request.user, resident_id)
+    resident_update(actor=request.user, resident=resident, **_resident_changes(request, payload))
+    return access.access_resident_by_id(request.user, resident_id)
+
+
 @router.post(
     "/residents/{resident_id}/unmask",
     response=ResidentPiiOut,
@@ -196,6 +278,13 @@ def list_buildings(request: HttpRequest, region: str | None = None) -> Any:
 
 @router.get("/buildings/{building_id}", response=BuildingOut, summary="楼栋详情")
 def building_detail(request: HttpRequest, building_id: int) -> Any:
+    return access.access_building_by_id(request.user, building_id)
+
+
+@router.patch("/buildings/{building_id}", response=BuildingOut, summary="修改楼栋信息(记录审计)")
+def building_patch(request: HttpRequest, building_id: int, payload: BuildingPatchIn) -> Any:
+    building = access.access_building_for_edit(request.user, building_id)
+    building_update(actor=request.user, building=building, **_building_changes(payload))
     return access.access_building_by_id(request.user, building_id)
 
 

@@ -88,7 +88,8 @@ class ServiceBackedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose adds and changes go through ``service_create``/``service_update``.
 
     Subclasses define both methods; ``data`` is the form's ``cleaned_data``. Deleting through
-    the admin is off (deactivate instead), since no service deletes these objects.
+    the admin is off (deactivate instead) unless the subclass defines ``service_delete``: then
+    the delete view and the "delete selected" action call it for each object.
     """
 
     form = ServiceModelForm
@@ -119,8 +120,22 @@ class ServiceBackedAdmin(admin.ModelAdmin):
         obj._state.adding = False
         obj._state.db = saved._state.db
 
+    def service_delete(self, *, actor: Any, obj: Any) -> None:
+        raise ImproperlyConfigured(f"{type(self).__name__} deletes nothing")
+
+    def deletes_through_service(self) -> bool:
+        return type(self).service_delete is not ServiceBackedAdmin.service_delete
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return self.deletes_through_service() and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.service_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                self.service_delete(actor=request.user, obj=obj)
 
 
 def pretty_json(value: Any, limit: int = 4000) -> str:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangqun.open311.keys import client_issue_key, client_revoke
+from dangqun.open311.keys import client_issue_key, client_revoke, client_update
 from dangqun.open311.models import Open311Client, Open311Request, Open311Update, ServiceAttribute
 
 
@@ -21,7 +21,13 @@ class Open311ClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Open311Client, form: Any, change: bool) -> None:
         if change:
-            obj.save(update_fields=["name", "rate_per_minute", "contact", "updated_at"])
+            client_update(
+                actor=request.user,
+                client=obj,
+                name=obj.name,
+                rate_per_minute=obj.rate_per_minute,
+                contact=obj.contact,
+            )
             return
         client, raw = client_issue_key(
             actor=request.user,

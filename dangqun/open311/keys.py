@@ -48,6 +48,27 @@ def client_issue_key(
 
 
 @transaction.atomic
+def client_update(
+    *, actor: Any, client: Open311Client, name: str, rate_per_minute: int, contact: str
+) -> Open311Client:
+    """Change a client's name, rate and contact (its district and key stay); an event names the
+    changed fields. Nothing changed: nothing written."""
+    client = Open311Client.objects.select_for_update().get(pk=client.pk)
+    given = {"name": name.strip(), "rate_per_minute": rate_per_minute, "contact": contact}
+    changed = sorted(field for field, value in given.items() if getattr(client, field) != value)
+    if not changed:
+        return client
+    for field in changed:
+        setattr(client, field, given[field])
+    client.full_clean()
+    client.save(update_fields=[*changed, "updated_at"])
+    record_event(
+        actor=actor, event_type=Open311Event.CLIENT_UPDATED, target=client, data={"changed": changed}
+    )
+    return client
+
+
+@transaction.atomic
 def client_revoke(*, actor: Any, client: Open311Client) -> Open311Client:
     client.is_active = False
     client.revoked_at = clock.now()

@@ -4,6 +4,9 @@
 import service cannot import it) and is registered with ``register_import_resource`` so that
 ``registry.services.import_registry_file(model_name="partymember", ...)`` handles it too. Admin
 modules are imported at start-up by ``django.contrib.admin``, so the registration is always made.
+
+Every add, change and delete of a member, in the admin and in the import, goes through
+``party.services.members`` with the actor and an audit event.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.models import PartyMember
+from dangqun.party.services import members
 from dangqun.registry.admin import RegistryImportExportAdmin
 from dangqun.registry.resources import (
     PARTY_ORG_COLUMN,
@@ -68,6 +72,12 @@ class PartyMemberResource(RegistryResource):
     def clean_row(self, instance: Any, row: Any, errors: dict[str, Any]) -> None:
         clean_person_row(instance, errors)
 
+    def create_record(self, values: dict[str, Any]) -> PartyMember:
+        return members.party_member_create(actor=self.user, **values)
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> PartyMember:
+        return members.party_member_update(actor=self.user, member=obj, **values)
+
 
 @admin.register(PartyMember)
 class PartyMemberAdmin(RegistryImportExportAdmin):
@@ -92,3 +102,14 @@ class PartyMemberAdmin(RegistryImportExportAdmin):
         "id_number": mask_id_number,
         "phone": mask_phone,
     }
+
+    record_fields = members.PARTY_MEMBER_FIELDS
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> PartyMember:
+        return members.party_member_create(actor=actor, **self.record_values(data))
+
+    def service_update(self, *, actor: Any, obj: PartyMember, data: dict[str, Any]) -> PartyMember:
+        return members.party_member_update(actor=actor, member=obj, **self.record_values(data))
+
+    def service_delete(self, *, actor: Any, obj: PartyMember) -> None:
+        members.party_member_delete(actor=actor, member=obj)

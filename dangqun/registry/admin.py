@@ -1,6 +1,10 @@
 """Admin for the registries: buildings, households, residents, businesses, institutions,
 facilities and resident tags, with spreadsheet import/export.
 
+Every add, change and delete of a record goes through its service (``ServiceBackedAdmin``:
+``registry.services.residents`` and the like), with the actor and an audit event, like the import
+and the API.
+
 Import goes through ``registry.services.import_registry_file`` (all rows or none; errors listed
 with spreadsheet row, column and reason); export through ``registry.services.export_registry``
 (ID numbers and phones masked unless the user holds ``registry.view_resident_pii``). List pages
@@ -25,9 +29,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
-from dangqun.core.admin import PersonalDataAdminMixin
+from dangqun.core.admin import PersonalDataAdminMixin, ServiceBackedAdmin, ServiceModelForm
 from dangqun.core.masking import mask_id_number, mask_phone
-from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.models import (
     Building,
     Business,
@@ -47,12 +50,14 @@ from dangqun.registry.resources import (
     ResidentResource,
     column_label,
 )
-from dangqun.registry.services import export_registry, import_registry_file
-from dangqun.registry.validators import (
-    normalize_id_number,
-    normalize_phone,
-    validate_id_number,
-    validate_phone,
+from dangqun.registry.services import (
+    buildings,
+    export_registry,
+    facilities,
+    households,
+    import_registry_file,
+    residents,
+    units,
 )
 
 MAX_ERRORS_SHOWN = 100
@@ -80,44 +85,28 @@ class RegistryExportForm(SelectableFieldsExportForm):
         return column_label(str(field.column_name)) if field is not None else field_name
 
 
-class RegistryAdminForm(forms.ModelForm):
-    """Checks a registry record the way the import does: grid level, ID number, phones."""
-
-    def clean_grid(self) -> Region | None:
-        grid: Region | None = self.cleaned_data.get("grid")
-        if grid is not None and grid.level != RegionLevel.GRID:
-            raise ValidationError(
-                _("“%(grid)s”是%(get_level_display)s,请选择网格(第5级)")
-                % {"grid": grid, "get_level_display": grid.get_level_display()}
-            )
-        return grid
-
-    def clean_id_number(self) -> str:
-        value = (self.cleaned_data.get("id_number") or "").strip()
-        if not value:
-            return ""
-        validate_id_number(value)
-        return normalize_id_number(value)
-
-    def _clean_phone_field(self, name: str) -> str:
-        value = (self.cleaned_data.get(name) or "").strip()
-        if not value:
-            return ""
-        validate_phone(value)
-        return normalize_phone(value)
-
-    def clean_phone(self) -> str:
-        return self._clean_phone_field("phone")
-
-    def clean_manager_phone(self) -> str:
-        return self._clean_phone_field("manager_phone")
+class RegistryAdminForm(ServiceModelForm):
+    """A registry record's form: its checks (grid level, ID number, phones) are the service's,
+    run on a trial save (``ServiceModelForm``), and reported on their fields."""
 
 
 # --- the import/export admin base ---------------------------------------------------------------
 
 
-class RegistryImportExportAdmin(PersonalDataAdminMixin, ImportExportModelAdmin):
-    """ModelAdmin with xlsx/csv import and export through the registry services."""
+class RegistryImportExportAdmin(PersonalDataAdminMixin, ImportExportModelAdmin, ServiceBackedAdmin):
+    """ModelAdmin with xlsx/csv import and export through the registry services, whose adds,
+    changes and deletes go through the record's services (``record_fields`` names what the form
+    may pass them)."""
+
+    record_fields: ClassVar[tuple[str, ...]] = ()
+
+    def record_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in data.items() if name in self.record_fields}
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The many-to-many fields (a resident's tags) went to the service with the others.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     form = RegistryAdminForm
     import_formats = (XLSX, CSV)
@@ -241,6 +230,17 @@ class BuildingAdmin(RegistryImportExportAdmin):
     autocomplete_fields = ("grid",)
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"manager_phone": mask_phone}
 
+    record_fields = buildings.BUILDING_FIELDS
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> Building:
+        return buildings.building_create(actor=actor, **self.record_values(data))
+
+    def service_update(self, *, actor: Any, obj: Building, data: dict[str, Any]) -> Building:
+        return buildings.building_update(actor=actor, building=obj, **self.record_values(data))
+
+    def service_delete(self, *, actor: Any, obj: Building) -> None:
+        buildings.building_delete(actor=actor, building=obj)
+
 
 @admin.register(Household)
 class HouseholdAdmin(RegistryImportExportAdmin):
@@ -251,6 +251,17 @@ class HouseholdAdmin(RegistryImportExportAdmin):
     search_fields = ("code", "room", "head_name", "building__code", "building__name")
     search_help_text = gettext_lazy("按户编码、房号、户主或楼栋搜索")
     autocomplete_fields = ("building", "grid")
+
+    record_fields = households.HOUSEHOLD_FIELDS
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> Household:
+        return households.household_create(actor=actor, **self.record_values(data))
+
+    def service_update(self, *, actor: Any, obj: Household, data: dict[str, Any]) -> Household:
+        return households.household_update(actor=actor, household=obj, **self.record_values(data))
+
+    def service_delete(self, *, actor: Any, obj: Household) -> None:
+        households.household_delete(actor=actor, household=obj)
 
 
 @admin.register(ResidentTag)
@@ -285,6 +296,17 @@ class ResidentAdmin(RegistryImportExportAdmin):
         "phone": mask_phone,
     }
 
+    record_fields = residents.RESIDENT_FIELDS
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> Resident:
+        return residents.resident_create(actor=actor, **self.record_values(data))
+
+    def service_update(self, *, actor: Any, obj: Resident, data: dict[str, Any]) -> Resident:
+        return residents.resident_update(actor=actor, resident=obj, **self.record_values(data))
+
+    def service_delete(self, *, actor: Any, obj: Resident) -> None:
+        residents.resident_delete(actor=actor, resident=obj)
+
 
 @admin.register(Business)
 class BusinessAdmin(RegistryImportExportAdmin):
@@ -307,6 +329,17 @@ class BusinessAdmin(RegistryImportExportAdmin):
     autocomplete_fields = ("grid", "party_org")
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
 
+    record_fields = units.BUSINESS_FIELDS
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> Business:
+        return units.business_create(actor=actor, **self.record_values(data))
+
+    def service_update(self, *, actor: Any, obj: Business, data: dict[str, Any]) -> Business:
+        return units.business_update(actor=actor, business=obj, **self.record_values(data))
+
+    def service_delete(self, *, actor: Any, obj: Business) -> None:
+        units.business_delete(actor=actor, business=obj)
+
 
 @admin.register(Institution)
 class InstitutionAdmin(RegistryImportExportAdmin):
@@ -319,6 +352,17 @@ class InstitutionAdmin(RegistryImportExportAdmin):
     autocomplete_fields = ("grid", "party_org")
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
 
+    record_fields = units.INSTITUTION_FIELDS
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> Institution:
+        return units.institution_create(actor=actor, **self.record_values(data))
+
+    def service_update(self, *, actor: Any, obj: Institution, data: dict[str, Any]) -> Institution:
+        return units.institution_update(actor=actor, institution=obj, **self.record_values(data))
+
+    def service_delete(self, *, actor: Any, obj: Institution) -> None:
+        units.institution_delete(actor=actor, institution=obj)
+
 
 @admin.register(Facility)
 class FacilityAdmin(RegistryImportExportAdmin):
@@ -329,6 +373,17 @@ class FacilityAdmin(RegistryImportExportAdmin):
     search_fields = ("code", "name", "address")
     search_help_text = gettext_lazy("按设施编码、名称或地址搜索")
     autocomplete_fields = ("grid", "owner_department")
+
+    record_fields = facilities.FACILITY_FIELDS
+
+    def service_create(self, *, actor: Any, data: dict[str, Any]) -> Facility:
+        return facilities.facility_create(actor=actor, **self.record_values(data))
+
+    def service_update(self, *, actor: Any, obj: Facility, data: dict[str, Any]) -> Facility:
+        return facilities.facility_update(actor=actor, facility=obj, **self.record_values(data))
+
+    def service_delete(self, *, actor: Any, obj: Facility) -> None:
+        facilities.facility_delete(actor=actor, facility=obj)
 
 
 __all__ = ["PII_PERMISSION", "RegistryAdminForm", "RegistryImportExportAdmin"]

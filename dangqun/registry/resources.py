@@ -7,7 +7,9 @@ load. Rows refer to other objects by code (网格代码, 楼栋编码, 户编码
 by database id. Every cell is checked by a widget that raises ``ValueError`` with a message in the
 reader's language; the import service
 (``registry.services.import_registry_file``) turns those into ``(row, column, message)`` and
-writes nothing when any row is wrong.
+writes nothing when any row is wrong. Each row is saved through its record's service
+(``create_record``/``update_record``: ``registry.services.residents`` and the like), the one write
+path the admin and the API use too, with an audit event per record.
 
 Exports mask ID numbers and phone numbers unless the user holds ``registry.view_resident_pii``.
 
@@ -23,7 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import translation
@@ -47,6 +49,20 @@ from dangqun.registry.models import (
     Institution,
     Resident,
     ResidentTag,
+)
+from dangqun.registry.services import (
+    building_create,
+    building_update,
+    business_create,
+    business_update,
+    facility_create,
+    facility_update,
+    household_create,
+    household_update,
+    institution_create,
+    institution_update,
+    resident_create,
+    resident_update,
 )
 from dangqun.registry.validators import (
     birth_date_from_id_number,
@@ -593,6 +609,41 @@ class RegistryResource(resources.ModelResource):
     def clean_row(self, instance: Any, row: Any, errors: dict[str, Any]) -> None:
         """Cross-field checks of one row; add messages to ``errors`` (field → list)."""
 
+    # -- writing: through the record's service, as the admin and the API do
+
+    def create_record(self, values: dict[str, Any]) -> models.Model:
+        raise NotImplementedError(f"{type(self).__name__} must define create_record")
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> models.Model:
+        raise NotImplementedError(f"{type(self).__name__} must define update_record")
+
+    def values_to_write(self, instance: Any, row: Any) -> dict[str, Any]:
+        """The row's record as the service's keyword arguments: every field of the resource as the
+        row (and ``clean_row``) left it on ``instance``, and the many-to-many columns of the row."""
+        values: dict[str, Any] = {}
+        for field in self.get_import_fields():
+            name = field.attribute
+            if not name:
+                continue
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                if field.column_name in row:
+                    values[name] = field.clean(row)
+                continue
+            try:
+                values[name] = getattr(instance, name)
+            except ObjectDoesNotExist:  # a required relation left blank: the service names it
+                values[name] = None
+        return values
+
+    def save_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
+        values = self.values_to_write(instance, row)
+        saved = self.create_record(values) if is_create else self.update_record(instance, values)
+        instance.pk = saved.pk
+        instance._state.adding = False
+
+    def save_m2m(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        """Nothing: the many-to-many columns went to the service with the rest of the row."""
+
     # -- export
 
     def filter_export(self, queryset: QuerySet[Any], **kwargs: Any) -> QuerySet[Any]:
@@ -637,6 +688,12 @@ class BuildingResource(RegistryResource):
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"manager_phone": mask_phone}
     export_select_related = ("grid",)
 
+    def create_record(self, values: dict[str, Any]) -> models.Model:
+        return building_create(actor=self.user, **values)
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> models.Model:
+        return building_update(actor=self.user, building=obj, **values)
+
     class Meta:
         model = Building
         fields = (
@@ -665,6 +722,12 @@ class HouseholdResource(RegistryResource):
     natural_key = "code"
     required_columns = ("code", "building", "room")
     export_select_related = ("grid", "building")
+
+    def create_record(self, values: dict[str, Any]) -> models.Model:
+        return household_create(actor=self.user, **values)
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> models.Model:
+        return household_update(actor=self.user, household=obj, **values)
 
     class Meta:
         model = Household
@@ -717,6 +780,12 @@ class ResidentResource(RegistryResource):
     }
     export_select_related = ("grid", "household")
     export_prefetch_related = ("tags",)
+
+    def create_record(self, values: dict[str, Any]) -> models.Model:
+        return resident_create(actor=self.user, **values)
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> models.Model:
+        return resident_update(actor=self.user, resident=obj, **values)
 
     class Meta:
         model = Resident
@@ -788,6 +857,12 @@ class BusinessResource(RegistryResource):
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
     export_select_related = ("grid", "party_org")
 
+    def create_record(self, values: dict[str, Any]) -> models.Model:
+        return business_create(actor=self.user, **values)
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> models.Model:
+        return business_update(actor=self.user, business=obj, **values)
+
     class Meta:
         model = Business
         fields = (
@@ -820,6 +895,12 @@ class InstitutionResource(RegistryResource):
     pii_fields: ClassVar[dict[str, Callable[[str | None], str]]] = {"phone": mask_phone}
     export_select_related = ("grid", "party_org")
 
+    def create_record(self, values: dict[str, Any]) -> models.Model:
+        return institution_create(actor=self.user, **values)
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> models.Model:
+        return institution_update(actor=self.user, institution=obj, **values)
+
     class Meta:
         model = Institution
         fields = (
@@ -847,6 +928,12 @@ class FacilityResource(RegistryResource):
     natural_key = "code"
     required_columns = ("code", "name", "kind", "grid")
     export_select_related = ("grid", "owner_department")
+
+    def create_record(self, values: dict[str, Any]) -> models.Model:
+        return facility_create(actor=self.user, **values)
+
+    def update_record(self, obj: Any, values: dict[str, Any]) -> models.Model:
+        return facility_update(actor=self.user, facility=obj, **values)
 
     class Meta:
         model = Facility

@@ -172,6 +172,8 @@ WEB_CASE = Spec("scoped", anon=302, target="case")
 COMMAND = Spec("roles", anon=302, roles=frozenset({*DISTRICT_WIDE, "street_staff", "community_staff"}))
 GRID_APP = Spec("roles", anon=302, roles=frozenset({"grid_worker", "grid_leader"}))
 IMPORTERS = frozenset({"dispatcher", "street_staff", "community_staff", "sysadmin"})
+# Who edits the registries through the API (REGISTRY_EDIT_ROLES, and the sysadmin).
+REGISTRY_EDITORS = frozenset({"grid_worker", "grid_leader", "community_staff", "street_staff", "sysadmin"})
 # Who has a work unit: a department, or a community/street/grid role (the unit inbox, 工作台).
 UNITS = frozenset({"grid_worker", "grid_leader", "community_staff", "street_staff", "department_staff"})
 JSON = (("fmt", "json"),)
@@ -210,8 +212,19 @@ ROUTES: dict[str, Spec] = {
     "POST /api/v1/residents/{resident_id}/unmask": Spec(
         "scoped", target="resident", roles=frozenset({"sysadmin"}), body=lambda _w: {"reason": "核对身份信息"}
     ),
+    # Editing: the roles that keep the registries current (REGISTRY_EDIT_ROLES, and the sysadmin),
+    # checked before the lookup (403 for every id); then their scope (404).
+    "PATCH /api/v1/residents/{resident_id}": Spec(
+        "scoped",
+        target="resident",
+        roles=REGISTRY_EDITORS,
+        body=lambda _w: {"notes": "矩阵核对"},
+    ),
     "GET /api/v1/buildings": Spec("scoped_list", target="building"),
     "GET /api/v1/buildings/{building_id}": Spec("scoped", target="building"),
+    "PATCH /api/v1/buildings/{building_id}": Spec(
+        "scoped", target="building", roles=REGISTRY_EDITORS, body=lambda _w: {"manager_name": "矩阵楼长"}
+    ),
     "GET /api/v1/buildings/{building_id}/households": Spec("scoped", target="building"),
     "GET /api/v1/households/{household_id}": Spec("scoped", target="household"),
     "GET /api/v1/businesses": Spec("scoped_list", target="business"),

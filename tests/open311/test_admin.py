@@ -57,3 +57,25 @@ def test_non_admins_cannot_reach_the_key_admin(api_as):
     staff = Client()
     staff.force_login(User.objects.get(username="dispatcher"))
     assert staff.get("/admin/open311/open311client/add/").status_code in (302, 403)
+
+
+def test_a_change_in_admin_goes_through_the_service_and_is_audited(demo):
+    admin = _admin()
+    district = Region.objects.get(parent__isnull=True)
+    admin.post(
+        "/admin/open311/open311client/add/",
+        {"name": "改名前", "district": district.pk, "rate_per_minute": 30, "contact": ""},
+    )
+    client = Open311Client.objects.get(name="改名前")
+
+    response = admin.post(
+        f"/admin/open311/open311client/{client.pk}/change/",
+        {"name": "改名后", "district": district.pk, "rate_per_minute": 30, "contact": "值班室"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    client.refresh_from_db()
+    assert (client.name, client.contact) == ("改名后", "值班室")
+    event = AuditEvent.objects.get(event_type="open311.client_updated", target_id=str(client.pk))
+    assert event.actor == User.objects.get(username="sysadmin")
+    assert event.data == {"changed": ["contact", "name"]}

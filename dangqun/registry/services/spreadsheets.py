@@ -1,7 +1,12 @@
 """Writes to the registries that are not single-object edits: spreadsheet import, audited export.
 
 The admin calls these, and the API can call them as they are: they take bytes and an actor and
-return a plain report, with no request or form in sight.
+return a plain report, with no request or form in sight. Each imported row is written through its
+record's service (``RegistryResource.save_instance``), like an edit in the admin or the API.
+
+``registry.resources`` is imported as a module (its names are read when called): the resources
+call the record services, and this package imports this module, so a name-level import would be
+a cycle when ``resources`` is loaded first.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,8 +26,11 @@ from import_export.results import Result, RowResult
 
 from dangqun.core.audit import record_event
 from dangqun.core.i18n import join_list
+from dangqun.registry import resources as registry_resources
 from dangqun.registry.events import RegistryEvent
-from dangqun.registry.resources import RegistryResource, cell_text, column_label, get_import_resource
+
+if TYPE_CHECKING:
+    from dangqun.registry.resources import RegistryResource
 
 MAX_IMPORT_ROWS = 50_000
 MAX_REPORTED_ERRORS = 1_000
@@ -94,7 +102,7 @@ class _RollbackError(Exception):
 
 
 def _is_blank(values: list[Any]) -> bool:
-    return all(cell_text(v) == "" for v in values)
+    return all(registry_resources.cell_text(v) == "" for v in values)
 
 
 def _decode_csv(file_bytes: bytes) -> str:
@@ -140,7 +148,7 @@ def _read_table(file_bytes: bytes, file_name: str) -> _Table:
     raw = _read_rows(file_bytes, file_name)
     if not raw or _is_blank(raw[0]):
         raise ValidationError(_("文件为空,或第1行不是表头"), code="no_header")
-    headers = [cell_text(h) for h in raw[0]]
+    headers = [registry_resources.cell_text(h) for h in raw[0]]
     while headers and headers[-1] == "":
         headers.pop()
     width = len(headers)
@@ -176,7 +184,11 @@ def _fill_report(report: ImportReport, result: Result, resource: RegistryResourc
     for invalid in result.invalid_rows:
         row_number = resource.sheet_row(invalid.number)
         for attribute, messages in invalid.error_dict.items():
-            name = "" if attribute == NON_FIELD_ERRORS else column_label(resource.column_for(attribute))
+            name = (
+                ""
+                if attribute == NON_FIELD_ERRORS
+                else registry_resources.column_label(resource.column_for(attribute))
+            )
             for message in messages:
                 report.add_error(row_number, name, str(message))
     for line, errors in result.row_errors():
@@ -200,7 +212,7 @@ def import_registry_file(
     encoding, no header, too many rows) raises ``ValidationError``. A successful import that is
     not a dry run writes one ``registry.import_completed`` audit event.
     """
-    resource_class = get_import_resource(model_name)
+    resource_class = registry_resources.get_import_resource(model_name)
     table = _read_table(file_bytes, file_name)
     resource = resource_class(user=actor)
     report = ImportReport(
@@ -210,12 +222,12 @@ def import_registry_file(
         total_rows=len(table.rows),
     )
     headers = resource.source_headers(table.headers)
-    duplicates = sorted({column_label(h) for h in headers if h and headers.count(h) > 1})
+    duplicates = sorted({registry_resources.column_label(h) for h in headers if h and headers.count(h) > 1})
     if duplicates:
         raise ValidationError(
             _("表头中有重复的列:%(cols)s"), code="duplicate_columns", params={"cols": join_list(duplicates)}
         )
-    for missing in map(column_label, resource.missing_columns(headers)):
+    for missing in map(registry_resources.column_label, resource.missing_columns(headers)):
         report.add_error(1, missing, _("缺少必填列“%(missing)s”") % {"missing": missing})
     for unknown in resource.unknown_columns(headers):
         report.add_error(1, unknown, _("无法识别的列“%(unknown)s”") % {"unknown": unknown})
@@ -267,10 +279,10 @@ def export_registry(
     reader's language (the import takes the headers of every interface language). ID numbers
     and phone numbers are masked unless ``actor`` holds ``registry.view_resident_pii``. Records
     a ``registry.export_completed`` audit event (who exported how many rows, masked or not)."""
-    resource_class = get_import_resource(model_name)
+    resource_class = registry_resources.get_import_resource(model_name)
     resource = resource_class(user=actor)
     dataset = resource.export(queryset=queryset, export_fields=export_fields)
-    dataset.headers = [column_label(h) for h in dataset.headers]  # the reader's language
+    dataset.headers = [registry_resources.column_label(h) for h in dataset.headers]  # the reader's language
     with transaction.atomic():
         record_event(
             actor=actor,
