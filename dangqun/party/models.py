@@ -1,4 +1,4 @@
-"""Party members (党员). Org life, dues, transfers and study build on this in later work."""
+"""Party members (党员), their organisational life (三会一课) and their transfers (组织关系转接)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,26 @@ class PartyMember(BlindIndexedModel, TimeStampedModel):
         _("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
     work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    # The 党小组 of the member's branch the member belongs to (a subdivision: ``party_org`` stays the
+    # branch, which holds the member's organisational relation).
+    party_group = models.ForeignKey(
+        "orgs.PartyOrg",
+        verbose_name=_("所在党小组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_members",
+        limit_choices_to={"kind": "group"},
+    )
+    # The member's own login (the party member's pages in the citizen app).
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_member",
+    )
 
     class Meta:
         verbose_name = _("党员")
@@ -52,3 +72,121 @@ class PartyMember(BlindIndexedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MeetingKind(models.TextChoices):
+    """三会一课 and the other regular organisational life of a branch (中国共产党支部工作条例)."""
+
+    ASSEMBLY = "assembly", _("支部党员大会")
+    COMMITTEE = "committee", _("支委会")
+    GROUP = "group", _("党小组会")
+    LECTURE = "lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")
+    LIFE_MEETING = "life_meeting", _("组织生活会")
+    REVIEW = "review", _("民主评议党员")
+
+
+class Meeting(TimeStampedModel):
+    """A held meeting of a branch (or, for 党小组会, of a 党小组), with its record."""
+
+    org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("会议类型"), max_length=20, choices=MeetingKind.choices)
+    topic = models.CharField(_("主题"), max_length=200)
+    held_at = models.DateTimeField(_("召开时间"), db_index=True)
+    place = models.CharField(_("地点"), max_length=200)
+    host = models.CharField(_("主持人"), max_length=50)
+    minutes = models.TextField(_("会议记录"), blank=True)
+    decisions = models.TextField(_("决定事项"), blank=True)
+    attendee_count = models.PositiveIntegerField(_("出席人数"), default=0)
+    absentee_count = models.PositiveIntegerField(_("缺席人数"), default=0)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("组织生活会议")
+        verbose_name_plural = _("组织生活会议")
+        ordering: ClassVar[list[str]] = ["-held_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "kind", "held_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.topic}"
+
+
+class MeetingAttendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="meeting_attendance"
+    )
+    present = models.BooleanField(_("出席"), default=True)
+    reason = models.CharField(_("缺席原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("参会情况")
+        verbose_name_plural = _("参会情况")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="meeting_attendance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.member_id}"
+
+
+class TransferStatus(models.TextChoices):
+    ISSUED = "issued", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    RETURNED = "returned", _("已退回")
+    EXPIRED = "expired", _("已过期")
+
+
+class Transfer(TimeStampedModel):
+    """A transfer of a member's organisational relation (组织关系转接), by an introduction letter.
+
+    Inside the deployment ``to_org`` is the receiving branch; out of it ``to_org`` is empty and
+    ``destination`` names the receiving organisation, and the sending branch records the 回执."""
+
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("党员"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name=_("转出党组织"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_org = models.ForeignKey(
+        "orgs.PartyOrg",
+        verbose_name=_("转入党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    destination = models.CharField(_("转往单位"), max_length=200, blank=True)
+    letter_no = models.CharField(_("介绍信编号"), max_length=40, unique=True)
+    valid_months = models.PositiveSmallIntegerField(_("有效期(月)"))
+    issued_on = models.DateField(_("开具日期"))
+    expires_on = models.DateField(_("有效期至"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.ISSUED, db_index=True
+    )
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    receipt_no = models.CharField(_("回执编号"), max_length=40, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("开具人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        ordering: ClassVar[list[str]] = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.letter_no

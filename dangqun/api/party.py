@@ -1,0 +1,382 @@
+"""党务: organisational life (三会一课: the plan, the records, the overdue list), transfers of the
+members' organisational relations, and the party member's own page. Scope: the reader's party
+organisations (党务管理员 and 党支部书记 with their subtrees); anything else is 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from dangqun.core import clock
+from dangqun.core.errors import NotFoundError
+from dangqun.core.masking import mask_id_number, mask_phone
+from dangqun.orgs.models import PartyOrg
+from dangqun.party import selectors
+from dangqun.party.access import (
+    access_meeting_by_id,
+    access_party_member_by_id,
+    access_party_org_by_code,
+    access_transfer_by_id,
+    own_party_member,
+    transfers_for,
+)
+from dangqun.party.models import Meeting, PartyMember, Transfer
+from dangqun.party.services import meeting_record, transfer_issue
+from dangqun.party.transfers import TransferWorkflow
+
+router = Router(tags=["party"])
+
+
+# --- organisational life ----------------------------------------------------------------------------
+
+
+class SlotOut(Schema):
+    org_code: str
+    org_name: str
+    kind: str
+    kind_label: str
+    period: str
+    period_label: str
+    status: str
+    held: int
+
+
+class BranchPlanOut(Schema):
+    code: str
+    name: str
+    done: int
+    total: int
+    rate: float
+    overdue: int
+
+
+class MeetingPlanOut(Schema):
+    org_code: str
+    year: int
+    done: int
+    total: int
+    rate: float
+    branches: list[BranchPlanOut]
+    slots: list[SlotOut]  # the due meetings, when the organisation is one branch (or a group)
+    overdue: list[SlotOut]
+
+
+def _slot(slot: selectors.Slot) -> dict[str, Any]:
+    return {
+        "org_code": slot.org.code,
+        "org_name": slot.org.name,
+        "kind": slot.kind,
+        "kind_label": slot.kind_label,
+        "period": slot.period.key,
+        "period_label": slot.period.label,
+        "status": slot.status,
+        "held": slot.held,
+    }
+
+
+def _year(year: int | None) -> int:
+    return year or clock.local_today().year
+
+
+@router.get("/party/orgs/{code}/meeting-plan", response=MeetingPlanOut, summary="三会一课应开与完成率")
+def meeting_plan(request: HttpRequest, code: str, year: int | None = None) -> dict[str, Any]:
+    org = access_party_org_by_code(request.user, code)
+    plans = selectors.meeting_plan(org, _year(year))
+    done, total, rate = selectors.plan_totals(plans)
+    single = len(plans) == 1
+    return {
+        "org_code": org.code,
+        "year": _year(year),
+        "done": done,
+        "total": total,
+        "rate": rate,
+        "branches": [
+            {
+                "code": p.branch.code,
+                "name": p.branch.name,
+                "done": p.done,
+                "total": p.total,
+                "rate": p.rate,
+                "overdue": len(p.overdue),
+            }
+            for p in plans
+        ],
+        "slots": [_slot(s) for s in plans[0].slots] if single else [],
+        "overdue": [_slot(s) for s in selectors.overdue_slots(plans)],
+    }
+
+
+class MeetingOut(Schema):
+    id: int
+    org_code: str
+    kind: str
+    kind_label: str
+    topic: str
+    held_at: dt.datetime
+    place: str
+    host: str
+    attendee_count: int
+    absentee_count: int
+
+
+def _meeting(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "org_code": meeting.org.code,
+        "kind": meeting.kind,
+        "kind_label": meeting.get_kind_display(),
+        "topic": meeting.topic,
+        "held_at": meeting.held_at,
+        "place": meeting.place,
+        "host": meeting.host,
+        "attendee_count": meeting.attendee_count,
+        "absentee_count": meeting.absentee_count,
+    }
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    name: str
+    present: bool
+    reason: str
+
+
+class MeetingDetailOut(MeetingOut):
+    minutes: str
+    decisions: str
+    attendance: list[AttendanceOut]
+
+
+class AbsenteeIn(Schema):
+    member_id: int
+    reason: str = ""
+
+
+class MeetingIn(Schema):
+    kind: str
+    topic: str
+    held_at: dt.datetime
+    place: str
+    host: str
+    minutes: str = ""
+    decisions: str = ""
+    attendees: list[int] = Field(default_factory=list)
+    absentees: list[AbsenteeIn] = Field(default_factory=list)
+
+
+def _meeting_detail(meeting: Meeting) -> dict[str, Any]:
+    out = _meeting(meeting)
+    out.update(
+        minutes=meeting.minutes,
+        decisions=meeting.decisions,
+        attendance=[
+            {"member_id": m.pk, "name": m.name, "present": present, "reason": reason}
+            for m, present, reason in selectors.meeting_attendance(meeting)
+        ],
+    )
+    return out
+
+
+@router.get("/party/orgs/{code}/meetings", response=list[MeetingOut], summary="组织生活会议记录")
+def list_meetings(request: HttpRequest, code: str, year: int | None = None) -> Any:
+    org = access_party_org_by_code(request.user, code)
+    return [_meeting(m) for m in selectors.meetings_of(org, _year(year))[:500]]
+
+
+@router.post("/party/orgs/{code}/meetings", response={201: MeetingDetailOut}, summary="记录已召开的会议")
+def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Status:
+    org = access_party_org_by_code(request.user, code)
+    meeting = meeting_record(
+        actor=request.user,
+        org=org,
+        kind=payload.kind,
+        topic=payload.topic,
+        held_at=payload.held_at,
+        place=payload.place,
+        host=payload.host,
+        minutes=payload.minutes,
+        decisions=payload.decisions,
+        attendees=payload.attendees,
+        absentees={a.member_id: a.reason for a in payload.absentees},
+    )
+    return Status(201, _meeting_detail(meeting))
+
+
+@router.get("/party/meetings/{meeting_id}", response=MeetingDetailOut, summary="会议记录详情")
+def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    return _meeting_detail(access_meeting_by_id(request.user, meeting_id))
+
+
+# --- transfers --------------------------------------------------------------------------------------
+
+
+class MoveOut(Schema):
+    action: str
+    label: str
+
+
+class TransferOut(Schema):
+    id: int
+    letter_no: str
+    member_id: int
+    member_name: str
+    from_org_code: str
+    from_org_name: str
+    to_org_code: str | None
+    destination: str
+    valid_months: int
+    issued_on: dt.date
+    expires_on: dt.date
+    status: str
+    status_label: str
+    receipt_no: str
+    note: str
+    moves: list[MoveOut]
+
+
+def _transfer(transfer: Transfer, user: Any) -> dict[str, Any]:
+    return {
+        "id": transfer.pk,
+        "letter_no": transfer.letter_no,
+        "member_id": transfer.member_id,
+        "member_name": transfer.member.name,
+        "from_org_code": transfer.from_org.code,
+        "from_org_name": transfer.from_org.name,
+        "to_org_code": transfer.to_org.code if transfer.to_org else None,
+        "destination": transfer.destination,
+        "valid_months": transfer.valid_months,
+        "issued_on": transfer.issued_on,
+        "expires_on": transfer.expires_on,
+        "status": transfer.status,
+        "status_label": transfer.get_status_display(),
+        "receipt_no": transfer.receipt_no,
+        "note": transfer.note,
+        "moves": [
+            {"action": t.action, "label": str(t.label)}
+            for t in TransferWorkflow.available_moves(transfer, user)
+        ],
+    }
+
+
+class TransferIn(Schema):
+    member_id: int
+    letter_no: str
+    valid_months: int
+    to_org: str | None = None  # the receiving branch's code, inside the deployment
+    destination: str = ""  # the receiving organisation out of the deployment
+
+
+class TransferMoveIn(Schema):
+    reason: str = ""
+    receipt_no: str = ""
+
+
+def _receiving_org(code: str | None) -> PartyOrg | None:
+    if not code:
+        return None
+    org = PartyOrg.objects.filter(code=code, is_active=True).first()
+    if org is None:
+        raise ValidationError({"to_org": _("未知党组织编码: %(code)s") % {"code": code}})
+    return org
+
+
+@router.post("/party/transfers", response={201: TransferOut}, summary="开具组织关系介绍信")
+def issue_transfer(request: HttpRequest, payload: TransferIn) -> Status:
+    member = access_party_member_by_id(request.user, payload.member_id)
+    transfer = transfer_issue(
+        actor=request.user,
+        member=member,
+        letter_no=payload.letter_no,
+        valid_months=payload.valid_months,
+        to_org=_receiving_org(payload.to_org),
+        destination=payload.destination,
+    )
+    return Status(201, _transfer(access_transfer_by_id(request.user, transfer.pk), request.user))
+
+
+@router.get("/party/transfers", response=list[TransferOut], summary="组织关系转接(转入与转出)")
+def list_transfers(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
+    qs = transfers_for(request.user).order_by("-issued_on", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    return [_transfer(t, request.user) for t in qs[:200]]
+
+
+@router.get("/party/transfers/{transfer_id}", response=TransferOut, summary="转接详情与可办理操作")
+def transfer_detail(request: HttpRequest, transfer_id: int) -> dict[str, Any]:
+    return _transfer(access_transfer_by_id(request.user, transfer_id), request.user)
+
+
+@router.post(
+    "/party/transfers/{transfer_id}/{action}",
+    response=TransferOut,
+    summary="办理转接:accept 接收、return 退回、receipt 登记回执、expire 过期作废",
+)
+def move_transfer(
+    request: HttpRequest, transfer_id: int, action: str, payload: TransferMoveIn
+) -> dict[str, Any]:
+    transfer = access_transfer_by_id(request.user, transfer_id)
+    TransferWorkflow.apply(
+        obj=transfer.pk,
+        action=action,
+        actor=request.user,
+        reason=payload.reason,
+        receipt_no=payload.receipt_no,
+    )
+    return _transfer(access_transfer_by_id(request.user, transfer_id), request.user)
+
+
+@router.get(
+    "/party/members/{member_id}/transfers", response=list[TransferOut], summary="党员组织关系转接历史"
+)
+def member_transfers(request: HttpRequest, member_id: int) -> list[dict[str, Any]]:
+    member = access_party_member_by_id(request.user, member_id)
+    return [_transfer(t, request.user) for t in selectors.member_history(member)]
+
+
+# --- the party member's own page ----------------------------------------------------------------------
+
+
+class MyMemberOut(Schema):
+    id: int
+    name: str
+    party_org_code: str
+    party_org_name: str
+    party_group_name: str
+    joined_on: dt.date | None
+    is_probationary: bool
+    id_number: str
+    phone: str
+    meetings: list[MeetingOut]
+    transfers: list[TransferOut]
+
+
+@router.get("/party/me", response=MyMemberOut, summary="我的党组织、会议与转接")
+def my_membership(request: HttpRequest) -> dict[str, Any]:
+    member = own_party_member(request.user)
+    if member is None:
+        raise NotFoundError(_("您的账号未关联党员档案"))
+    return _my_member(member, request.user)
+
+
+def _my_member(member: PartyMember, user: Any) -> dict[str, Any]:
+    meetings = [_meeting(a.meeting) for a in selectors.member_meetings(member)[:50]]
+    return {
+        "id": member.pk,
+        "name": member.name,
+        "party_org_code": member.party_org.code,
+        "party_org_name": member.party_org.name,
+        "party_group_name": member.party_group.name if member.party_group else "",
+        "joined_on": member.joined_on,
+        "is_probationary": member.is_probationary,
+        "id_number": mask_id_number(member.id_number),
+        "phone": mask_phone(member.phone),
+        "meetings": meetings,
+        "transfers": [_transfer(t, user) for t in selectors.member_history(member)],
+    }

@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from dangqun.core.audit import AuditEventType
+
+
+class PartyEvent(AuditEventType):
+    MEETING_RECORDED = "party.meeting_recorded", _("记录组织生活会议")
+    TRANSFER_ISSUED = "party.transfer_issued", _("开具组织关系介绍信")
+    TRANSFER_ACCEPTED = "party.transfer_accepted", _("接收组织关系")
+    TRANSFER_RETURNED = "party.transfer_returned", _("退回组织关系介绍信")
+    TRANSFER_RECEIPT = "party.transfer_receipt", _("登记组织关系转出回执")
+    TRANSFER_EXPIRED = "party.transfer_expired", _("组织关系介绍信过期")

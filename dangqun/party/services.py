@@ -1,0 +1,245 @@
+"""Writes of the party side, each with its actor and an audit row: recording a meeting (三会一课)
+and issuing a transfer letter. A transfer's later moves go through ``transfers.TransferWorkflow``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangqun.accounts.scope import get_scope
+from dangqun.core import clock
+from dangqun.core.audit import record_event
+from dangqun.core.errors import ConflictError, NotFoundError
+from dangqun.core.workflow import Actor
+from dangqun.orgs.models import PartyOrg, PartyOrgKind
+from dangqun.party.events import PartyEvent
+from dangqun.party.meeting_rules import BRANCH_KINDS, kinds_for
+from dangqun.party.models import (
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    MemberStatus,
+    PartyMember,
+    Transfer,
+    TransferStatus,
+)
+from dangqun.party.transfers import TransferWorkflow
+
+MAX_VALID_MONTHS = 6
+
+
+def _in_scope(actor: Actor, org: PartyOrg) -> None:
+    if actor is not None and not get_scope(actor).covers_party_org_path(org.path):
+        raise NotFoundError(_("党组织不存在或无权访问"))
+
+
+def _member_ids(values: Iterable[Any], field: str) -> list[int]:
+    try:
+        ids = [int(v) for v in values]
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("党员编号须为整数")}) from None
+    if len(set(ids)) != len(ids):
+        raise ValidationError({field: _("同一党员不能重复登记")})
+    return ids
+
+
+def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationError({field: _("此项必填")})
+    if len(text) > limit:
+        raise ValidationError({field: _("不能超过%(limit)s个字") % {"limit": limit}})
+    return text
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: Actor,
+    org: PartyOrg,
+    kind: str,
+    topic: str,
+    held_at: dt.datetime,
+    place: str,
+    host: str,
+    minutes: str = "",
+    decisions: str = "",
+    attendees: Iterable[Any] = (),
+    absentees: Mapping[Any, str] | None = None,
+) -> Meeting:
+    """Record a held meeting of a branch (or of a 党小组, for 党小组会) with who came and who did not
+    (with reasons). Every attendee and absentee must be an active member of that organisation; a
+    meeting cannot be recorded as held in the future."""
+    _in_scope(actor, org)
+    allowed = kinds_for(org.kind)
+    if kind not in allowed:
+        if not allowed:
+            raise ValidationError({"org": _("只有党支部、党总支和党小组记录组织生活会议")})
+        raise ValidationError(
+            {
+                "kind": _("%(org)s不能记录“%(kind)s”")
+                % {
+                    "org": org.get_kind_display(),
+                    "kind": MeetingKind(kind).label if kind in MeetingKind.values else kind,
+                }
+            }
+        )
+    if timezone.is_naive(held_at):
+        held_at = timezone.make_aware(held_at)
+    if held_at > clock.now():
+        raise ValidationError({"held_at": _("召开时间不能晚于当前时间(未召开的会议不能记录为已召开)")})
+    topic = _text(topic, "topic", required=True, limit=200)
+    place = _text(place, "place", required=True, limit=200)
+    host = _text(host, "host", required=True, limit=50)
+    present_ids = _member_ids(attendees, "attendees")
+    absent = dict(absentees or {})
+    absent_ids = _member_ids(absent.keys(), "absentees")
+    reasons = {int(k): str(v or "").strip()[:200] for k, v in absent.items()}
+    if not present_ids:
+        raise ValidationError({"attendees": _("请登记出席的党员")})
+    if set(present_ids) & set(absent_ids):
+        raise ValidationError({"absentees": _("同一党员不能既出席又缺席")})
+    if missing := [pk for pk in absent_ids if not reasons[pk]]:
+        raise ValidationError({"absentees": _("请填写缺席原因(党员编号 %(ids)s)") % {"ids": missing}})
+    members = PartyMember.objects.filter(status=MemberStatus.ACTIVE)
+    members = (
+        members.filter(party_group=org) if org.kind == PartyOrgKind.GROUP else members.filter(party_org=org)
+    )
+    valid = set(members.filter(pk__in=[*present_ids, *absent_ids]).values_list("pk", flat=True))
+    for field, ids in (("attendees", present_ids), ("absentees", absent_ids)):
+        if strangers := [pk for pk in ids if pk not in valid]:
+            raise ValidationError(
+                {
+                    field: _("党员编号 %(ids)s 不是%(org)s的党员")
+                    % {"ids": ", ".join(map(str, strangers)), "org": org.name}
+                }
+            )
+    meeting = Meeting.objects.create(
+        org=org,
+        kind=kind,
+        topic=topic,
+        held_at=held_at,
+        place=place,
+        host=host,
+        minutes=str(minutes or "").strip(),
+        decisions=str(decisions or "").strip(),
+        attendee_count=len(present_ids),
+        absentee_count=len(absent_ids),
+        recorded_by=actor if actor is not None and actor.pk else None,  # type: ignore[misc]
+    )
+    MeetingAttendance.objects.bulk_create(
+        [MeetingAttendance(meeting=meeting, member_id=pk, present=True) for pk in present_ids]
+        + [
+            MeetingAttendance(meeting=meeting, member_id=pk, present=False, reason=reasons[pk])
+            for pk in absent_ids
+        ]
+    )
+    record_event(
+        actor=actor,
+        event_type=PartyEvent.MEETING_RECORDED,
+        target=meeting,
+        data={
+            "org": org.code,
+            "kind": kind,
+            "held_at": held_at.isoformat(),
+            "attendees": len(present_ids),
+            "absentees": len(absent_ids),
+        },
+    )
+    return meeting
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+@transaction.atomic
+def transfer_issue(
+    *,
+    actor: Actor,
+    member: PartyMember,
+    letter_no: str,
+    valid_months: Any,
+    to_org: PartyOrg | None = None,
+    destination: str = "",
+) -> Transfer:
+    """The sending branch issues an introduction letter: to a branch of the deployment (``to_org``)
+    or out of it (``destination``). The member stays where they are until the letter is accepted."""
+    member = PartyMember.objects.select_for_update().select_related("party_org").get(pk=member.pk)
+    _in_scope(actor, member.party_org)
+    letter_no = _text(letter_no, "letter_no", required=True, limit=40)
+    destination = _text(destination, "destination", required=False, limit=200)
+    try:
+        months = int(valid_months)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"valid_months": _("有效期须为1至%(max)s个月") % {"max": MAX_VALID_MONTHS}}
+        ) from None
+    if not 1 <= months <= MAX_VALID_MONTHS:
+        raise ValidationError({"valid_months": _("有效期须为1至%(max)s个月") % {"max": MAX_VALID_MONTHS}})
+    if to_org is None and not destination:
+        raise ValidationError({"to_org": _("请选择转入党组织,或填写转往的系统外单位")})
+    if to_org is not None:
+        if to_org.kind not in BRANCH_KINDS or not to_org.is_active:
+            raise ValidationError({"to_org": _("组织关系只能转入党支部或党总支")})
+        if to_org.pk == member.party_org_id:
+            raise ConflictError(_("转入党组织就是该党员所在的党组织"), code="same_org")
+        destination = destination or to_org.name
+    if member.status != MemberStatus.ACTIVE:
+        raise ConflictError(_("该党员当前不在册,不能办理转接"), code="member_inactive")
+    if Transfer.objects.filter(member=member, status=TransferStatus.ISSUED).exists():
+        raise ConflictError(_("该党员已有一份待接收的介绍信"), code="transfer_open")
+    if Transfer.objects.filter(letter_no=letter_no).exists():
+        raise ValidationError({"letter_no": _("介绍信编号已被使用")})
+    issued_on = clock.local_today()
+    transfer = Transfer.objects.create(
+        member=member,
+        from_org=member.party_org,
+        to_org=to_org,
+        destination=destination,
+        letter_no=letter_no,
+        valid_months=months,
+        issued_on=issued_on,
+        expires_on=add_months(issued_on, months),
+        issued_by=actor if actor is not None and actor.pk else None,  # type: ignore[misc]
+    )
+    record_event(
+        actor=actor,
+        event_type=PartyEvent.TRANSFER_ISSUED,
+        target=transfer,
+        data={
+            "member": member.pk,
+            "from_org": member.party_org.code,
+            "to_org": to_org.code if to_org else None,
+            "destination": destination,
+            "letter_no": letter_no,
+            "valid_months": months,
+        },
+    )
+    return transfer
+
+
+def transfers_expire() -> int:
+    """The daily job: every letter past its validity expires (the system's move through the door)."""
+    today = clock.local_today()
+    due = list(
+        Transfer.objects.filter(status=TransferStatus.ISSUED, expires_on__lt=today).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in due:
+        TransferWorkflow.apply(obj=pk, action="expire", actor=None)
+    return len(due)
