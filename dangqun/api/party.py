@@ -1,14 +1,16 @@
 """党务: organisational life (三会一课: the plan, the records, the overdue list), transfers of the
-members' organisational relations, and the party member's own page. Scope: the reader's party
+members' organisational relations, dues (bases, payments, the ledger, arrears, the monthly summary,
+the Excel ledger), and the party member's own page. Scope: the reader's party
 organisations (党务管理员 and 党支部书记 with their subtrees); anything else is 404."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -26,8 +28,10 @@ from dangqun.party.access import (
     own_party_member,
     transfers_for,
 )
+from dangqun.party.dues import LedgerRow, dues_ledger, dues_summary, month_start, parse_month
+from dangqun.party.dues_export import XLSX, export_dues
 from dangqun.party.models import Meeting, PartyMember, Transfer
-from dangqun.party.services import meeting_record, transfer_issue
+from dangqun.party.services import dues_base_set, dues_pay, meeting_record, transfer_issue
 from dangqun.party.transfers import TransferWorkflow
 
 router = Router(tags=["party"])
@@ -380,3 +384,187 @@ def _my_member(member: PartyMember, user: Any) -> dict[str, Any]:
         "meetings": meetings,
         "transfers": [_transfer(t, user) for t in selectors.member_history(member)],
     }
+
+
+# --- dues -------------------------------------------------------------------------------------------
+
+
+class DuesRowOut(Schema):
+    member_id: int
+    name: str
+    party_org_code: str
+    category: str
+    monthly_amount: Decimal
+    paid_months: list[int]
+    paid_total: Decimal
+    arrears_months: list[str]
+    arrears_amount: Decimal
+    advance_months: int
+    six_months_unpaid: bool
+
+
+def _dues_row(row: LedgerRow) -> dict[str, Any]:
+    return {
+        "member_id": row.member.pk,
+        "name": row.member.name,
+        "party_org_code": row.member.party_org.code,
+        "category": row.base.category if row.base else "",
+        "monthly_amount": row.monthly_amount,
+        "paid_months": sorted(row.paid),
+        "paid_total": row.paid_total,
+        "arrears_months": [m.strftime("%Y-%m") for m in row.arrears],
+        "arrears_amount": row.arrears_amount,
+        "advance_months": row.advance,
+        "six_months_unpaid": row.six_months_unpaid,
+    }
+
+
+@router.get("/party/orgs/{code}/dues/ledger", response=list[DuesRowOut], summary="党费台账(按党员、按月)")
+def dues_ledger_view(request: HttpRequest, code: str, year: int | None = None) -> list[dict[str, Any]]:
+    org = access_party_org_by_code(request.user, code)
+    return [_dues_row(r) for r in dues_ledger(org, _year(year), limit=2000)]
+
+
+@router.get(
+    "/party/orgs/{code}/dues/arrears", response=list[DuesRowOut], summary="欠缴党费名单(含连续6个月未缴)"
+)
+def dues_arrears(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    org = access_party_org_by_code(request.user, code)
+    rows = [
+        r
+        for r in dues_ledger(org, clock.local_today().year, limit=200_000)
+        if r.arrears or r.six_months_unpaid
+    ]
+    rows.sort(key=lambda r: (not r.six_months_unpaid, -len(r.arrears), r.member.pk))
+    return [_dues_row(r) for r in rows]
+
+
+class DuesSummaryOut(Schema):
+    code: str
+    name: str
+    members: int
+    expected: Decimal
+    paid_members: int
+    collected: Decimal
+
+
+def _month_param(month: str | None) -> dt.date:
+    if not month:
+        return month_start(clock.local_today())
+    parsed = parse_month(month)
+    if parsed is None:
+        raise ValidationError({"month": _("所缴月份须为“年-月”,如 2026-03")})
+    return parsed
+
+
+@router.get("/party/orgs/{code}/dues/summary", response=list[DuesSummaryOut], summary="党费月度收缴汇总")
+def dues_summary_view(request: HttpRequest, code: str, month: str | None = None) -> list[dict[str, Any]]:
+    org = access_party_org_by_code(request.user, code)
+    return [
+        {
+            "code": s.org.code,
+            "name": s.org.name,
+            "members": s.members,
+            "expected": s.expected,
+            "paid_members": s.paid_members,
+            "collected": s.collected,
+        }
+        for s in dues_summary(org, _month_param(month))
+    ]
+
+
+@router.get(
+    "/party/orgs/{code}/dues.xlsx",
+    summary="导出党费收缴台账(Excel)",
+    response={200: None},
+    url_name="party_dues_export",
+)
+def dues_export(
+    request: HttpRequest, code: str, year: int | None = None, month: str | None = None
+) -> HttpResponse:
+    org = access_party_org_by_code(request.user, code)
+    data = export_dues(org, _year(year), _month_param(month))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="dues-{org.code}-{_year(year)}.xlsx"'
+    return response
+
+
+class DuesBaseIn(Schema):
+    year: int
+    category: str
+    monthly_income: str = "0"
+
+
+class DuesBaseOut(Schema):
+    member_id: int
+    year: int
+    category: str
+    monthly_income: Decimal
+    rate: Decimal
+    monthly_amount: Decimal
+
+
+@router.put("/party/members/{member_id}/dues/base", response=DuesBaseOut, summary="核定党员年度党费基数")
+def set_dues_base(request: HttpRequest, member_id: int, payload: DuesBaseIn) -> dict[str, Any]:
+    member = access_party_member_by_id(request.user, member_id)
+    base = dues_base_set(
+        actor=request.user,
+        member=member,
+        year=payload.year,
+        category=payload.category,
+        monthly_income=payload.monthly_income,
+    )
+    return {
+        "member_id": member.pk,
+        "year": base.year,
+        "category": base.category,
+        "monthly_income": base.monthly_income,
+        "rate": base.rate,
+        "monthly_amount": base.monthly_amount,
+    }
+
+
+class DuesPaymentIn(Schema):
+    month: str
+    amount: str  # a decimal as text: "12.50" (a number is accepted too)
+    paid_on: str = ""
+    method: str = "cash"
+    receipt_no: str = ""
+
+
+class DuesPaymentOut(Schema):
+    id: int
+    member_id: int
+    month: str
+    amount: Decimal
+    paid_on: dt.date
+    method: str
+    receipt_no: str
+
+
+@router.post(
+    "/party/members/{member_id}/dues/payments", response={201: DuesPaymentOut}, summary="登记党费缴纳"
+)
+def pay_dues(request: HttpRequest, member_id: int, payload: DuesPaymentIn) -> Status:
+    member = access_party_member_by_id(request.user, member_id)
+    payment = dues_pay(
+        actor=request.user,
+        member=member,
+        month=payload.month,
+        amount=payload.amount,
+        paid_on=payload.paid_on,
+        method=payload.method,
+        receipt_no=payload.receipt_no,
+    )
+    return Status(
+        201,
+        {
+            "id": payment.pk,
+            "member_id": member.pk,
+            "month": payment.month.strftime("%Y-%m"),
+            "amount": payment.amount,
+            "paid_on": payment.paid_on,
+            "method": payment.method,
+            "receipt_no": payment.receipt_no,
+        },
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -17,13 +18,18 @@ from dangqun.demo.build_accounts import persona_branch
 from dangqun.demo.context import DISTRICT_CODE, REFERENCE_DATE, SeedContext, add_years, random_birth_date
 from dangqun.demo.tree import RegionTree
 from dangqun.orgs.models import Department, PartyOrg, PartyOrgKind
+from dangqun.party.dues import dues_rate, month_start, shift_month
 from dangqun.party.meeting_rules import BRANCH_KINDS, DUE_EVERY, Period, kinds_for, periods
 from dangqun.party.models import (
+    DuesBase,
+    DuesCategory,
+    DuesPayment,
     Meeting,
     MeetingAttendance,
     MeetingKind,
     MemberStatus,
     PartyMember,
+    PaymentMethod,
     Transfer,
     TransferStatus,
 )
@@ -197,6 +203,7 @@ class PartyLifeSeeder:
         self.today = clock.local_today()
         self.now = clock.now()
         self.branch = persona_branch(tree)
+        self.persona_member_pk = 0
         root = f"/P{DISTRICT_CODE}/"
         self.orgs = list(
             PartyOrg.objects.filter(
@@ -215,6 +222,7 @@ class PartyLifeSeeder:
         self.persona_member()
         self.meetings()
         self.transfers()
+        self.dues()
 
     def persona_member(self) -> None:
         user = User.objects.get(username="party_member")
@@ -242,6 +250,7 @@ class PartyLifeSeeder:
                 )
             ],
         )
+        self.persona_member_pk = member.pk
         self.by_branch.setdefault(self.branch.pk, []).append(member.pk)
         if groups:
             self.by_group.setdefault(groups[0].pk, []).append(member.pk)
@@ -385,6 +394,79 @@ class PartyLifeSeeder:
             member.party_org = moves[member.pk]
             member.party_group = None
         PartyMember.objects.bulk_update(moved, ["party_org", "party_group"])
+
+    def _dues_base(self, rng: random.Random, member: PartyMember, village: bool) -> DuesBase:
+        age = (self.today - member.birth_date).days // 365 if member.birth_date else 40
+        draw = rng.random()
+        if draw < 0.02:
+            category, income = DuesCategory.LOW_INCOME, Decimal(0)
+        elif age >= 60:
+            category, income = DuesCategory.RETIRED, Decimal(rng.randrange(2200, 7500, 50))
+        elif village and draw < 0.6:
+            category, income = DuesCategory.FARMER, Decimal(0)
+        elif age < 23:
+            category, income = DuesCategory.STUDENT, Decimal(0)
+        elif draw < 0.05:
+            category, income = DuesCategory.UNEMPLOYED, Decimal(0)
+        else:
+            category, income = DuesCategory.ON_JOB, Decimal(rng.randrange(2500, 16000, 100))
+        rate, amount = dues_rate(category, income)
+        return DuesBase(
+            member=member, year=self.today.year, category=category, monthly_income=income, rate=rate,
+            monthly_amount=amount,
+        )  # fmt: skip
+
+    def dues(self) -> None:
+        """A base for every member this year and their payments: most pay every month (some ahead),
+        some are a month or three behind, a few have not paid for half a year; one member of the
+        persona branch still owes March."""
+        this_month = month_start(self.today)
+        year_start = dt.date(self.today.year, 1, 1)
+        villages = {o.pk for o in self.orgs if o.region_id and self.tree.by_id.get(o.region_id) is not None
+                    and self.tree.is_village(self.tree.by_id[o.region_id])}  # fmt: skip
+        members = PartyMember.objects.filter(
+            party_org__path__subtree=f"/P{DISTRICT_CODE}/", status=MemberStatus.ACTIVE
+        ).only("pk", "party_org_id", "birth_date", "joined_on", "user_id")
+        persona_debtor = next(
+            (pk for pk in self.by_branch.get(self.branch.pk, []) if pk != self.persona_member_pk), None
+        )
+        bases: list[DuesBase] = []
+        payments: list[DuesPayment] = []
+        for member in members.order_by("pk").iterator(chunk_size=5000):
+            rng = self.ctx.rng("dues", member.pk)
+            base = self._dues_base(rng, member, member.party_org_id in villages)
+            bases.append(base)
+            if base.monthly_amount == 0:
+                continue
+            first = max(year_start, month_start(member.joined_on) if member.joined_on else year_start)
+            habit = rng.random()
+            last = this_month
+            if habit < 0.03:
+                last = shift_month(this_month, -rng.randint(7, 9))
+            elif habit < 0.15:
+                last = shift_month(this_month, -rng.randint(1, 3))
+            elif habit > 0.9:
+                last = shift_month(this_month, rng.randint(1, 3))
+            skipped = {shift_month(first, rng.randrange(12))} if 0.15 <= habit < 0.23 else set()
+            if member.pk == persona_debtor:
+                skipped.add(dt.date(self.today.year, 3, 1))
+            month = first
+            while month <= last:
+                if month not in skipped:
+                    paid_on = min(month + dt.timedelta(days=rng.randint(3, 24)), self.today)
+                    payments.append(
+                        DuesPayment(
+                            member_id=member.pk,
+                            month=month,
+                            amount=base.monthly_amount,
+                            paid_on=paid_on if month <= this_month else self.today,
+                            method=rng.choice(PaymentMethod.values),
+                            receipt_no=f"DF{month:%Y%m}{member.pk:06d}",
+                        )
+                    )
+                month = shift_month(month, 1)
+        self.ctx.insert(DuesBase, bases)
+        self.ctx.insert(DuesPayment, payments)
 
 
 def seed_party_life(ctx: SeedContext, tree: RegionTree) -> None:

@@ -10,3 +10,5 @@ class PartyEvent(AuditEventType):
     TRANSFER_RETURNED = "party.transfer_returned", _("退回组织关系介绍信")
     TRANSFER_RECEIPT = "party.transfer_receipt", _("登记组织关系转出回执")
     TRANSFER_EXPIRED = "party.transfer_expired", _("组织关系介绍信过期")
+    DUES_BASE_SET = "party.dues_base_set", _("核定党费基数")
+    DUES_PAID = "party.dues_paid", _("登记党费缴纳")

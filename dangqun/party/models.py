@@ -190,3 +190,73 @@ class Transfer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.letter_no
+
+
+class DuesCategory(models.TextChoices):
+    """Who a member is for the dues rule (中组部《关于中国共产党党费收缴、使用和管理的规定》)."""
+
+    ON_JOB = "on_job", _("在岗职工")
+    RETIRED = "retired", _("离退休人员")
+    FARMER = "farmer", _("农民")
+    STUDENT = "student", _("学生")
+    UNEMPLOYED = "unemployed", _("下岗失业")
+    LOW_INCOME = "low_income", _("享受低保")
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("现金")
+    WECHAT = "wechat", _("微信")
+    ALIPAY = "alipay", _("支付宝")
+    BANK = "bank", _("银行转账")
+
+
+class DuesBase(TimeStampedModel):
+    """A member's dues base for one year: the category, the monthly income after tax it is computed
+    from, the rate and the monthly amount (set once a year)."""
+
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="dues_bases"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    category = models.CharField(_("类别"), max_length=20, choices=DuesCategory.choices)
+    monthly_income = models.DecimalField(_("月收入(税后)"), max_digits=10, decimal_places=2, default=0)
+    rate = models.DecimalField(_("缴纳比例"), max_digits=5, decimal_places=4)
+    monthly_amount = models.DecimalField(_("月应缴"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("党费基数")
+        verbose_name_plural = _("党费基数")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["member", "year"], name="dues_base_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.year}"
+
+
+class DuesPayment(TimeStampedModel):
+    """One month's dues paid by a member (``month`` is the first day of the month paid for; a month
+    after the one it was paid in is an advance)."""
+
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="dues_payments"
+    )
+    month = models.DateField(_("所缴月份"))
+    amount = models.DecimalField(_("金额"), max_digits=8, decimal_places=2)
+    paid_on = models.DateField(_("缴纳日期"))
+    method = models.CharField(_("缴纳方式"), max_length=10, choices=PaymentMethod.choices)
+    receipt_no = models.CharField(_("收据编号"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("党费缴纳")
+        verbose_name_plural = _("党费缴纳")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["member", "month"], name="dues_payment_unique"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["month", "member"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.month:%Y-%m}"

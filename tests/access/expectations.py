@@ -256,6 +256,18 @@ ROUTES: dict[str, Spec] = {
     ),
     "GET /api/v1/party/members/{member_id}/transfers": Spec("scoped", target="party_member"),
     "GET /api/v1/party/me": Spec("roles", roles=frozenset({"party_member"}), denied=404),
+    "GET /api/v1/party/orgs/{code}/dues/ledger": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/dues/arrears": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/dues/summary": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/dues.xlsx": Spec("scoped", target="party_org"),
+    "PUT /api/v1/party/members/{member_id}/dues/base": Spec(
+        "scoped",
+        target="party_member",
+        body=lambda _w: {"year": 2026, "category": "on_job", "monthly_income": "-1"},
+    ),
+    "POST /api/v1/party/members/{member_id}/dues/payments": Spec(
+        "scoped", target="party_member", body=lambda _w: {"month": "2026-03", "amount": "-1"}
+    ),
     # --- API: registries ---
     "GET /api/v1/residents": Spec("scoped_list", target="resident"),
     "GET /api/v1/residents/{resident_id}": Spec("scoped", target="resident"),
@@ -400,6 +412,7 @@ ROUTES: dict[str, Spec] = {
     "POST /party/orgs/{code}/meetings/": PARTY_ORG_WEB,
     "GET /party/meetings/{meeting_id}/": Spec("scoped", anon=302, target="party_meeting"),
     "POST /party/orgs/{code}/transfers/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/dues/": PARTY_ORG_WEB,
     "POST /party/transfers/{transfer_id}/{action}/": Spec(
         "scoped", anon=302, target="party_transfer", params=(("action", "accept"),)
     ),

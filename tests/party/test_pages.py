@@ -107,3 +107,29 @@ def test_the_party_member_page_shows_the_member_their_branch(party):
     assert party.branch.name in html
     assert "黄志强" in html
     assert "未关联党员档案" in _login("citizen").get("/citizen/party/").content.decode()
+
+
+def test_recording_march_dues_on_the_branch_page_shrinks_the_arrears(party):
+    client = _login("branch_secretary")
+    url = f"/party/orgs/{party.branch.code}/"
+    march = dt.date(clock.local_today().year, 3, 1)
+    page = client.get(url)
+    before = page.context["dues_arrears_months"]
+    debtor = next(r for r in page.context["dues_arrears"] if march in r.arrears)
+
+    client.post(
+        f"{url}dues/",
+        {
+            "member_id": debtor.member.pk,
+            "month": march.strftime("%Y-%m"),
+            "amount": str(debtor.monthly_amount),
+        },
+    )
+    bad = client.post(
+        f"{url}dues/", {"member_id": debtor.member.pk, "month": "2026-04", "amount": "-3"}, follow=True
+    )
+
+    assert client.get(url).context["dues_arrears_months"] == before - 1
+    assert "金额须大于零" in bad.content.decode()
+    street = _login("party_admin").get(f"/party/orgs/{party.street.code}/")
+    assert party.branch.name in [s.org.name for s in street.context["dues_summary"]]

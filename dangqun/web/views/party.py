@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -31,9 +32,10 @@ from dangqun.party.access import (
     own_party_member,
     transfers_for,
 )
+from dangqun.party.dues import dues_ledger, dues_summary, month_start
 from dangqun.party.meeting_rules import DUE_EVERY, kinds_for, periods
-from dangqun.party.models import MeetingKind, Transfer, TransferStatus
-from dangqun.party.services import meeting_record, transfer_issue
+from dangqun.party.models import MeetingKind, PaymentMethod, Transfer, TransferStatus
+from dangqun.party.services import dues_pay, meeting_record, transfer_issue
 from dangqun.party.transfers import TransferWorkflow
 from dangqun.web import queries
 from dangqun.web.access import not_found_as_404
@@ -133,6 +135,36 @@ def _org_context(request: HttpRequest, org: PartyOrg, year: int) -> dict[str, An
         "now_local": timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         "errors": {},
         "form": {},
+        **_dues_context(org),
+    }
+
+
+def _dues_context(org: PartyOrg) -> dict[str, Any]:
+    """A branch (or group) page shows its ledger and arrears; an organisation above, the monthly
+    summary of its branches."""
+    today = clock.local_today()
+    this_month = month_start(today)
+    if org.kind in ("branch", "general_branch", "group"):
+        ledger = dues_ledger(org, today.year, today)
+        arrears = [r for r in ledger if r.arrears or r.six_months_unpaid]
+        arrears.sort(key=lambda r: (not r.six_months_unpaid, -len(r.arrears), r.member.pk))
+        return {
+            "dues_ledger": ledger,
+            "dues_arrears": arrears,
+            "dues_arrears_months": sum(len(r.arrears) for r in ledger),
+            "dues_summary": [],
+            "dues_month": this_month,
+            "dues_months": list(range(1, 13)),
+            "payment_methods": PaymentMethod.choices,
+        }
+    return {
+        "dues_ledger": [],
+        "dues_arrears": [],
+        "dues_arrears_months": None,
+        "dues_summary": dues_summary(org, this_month),
+        "dues_month": this_month,
+        "dues_months": [],
+        "payment_methods": [],
     }
 
 
@@ -184,6 +216,42 @@ def record_meeting(request: HttpRequest, code: str) -> HttpResponse:
         gettext("已记录%(kind)s:%(topic)s") % {"kind": meeting.get_kind_display(), "topic": meeting.topic},
     )
     return redirect("web:party_org", code=org.code)
+
+
+@require_POST
+@login_required
+@not_found_as_404
+def record_dues(request: HttpRequest, code: str) -> HttpResponse:
+    """登记党费 from the branch page: one member, one month."""
+    org = access_party_org_by_code(request.user, code)
+    post = request.POST
+    try:
+        member_id = int(post.get("member_id", ""))
+    except ValueError:
+        messages.error(request, gettext("请选择缴费党员"))
+        return redirect("web:party_org", code=org.code)
+    member = access_party_member_by_id(request.user, member_id)
+    try:
+        payment = dues_pay(
+            actor=request.user,
+            member=member,
+            month=post.get("month", ""),
+            amount=post.get("amount", ""),
+            paid_on=post.get("paid_on", ""),
+            method=post.get("method", "cash"),
+            receipt_no=post.get("receipt_no", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, gettext("党费未登记:%(text)s") % {"text": validation_text(exc)})
+    except DomainError as exc:
+        messages.error(request, gettext("党费未登记:%(text)s") % {"text": exc.message})
+    else:
+        messages.success(
+            request,
+            gettext("已登记 %(name)s %(month)s党费 %(amount)s元")
+            % {"name": member.name, "month": payment.month.strftime("%Y-%m"), "amount": payment.amount},
+        )
+    return redirect(reverse("web:party_org", kwargs={"code": org.code}) + "#dues-title")
 
 
 @login_required
