@@ -104,7 +104,11 @@ class TransferWorkflow(Workflow[Transfer]):
 
     @classmethod
     def lock(cls, pk: int, body: dict[str, Any]) -> Transfer:
-        return Transfer.objects.select_for_update().select_related("from_org", "to_org").get(pk=pk)
+        # Only the transfer's row is locked (the receiving side is a nullable join, which PostgreSQL
+        # will not lock); its organisations are read with it.
+        return (
+            Transfer.objects.select_for_update(of=("self",)).select_related("from_org", "to_org").get(pk=pk)
+        )
 
     @classmethod
     def relations(cls, actor: Actor, obj: Transfer, state: dict[str, Any]) -> frozenset[str]:
