@@ -21,6 +21,7 @@ from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.orgs.models import PartyOrg
 from dangqun.party import selectors
 from dangqun.party.access import (
+    access_development_by_id,
     access_meeting_by_id,
     access_party_member_by_id,
     access_party_org_by_code,
@@ -28,10 +29,11 @@ from dangqun.party.access import (
     own_party_member,
     transfers_for,
 )
+from dangqun.party.development import DevelopmentWorkflow, development_of, development_reminders
 from dangqun.party.dues import LedgerRow, dues_ledger, dues_summary, month_start, parse_month
 from dangqun.party.dues_export import XLSX, export_dues
-from dangqun.party.models import Meeting, PartyMember, Transfer
-from dangqun.party.services import dues_base_set, dues_pay, meeting_record, transfer_issue
+from dangqun.party.models import Development, Meeting, PartyMember, Transfer
+from dangqun.party.services import development_apply, dues_base_set, dues_pay, meeting_record, transfer_issue
 from dangqun.party.transfers import TransferWorkflow
 
 router = Router(tags=["party"])
@@ -568,3 +570,120 @@ def pay_dues(request: HttpRequest, member_id: int, payload: DuesPaymentIn) -> St
             "receipt_no": payment.receipt_no,
         },
     )
+
+
+# --- 发展党员 -------------------------------------------------------------------------------------------
+
+
+class DevelopmentOut(Schema):
+    id: int
+    branch_code: str
+    name: str
+    stage: str
+    stage_label: str
+    applied_on: dt.date
+    talked_on: dt.date | None
+    activist_on: dt.date | None
+    candidate_on: dt.date | None
+    admitted_on: dt.date | None
+    probation_ends_on: dt.date | None
+    full_on: dt.date | None
+    extended: bool
+    member_id: int | None
+    moves: list[MoveOut]
+
+
+class ReminderOut(Schema):
+    development_id: int
+    name: str
+    text: str
+    due_on: dt.date
+    overdue: bool
+
+
+class DevelopmentListOut(Schema):
+    items: list[DevelopmentOut]
+    reminders: list[ReminderOut]
+
+
+def _development(d: Development, user: Any) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "branch_code": d.branch.code,
+        "name": d.name,
+        "stage": d.stage,
+        "stage_label": d.get_stage_display(),
+        "applied_on": d.applied_on,
+        "talked_on": d.talked_on,
+        "activist_on": d.activist_on,
+        "candidate_on": d.candidate_on,
+        "admitted_on": d.admitted_on,
+        "probation_ends_on": d.probation_ends_on,
+        "full_on": d.full_on,
+        "extended": d.extended,
+        "member_id": d.member_id,
+        "moves": [
+            {"action": t.action, "label": str(t.label)} for t in DevelopmentWorkflow.available_moves(d, user)
+        ],
+    }
+
+
+@router.get("/party/orgs/{code}/development", response=DevelopmentListOut, summary="发展党员名册与到期提醒")
+def development_list(request: HttpRequest, code: str, stage: str | None = None) -> dict[str, Any]:
+    org = access_party_org_by_code(request.user, code)
+    rows = list(development_of(org).order_by("branch__path", "applied_on", "id")[:1000])
+    items = [d for d in rows if stage is None or d.stage == stage]
+    return {
+        "items": [_development(d, request.user) for d in items],
+        "reminders": [
+            {
+                "development_id": r.development.pk,
+                "name": r.development.name,
+                "text": r.text,
+                "due_on": r.due_on,
+                "overdue": r.overdue,
+            }
+            for r in development_reminders(rows)
+        ],
+    }
+
+
+class ApplicationIn(Schema):
+    name: str
+    gender: str
+    applied_on: dt.date
+    birth_date: dt.date | None = None
+
+
+@router.post("/party/orgs/{code}/development", response={201: DevelopmentOut}, summary="登记入党申请")
+def development_create(request: HttpRequest, code: str, payload: ApplicationIn) -> Status:
+    org = access_party_org_by_code(request.user, code)
+    development = development_apply(
+        actor=request.user,
+        branch=org,
+        name=payload.name,
+        gender=payload.gender,
+        applied_on=payload.applied_on,
+        birth_date=payload.birth_date,
+    )
+    return Status(201, _development(development, request.user))
+
+
+class DevelopmentMoveIn(Schema):
+    meeting: int | None = None  # the 支部党员大会 that decided (admit, confirm, extend, cancel)
+    reason: str = ""
+
+
+@router.post(
+    "/party/development/{development_id}/{action}",
+    response=DevelopmentOut,
+    summary="发展党员环节:talk、activist、candidate、admit、confirm、extend、cancel",
+)
+def development_move(
+    request: HttpRequest, development_id: int, action: str, payload: DevelopmentMoveIn
+) -> dict[str, Any]:
+    development = access_development_by_id(request.user, development_id)
+    moved = DevelopmentWorkflow.apply(
+        obj=development.pk, action=action, actor=request.user, reason=payload.reason, meeting=payload.meeting
+    )
+    return _development(access_development_by_id(request.user, moved.pk), request.user)

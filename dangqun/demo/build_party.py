@@ -21,6 +21,8 @@ from dangqun.orgs.models import Department, PartyOrg, PartyOrgKind
 from dangqun.party.dues import dues_rate, month_start, shift_month
 from dangqun.party.meeting_rules import BRANCH_KINDS, DUE_EVERY, Period, kinds_for, periods
 from dangqun.party.models import (
+    Development,
+    DevelopmentStage,
     DuesBase,
     DuesCategory,
     DuesPayment,
@@ -222,6 +224,7 @@ class PartyLifeSeeder:
         self.persona_member()
         self.meetings()
         self.transfers()
+        self.development()
         self.dues()
 
     def persona_member(self) -> None:
@@ -427,9 +430,7 @@ class PartyLifeSeeder:
         members = PartyMember.objects.filter(
             party_org__path__subtree=f"/P{DISTRICT_CODE}/", status=MemberStatus.ACTIVE
         ).only("pk", "party_org_id", "birth_date", "joined_on", "user_id")
-        persona_debtor = next(
-            (pk for pk in self.by_branch.get(self.branch.pk, []) if pk != self.persona_member_pk), None
-        )
+        persona_debtor_due = True  # the first paying member of the persona branch still owes March
         bases: list[DuesBase] = []
         payments: list[DuesPayment] = []
         for member in members.order_by("pk").iterator(chunk_size=5000):
@@ -448,8 +449,15 @@ class PartyLifeSeeder:
             elif habit > 0.9:
                 last = shift_month(this_month, rng.randint(1, 3))
             skipped = {shift_month(first, rng.randrange(12))} if 0.15 <= habit < 0.23 else set()
-            if member.pk == persona_debtor:
-                skipped.add(dt.date(self.today.year, 3, 1))
+            march = dt.date(self.today.year, 3, 1)
+            if (
+                persona_debtor_due
+                and member.party_org_id == self.branch.pk
+                and member.pk != self.persona_member_pk
+                and first <= march <= this_month
+            ):
+                skipped.add(march)
+                persona_debtor_due = False
             month = first
             while month <= last:
                 if month not in skipped:
@@ -467,6 +475,76 @@ class PartyLifeSeeder:
                 month = shift_month(month, 1)
         self.ctx.insert(DuesBase, bases)
         self.ctx.insert(DuesPayment, payments)
+
+    def development(self) -> None:
+        """People in every stage: the persona branch has one of each (its applicant still waits for
+        the talk, its probationary member's year is up); other branches have up to three."""
+        stages = [s for s in DevelopmentStage.values if s != DevelopmentStage.CANCELLED]
+        branches = [o for o in self.orgs if o.kind in BRANCH_KINDS]
+        rows: list[tuple[PartyOrg, str, random.Random]] = []
+        for branch in branches:
+            rng = self.ctx.rng("development", branch.code)
+            if branch.pk == self.branch.pk:
+                rows += [(branch, stage, rng) for stage in stages]
+            else:
+                rows += [(branch, rng.choice(stages), rng) for _ in range(rng.choice((0, 0, 1, 2, 3)))]
+        records: list[Development] = []
+        members: list[PartyMember | None] = []
+        for branch, stage, rng in rows:
+            gender = rng.choice("MF")
+            birth = random_birth_date(rng, rng.randint(20, 40))
+            name = names.person_name(rng, gender=gender, birth_year=birth.year)
+            record = Development(branch=branch, name=name, gender=gender, birth_date=birth, stage=stage)
+            back = {  # days from the application to today, by stage
+                DevelopmentStage.APPLICANT: rng.randint(10, 60),
+                DevelopmentStage.ACTIVIST: rng.randint(200, 600),
+                DevelopmentStage.CANDIDATE: rng.randint(500, 700),
+                DevelopmentStage.PROBATIONARY: rng.randint(760, 1100),
+                DevelopmentStage.FULL: rng.randint(1200, 2000),
+            }[DevelopmentStage(stage)]
+            applied = self.today - dt.timedelta(days=back)
+            record.applied_on = applied
+            if branch.pk == self.branch.pk and stage == DevelopmentStage.APPLICANT:
+                record.applied_on = applied = self.today - dt.timedelta(days=40)  # the talk is overdue
+            elif stage != DevelopmentStage.APPLICANT:
+                record.talked_on = applied + dt.timedelta(days=rng.randint(5, 28))
+                record.activist_on = record.talked_on + dt.timedelta(days=rng.randint(30, 90))
+            if stage in (DevelopmentStage.CANDIDATE, DevelopmentStage.PROBATIONARY, DevelopmentStage.FULL):
+                assert record.activist_on is not None  # noqa: S101 - set above
+                record.candidate_on = add_months(record.activist_on, 12) + dt.timedelta(
+                    days=rng.randint(0, 60)
+                )
+                record.candidate_on = min(record.candidate_on, self.today)
+            member = None
+            if stage in (DevelopmentStage.PROBATIONARY, DevelopmentStage.FULL):
+                assert record.candidate_on is not None  # noqa: S101 - set above
+                admitted = min(record.candidate_on + dt.timedelta(days=rng.randint(60, 120)), self.today)
+                if stage == DevelopmentStage.PROBATIONARY:
+                    # within the last year; the persona branch's member is due for 转正 now
+                    admitted = self.today - dt.timedelta(days=rng.randint(30, 330))
+                    if branch.pk == self.branch.pk:
+                        admitted = add_months(self.today, -12) - dt.timedelta(days=3)
+                record.admitted_on = admitted
+                record.probation_ends_on = add_months(admitted, 12)
+                if stage == DevelopmentStage.FULL:
+                    record.full_on = min(
+                        record.probation_ends_on + dt.timedelta(days=rng.randint(0, 20)), self.today
+                    )
+                groups = [o for o in self.orgs if o.parent_id == branch.pk]
+                member = PartyMember(
+                    party_org=branch, name=name, gender=gender, birth_date=birth, joined_on=admitted,
+                    party_group=rng.choice(groups) if groups else None,
+                    is_probationary=stage == DevelopmentStage.PROBATIONARY,
+                    education=education(rng, birth.year),
+                )  # fmt: skip
+            records.append(record)
+            members.append(member)
+        created = self.ctx.insert(PartyMember, [m for m in members if m is not None])
+        made = iter(created)
+        for record, member in zip(records, members, strict=True):
+            if member is not None:
+                record.member = next(made)
+        self.ctx.insert(Development, records)
 
 
 def seed_party_life(ctx: SeedContext, tree: RegionTree) -> None:

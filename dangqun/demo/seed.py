@@ -39,7 +39,7 @@ from dangqun.demo.events import DemoEvent
 from dangqun.demo.personas import PERSONAS
 from dangqun.demo.tree import RegionTree
 from dangqun.orgs.models import Department, PartyOrg
-from dangqun.party.models import Meeting, PartyMember, Transfer
+from dangqun.party.models import Development, Meeting, PartyMember, Transfer
 from dangqun.regions.models import Region
 from dangqun.regions.services import geo_index_version_bump
 from dangqun.registry.models import Building, Business, Facility, Household, Institution, Resident
@@ -256,6 +256,7 @@ def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
     deleted["party_transfers"] = Transfer.objects.filter(
         Q(from_org__path__subtree=org_root) | Q(member__party_org__path__subtree=org_root)
     ).delete()[0]
+    deleted["party_development"] = Development.objects.filter(branch__path__subtree=org_root).delete()[0]
     deleted["party_meetings"] = Meeting.objects.filter(org__path__subtree=org_root).delete()[0]
     deleted["party_members"] = PartyMember.objects.filter(party_org__path__subtree=org_root).delete()[0]
     in_district = Q(grid__path__subtree=district.path)

@@ -15,7 +15,7 @@ from dangqun.accounts.models import User
 from dangqun.accounts.scope import get_scope
 from dangqun.core.errors import NotFoundError
 from dangqun.orgs.models import PartyOrg
-from dangqun.party.models import Meeting, PartyMember, Transfer
+from dangqun.party.models import Development, Meeting, PartyMember, Transfer
 
 
 def party_members_for(user: object) -> QuerySet[PartyMember]:
@@ -77,3 +77,14 @@ def own_party_member(user: object) -> PartyMember | None:
         return None
     assert isinstance(user, User)  # noqa: S101 - narrowing: an authenticated user is one of ours
     return PartyMember.objects.select_related("party_org", "party_group").filter(user=user).first()
+
+
+def access_development_by_id(user: object, development_id: int) -> Development:
+    development = (
+        Development.objects.select_related("branch", "member")
+        .filter(get_scope(user).party_org_q("branch__path"), pk=development_id)
+        .first()
+    )
+    if development is None:
+        raise NotFoundError(_("发展党员记录不存在或无权访问"))
+    return development

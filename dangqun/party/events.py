@@ -12,3 +12,5 @@ class PartyEvent(AuditEventType):
     TRANSFER_EXPIRED = "party.transfer_expired", _("组织关系介绍信过期")
     DUES_BASE_SET = "party.dues_base_set", _("核定党费基数")
     DUES_PAID = "party.dues_paid", _("登记党费缴纳")
+    DEVELOPMENT_APPLIED = "party.development_applied", _("登记入党申请")
+    DEVELOPMENT_MOVED = "party.development_moved", _("发展党员环节")

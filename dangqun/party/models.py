@@ -16,6 +16,7 @@ class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("正常")
     TRANSFERRED_OUT = "transferred_out", _("已转出")
     DECEASED = "deceased", _("已去世")
+    CANCELLED = "cancelled", _("已取消预备党员资格")
 
 
 class PartyMember(BlindIndexedModel, TimeStampedModel):
@@ -260,3 +261,66 @@ class DuesPayment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member_id}:{self.month:%Y-%m}"
+
+
+class DevelopmentStage(models.TextChoices):
+    """发展党员: from the application to full membership (or its end)."""
+
+    APPLICANT = "applicant", _("入党申请人")
+    ACTIVIST = "activist", _("入党积极分子")
+    CANDIDATE = "candidate", _("发展对象")
+    PROBATIONARY = "probationary", _("预备党员")
+    FULL = "full", _("正式党员")
+    CANCELLED = "cancelled", _("已取消预备党员资格")
+
+
+class Development(TimeStampedModel):
+    """One person's way into the Party at a branch: each stage's date, and the meetings that decided
+    (a 支部党员大会 admits, confirms, extends or cancels). Admission creates the ``member`` record."""
+
+    branch = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name=_("党支部"), on_delete=models.PROTECT, related_name="developments"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    stage = models.CharField(
+        _("阶段"),
+        max_length=20,
+        choices=DevelopmentStage.choices,
+        default=DevelopmentStage.APPLICANT,
+        db_index=True,
+    )
+    applied_on = models.DateField(_("递交申请日期"))
+    talked_on = models.DateField(_("谈话日期"), null=True, blank=True)
+    activist_on = models.DateField(_("确定积极分子日期"), null=True, blank=True)
+    candidate_on = models.DateField(_("确定发展对象日期"), null=True, blank=True)
+    admitted_on = models.DateField(_("接收预备党员日期"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("预备期满日期"), null=True, blank=True)
+    full_on = models.DateField(_("转正日期"), null=True, blank=True)
+    extended = models.BooleanField(_("延长过预备期"), default=False)
+    decided_by = models.ForeignKey(
+        Meeting,
+        verbose_name=_("最近决定会议"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    member = models.OneToOneField(
+        PartyMember,
+        verbose_name=_("党员档案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="development",
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("发展党员")
+        verbose_name_plural = _("发展党员")
+        ordering: ClassVar[list[str]] = ["branch", "applied_on", "id"]
+
+    def __str__(self) -> str:
+        return self.name

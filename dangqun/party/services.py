@@ -25,6 +25,7 @@ from dangqun.party.dues import CENT, dues_rate, month_start, parse_month, shift_
 from dangqun.party.events import PartyEvent
 from dangqun.party.meeting_rules import BRANCH_KINDS, kinds_for
 from dangqun.party.models import (
+    Development,
     DuesBase,
     DuesCategory,
     DuesPayment,
@@ -354,3 +355,36 @@ def dues_pay(
         data={"month": paid_for.strftime("%Y-%m"), "amount": str(value), "method": method},
     )
     return payment
+
+
+@transaction.atomic
+def development_apply(
+    *,
+    actor: Actor,
+    branch: PartyOrg,
+    name: str,
+    gender: str,
+    applied_on: dt.date,
+    birth_date: dt.date | None = None,
+) -> Development:
+    """Register an application to join the Party at a branch (入党申请人)."""
+    _in_scope(actor, branch)
+    if branch.kind not in BRANCH_KINDS:
+        raise ValidationError({"branch": _("入党申请由党支部或党总支受理")})
+    name = _text(name, "name", required=True, limit=50)
+    if gender not in ("M", "F"):
+        raise ValidationError({"gender": _("性别须为 M 或 F")})
+    if applied_on > clock.local_today():
+        raise ValidationError({"applied_on": _("递交申请日期不能晚于今天")})
+    if birth_date is not None and (applied_on.year - birth_date.year) < 18:
+        raise ValidationError({"birth_date": _("申请入党须年满十八岁")})
+    development = Development.objects.create(
+        branch=branch, name=name, gender=gender, birth_date=birth_date, applied_on=applied_on
+    )
+    record_event(
+        actor=actor,
+        event_type=PartyEvent.DEVELOPMENT_APPLIED,
+        target=development,
+        data={"branch": branch.code, "applied_on": applied_on.isoformat()},
+    )
+    return development

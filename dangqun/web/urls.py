@@ -48,6 +48,12 @@ urlpatterns = [
     path("party/orgs/<str:code>/meetings/", party.record_meeting, name="party_record_meeting"),
     path("party/orgs/<str:code>/transfers/", party.issue_transfer, name="party_issue_transfer"),
     path("party/orgs/<str:code>/dues/", party.record_dues, name="party_record_dues"),
+    path("party/orgs/<str:code>/development/", party.new_application, name="party_new_application"),
+    path(
+        "party/development/<int:development_id>/<str:action>/",
+        party.move_development,
+        name="party_development_move",
+    ),
     path("party/meetings/<int:meeting_id>/", party.meeting_page, name="party_meeting"),
     path("party/transfers/<int:transfer_id>/<str:action>/", party.move_transfer, name="party_transfer_move"),
     # phone terminals: grid-worker app (PWA) and citizen app

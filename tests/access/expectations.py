@@ -93,6 +93,12 @@ REACH: dict[str, dict[str, frozenset[Pos]]] = {
         "branch_secretary": frozenset({Pos.GRID}),
         "sysadmin": frozenset({Pos.GRID, Pos.STREET}),
     },
+    # GRID: an applicant at the branch secretary's branch; STREET: one at the organisation outside.
+    "party_development": {
+        "party_admin": frozenset({Pos.GRID}),
+        "branch_secretary": frozenset({Pos.GRID}),
+        "sysadmin": frozenset({Pos.GRID, Pos.STREET}),
+    },
     # A notification belongs to its recipient alone: not even the sysadmin reads it through the API.
     # OWN is the grid worker's notification, COMMUNITY the grid leader's.
     "notification": {"grid_worker": frozenset({Pos.OWN}), "grid_leader": frozenset({Pos.COMMUNITY})},
@@ -113,6 +119,7 @@ POSITIONS: dict[str, tuple[Pos, ...]] = {
     "party_member": (Pos.GRID, Pos.STREET),
     "party_meeting": (Pos.GRID, Pos.STREET),
     "party_transfer": (Pos.GRID, Pos.STREET),
+    "party_development": (Pos.GRID, Pos.STREET),
     "notification": (Pos.OWN, Pos.COMMUNITY),  # OWN: grid_worker's; COMMUNITY: grid_leader's
     "import_job": (Pos.OWN, Pos.STREET),
 }
@@ -256,6 +263,13 @@ ROUTES: dict[str, Spec] = {
     ),
     "GET /api/v1/party/members/{member_id}/transfers": Spec("scoped", target="party_member"),
     "GET /api/v1/party/me": Spec("roles", roles=frozenset({"party_member"}), denied=404),
+    "GET /api/v1/party/orgs/{code}/development": Spec("scoped", target="party_org"),
+    "POST /api/v1/party/orgs/{code}/development": Spec(
+        "scoped", target="party_org", body=lambda _w: {"name": "", "gender": "F", "applied_on": "2026-01-05"}
+    ),
+    "POST /api/v1/party/development/{development_id}/{action}": Spec(
+        "scoped", target="party_development", params=(("action", "talk"),)
+    ),
     "GET /api/v1/party/orgs/{code}/dues/ledger": Spec("scoped", target="party_org"),
     "GET /api/v1/party/orgs/{code}/dues/arrears": Spec("scoped", target="party_org"),
     "GET /api/v1/party/orgs/{code}/dues/summary": Spec("scoped", target="party_org"),
@@ -413,6 +427,10 @@ ROUTES: dict[str, Spec] = {
     "GET /party/meetings/{meeting_id}/": Spec("scoped", anon=302, target="party_meeting"),
     "POST /party/orgs/{code}/transfers/": PARTY_ORG_WEB,
     "POST /party/orgs/{code}/dues/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/development/": PARTY_ORG_WEB,
+    "POST /party/development/{development_id}/{action}/": Spec(
+        "scoped", anon=302, target="party_development", params=(("action", "talk"),)
+    ),
     "POST /party/transfers/{transfer_id}/{action}/": Spec(
         "scoped", anon=302, target="party_transfer", params=(("action", "accept"),)
     ),

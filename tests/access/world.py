@@ -10,6 +10,7 @@ Also: a dry-run import job of the dispatcher and one of another importer, and Op
 
 from __future__ import annotations
 
+import datetime
 import enum
 import io
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from dangqun.notify.models import Notification
 from dangqun.notify.services import notify_users
 from dangqun.open311.keys import client_issue_key, client_revoke
 from dangqun.orgs.models import Department, PartyOrg
-from dangqun.party.models import Meeting, MeetingKind, PartyMember, Transfer
+from dangqun.party.models import Development, Meeting, MeetingKind, PartyMember, Transfer
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.models import Building, Business, Facility, Household, Institution, Resident
 
@@ -69,6 +70,8 @@ class World:
     # GRID: a letter from party_admin's organisation to the branch secretary's branch; STREET: one from
     # the organisation outside, out of the deployment.
     party_transfers: dict[Pos, Transfer] = field(default_factory=dict)
+    # GRID: an applicant at the branch secretary's branch; STREET: one at the organisation outside.
+    party_development: dict[Pos, Development] = field(default_factory=dict)
     notifications: dict[str, Notification] = field(default_factory=dict)  # "own" / "other"
     # OWN: the dispatcher's import job; STREET: the community staff's (another importer's).
     import_jobs: dict[Pos, ImportJob] = field(default_factory=dict)
@@ -324,6 +327,12 @@ def build_world() -> World:
     world.party_members = _party_members(world.party_orgs)
     world.party_meetings = _party_meetings(world.party_orgs)
     world.party_transfers = _party_transfers(world.party_orgs)
+    world.party_development = {
+        pos: Development.objects.create(
+            branch=org, name=f"矩阵申请人{pos.name}", gender="F", applied_on=datetime.date(2026, 1, 5)
+        )
+        for pos, org in ((Pos.GRID, _secretary_branch()), (Pos.STREET, world.party_orgs[Pos.STREET]))
+    }
     sysadmin = _user("sysadmin")
     for pos, case in world.cases.items():
         world.attachments[pos] = attachment_add(

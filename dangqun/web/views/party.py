@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -25,6 +25,7 @@ from dangqun.core.errors import DomainError, validation_text
 from dangqun.orgs.models import PartyOrg
 from dangqun.party import selectors
 from dangqun.party.access import (
+    access_development_by_id,
     access_meeting_by_id,
     access_party_member_by_id,
     access_party_org_by_code,
@@ -32,10 +33,11 @@ from dangqun.party.access import (
     own_party_member,
     transfers_for,
 )
+from dangqun.party.development import DevelopmentWorkflow, development_of, development_reminders
 from dangqun.party.dues import dues_ledger, dues_summary, month_start
 from dangqun.party.meeting_rules import DUE_EVERY, kinds_for, periods
-from dangqun.party.models import MeetingKind, PaymentMethod, Transfer, TransferStatus
-from dangqun.party.services import dues_pay, meeting_record, transfer_issue
+from dangqun.party.models import Meeting, MeetingKind, PaymentMethod, Transfer, TransferStatus
+from dangqun.party.services import development_apply, dues_pay, meeting_record, transfer_issue
 from dangqun.party.transfers import TransferWorkflow
 from dangqun.web import queries
 from dangqun.web.access import not_found_as_404
@@ -136,6 +138,20 @@ def _org_context(request: HttpRequest, org: PartyOrg, year: int) -> dict[str, An
         "errors": {},
         "form": {},
         **_dues_context(org),
+        **_development_context(request, org),
+    }
+
+
+def _development_context(request: HttpRequest, org: PartyOrg) -> dict[str, Any]:
+    rows = list(development_of(org).order_by("branch__path", "applied_on", "id")[:300])
+    return {
+        "development": [
+            {"d": d, "moves": DevelopmentWorkflow.available_moves(d, request.user)} for d in rows
+        ],
+        "development_reminders": development_reminders(rows),
+        "assemblies": list(
+            Meeting.objects.filter(org=org, kind=MeetingKind.ASSEMBLY).order_by("-held_at")[:12]
+        ),
     }
 
 
@@ -216,6 +232,57 @@ def record_meeting(request: HttpRequest, code: str) -> HttpResponse:
         gettext("已记录%(kind)s:%(topic)s") % {"kind": meeting.get_kind_display(), "topic": meeting.topic},
     )
     return redirect("web:party_org", code=org.code)
+
+
+@require_POST
+@login_required
+@not_found_as_404
+def new_application(request: HttpRequest, code: str) -> HttpResponse:
+    """登记入党申请 at a branch."""
+    org = access_party_org_by_code(request.user, code)
+    post = request.POST
+    try:
+        applied_on = parse_date(post.get("applied_on", "").strip())
+        if applied_on is None:
+            raise ValidationError({"applied_on": gettext("请填写递交申请日期(年-月-日)")})
+        development = development_apply(
+            actor=request.user,
+            branch=org,
+            name=post.get("name", ""),
+            gender=post.get("gender", ""),
+            applied_on=applied_on,
+        )
+    except ValueError:
+        messages.error(request, gettext("入党申请未登记:%(text)s") % {"text": gettext("日期格式错误")})
+    except ValidationError as exc:
+        messages.error(request, gettext("入党申请未登记:%(text)s") % {"text": validation_text(exc)})
+    else:
+        messages.success(request, gettext("已登记入党申请:%(name)s") % {"name": development.name})
+    return redirect(reverse("web:party_org", kwargs={"code": org.code}) + "#development-title")
+
+
+@require_POST
+@login_required
+@not_found_as_404
+def move_development(request: HttpRequest, development_id: int, action: str) -> HttpResponse:
+    development = access_development_by_id(request.user, development_id)
+    try:
+        moved = DevelopmentWorkflow.apply(
+            obj=development.pk,
+            action=action,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            meeting=request.POST.get("meeting", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, gettext("操作未完成:%(text)s") % {"text": validation_text(exc)})
+    except DomainError as exc:
+        messages.error(request, gettext("操作未完成:%(text)s") % {"text": exc.message})
+    else:
+        messages.success(
+            request, gettext("%(name)s:%(stage)s") % {"name": moved.name, "stage": moved.get_stage_display()}
+        )
+    return redirect(reverse("web:party_org", kwargs={"code": development.branch.code}) + "#development-title")
 
 
 @require_POST
