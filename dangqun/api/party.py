@@ -32,6 +32,7 @@ from dangqun.party.access import (
 from dangqun.party.development import DevelopmentWorkflow, development_of, development_reminders
 from dangqun.party.dues import LedgerRow, dues_ledger, dues_summary, month_start, parse_month
 from dangqun.party.dues_export import XLSX, export_dues
+from dangqun.party.health import health_check
 from dangqun.party.models import Development, Meeting, PartyMember, Transfer
 from dangqun.party.services import development_apply, dues_base_set, dues_pay, meeting_record, transfer_issue
 from dangqun.party.transfers import TransferWorkflow
@@ -687,3 +688,24 @@ def development_move(
         obj=development.pk, action=action, actor=request.user, reason=payload.reason, meeting=payload.meeting
     )
     return _development(access_development_by_id(request.user, moved.pk), request.user)
+
+
+# --- organisation rules ---------------------------------------------------------------------------------
+
+
+class ViolationOut(Schema):
+    org_code: str
+    org_name: str
+    rule: str
+    text: str
+
+
+@router.get(
+    "/party/orgs/{code}/health", response=list[ViolationOut], summary="组织设置规则检查(按下级组织列出)"
+)
+def org_health(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    org = access_party_org_by_code(request.user, code)
+    return [
+        {"org_code": v.org.code, "org_name": v.org.name, "rule": v.rule, "text": v.text}
+        for v in health_check(org)
+    ]

@@ -226,6 +226,7 @@ class PartyLifeSeeder:
         self.transfers()
         self.development()
         self.dues()
+        self.vacancies()
 
     def persona_member(self) -> None:
         user = User.objects.get(username="party_member")
@@ -545,6 +546,18 @@ class PartyLifeSeeder:
             if member is not None:
                 record.member = next(made)
         self.ctx.insert(Development, records)
+
+    def vacancies(self) -> None:
+        """A few branches without a 书记 on record (the organisation-rule check lists them): about one
+        in thirty, and always one of the persona street's other branches."""
+        rng = self.ctx.rng("vacancies")
+        street_path = self.branch.path.rsplit("/", 3)[0] + "/"
+        branches = [o for o in self.orgs if o.kind in BRANCH_KINDS and o.pk != self.branch.pk]
+        vacant = [o for o in branches if rng.random() < 1 / 30]
+        near = [o for o in branches if o.path.startswith(street_path)]
+        if near:
+            vacant.append(near[-1])
+        PartyOrg.objects.filter(pk__in=[o.pk for o in vacant]).update(secretary_name="")
 
 
 def seed_party_life(ctx: SeedContext, tree: RegionTree) -> None:

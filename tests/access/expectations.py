@@ -264,6 +264,7 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/party/members/{member_id}/transfers": Spec("scoped", target="party_member"),
     "GET /api/v1/party/me": Spec("roles", roles=frozenset({"party_member"}), denied=404),
     "GET /api/v1/party/orgs/{code}/development": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/health": Spec("scoped", target="party_org"),
     "POST /api/v1/party/orgs/{code}/development": Spec(
         "scoped", target="party_org", body=lambda _w: {"name": "", "gender": "F", "applied_on": "2026-01-05"}
     ),

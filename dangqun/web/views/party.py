@@ -35,6 +35,7 @@ from dangqun.party.access import (
 )
 from dangqun.party.development import DevelopmentWorkflow, development_of, development_reminders
 from dangqun.party.dues import dues_ledger, dues_summary, month_start
+from dangqun.party.health import health_check
 from dangqun.party.meeting_rules import DUE_EVERY, kinds_for, periods
 from dangqun.party.models import Meeting, MeetingKind, PaymentMethod, Transfer, TransferStatus
 from dangqun.party.services import development_apply, dues_pay, meeting_record, transfer_issue
@@ -87,6 +88,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
                 "rate": rate,
                 "overdue": selectors.overdue_slots(plans)[:100],
                 "counts": selectors.member_counts(root),
+                "violations": health_check(root),
             }
         )
     pending = transfers_for(request.user).filter(status=TransferStatus.ISSUED).order_by("-issued_on", "-id")
