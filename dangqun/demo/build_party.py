@@ -192,7 +192,9 @@ _ABSENCE_REASONS = ("外出务工", "病假", "出差", "照顾家人", "年老�
 _HOURS = (9, 10, 14, 15, 19)
 ATTENDANCE_DAYS = 92  # attendance rows for the last quarter's meetings (older ones keep the counts)
 PERSONA_MEMBER_AGE = 34
-PERSONA_MEMBER_AREA = "110105"
+# The persona member and the newly admitted members were born in Beijing: an area code no other seeded
+# person has, so their ID numbers are unique without reading the district's.
+NEW_MEMBER_AREA = "110105"
 
 
 class PartyLifeSeeder:
@@ -206,6 +208,7 @@ class PartyLifeSeeder:
         self.now = clock.now()
         self.branch = persona_branch(tree)
         self.persona_member_pk = 0
+        self.ids = identifiers.IdNumberAllocator()
         root = f"/P{DISTRICT_CODE}/"
         self.orgs = list(
             PartyOrg.objects.filter(
@@ -243,10 +246,7 @@ class PartyLifeSeeder:
                     name=user.display_name,
                     gender="M",
                     birth_date=birth,
-                    # born in Beijing (an area code no other seeded person has: unique without a lookup)
-                    id_number=identifiers.IdNumberAllocator().allocate(
-                        rng, area_code=PERSONA_MEMBER_AREA, birth_date=birth, gender="M"
-                    ),
+                    id_number=self.ids.allocate(rng, area_code=NEW_MEMBER_AREA, birth_date=birth, gender="M"),
                     phone=user.phone,
                     education="大学本科",
                     joined_on=add_years(birth, 24),
@@ -535,6 +535,9 @@ class PartyLifeSeeder:
                 member = PartyMember(
                     party_org=branch, name=name, gender=gender, birth_date=birth, joined_on=admitted,
                     party_group=rng.choice(groups) if groups else None,
+                    id_number=self.ids.allocate(
+                        rng, area_code=NEW_MEMBER_AREA, birth_date=birth, gender=gender
+                    ),
                     is_probationary=stage == DevelopmentStage.PROBATIONARY,
                     education=education(rng, birth.year),
                 )  # fmt: skip
