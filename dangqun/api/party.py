@@ -87,8 +87,18 @@ def _slot(slot: selectors.Slot) -> dict[str, Any]:
     }
 
 
+MIN_YEAR, MAX_YEAR = 1921, 2100
+
+
 def _year(year: int | None) -> int:
-    return year or clock.local_today().year
+    """The year asked for (this year by default); outside 1921–2100 → 422 naming ``year``."""
+    if year is None:
+        return clock.local_today().year
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(
+            {"year": _("年度须在%(min)s至%(max)s之间") % {"min": MIN_YEAR, "max": MAX_YEAR}}
+        )
+    return year
 
 
 @router.get("/party/orgs/{code}/meeting-plan", response=MeetingPlanOut, summary="三会一课应开与完成率")
@@ -513,7 +523,7 @@ def set_dues_base(request: HttpRequest, member_id: int, payload: DuesBaseIn) -> 
     base = dues_base_set(
         actor=request.user,
         member=member,
-        year=payload.year,
+        year=_year(payload.year),
         category=payload.category,
         monthly_income=payload.monthly_income,
     )

@@ -124,3 +124,13 @@ def test_the_street_sees_every_branch_rate_and_the_overdue_list(api_as, party):
     assert sum(b["overdue"] for b in plan["branches"]) == len(plan["overdue"])
     secretary = api_as("branch_secretary")
     assert secretary.get(f"/api/v1/party/orgs/{party.street.code}/meeting-plan").status_code == 404
+
+
+def test_a_year_out_of_range_is_422_naming_the_field(api_as, party):
+    client = api_as("branch_secretary")
+
+    for year in (0, 1900, 10000):
+        response = client.get(f"/api/v1/party/orgs/{party.branch.code}/meeting-plan", {"year": year})
+        assert response.status_code == 422
+        assert "year" in response.json()["errors"]
+    assert client.get(f"/party/orgs/{party.branch.code}/", {"year": 0}).status_code == 200

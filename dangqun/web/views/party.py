@@ -57,10 +57,12 @@ def _roots(user: Any) -> list[PartyOrg]:
 
 
 def _year(request: HttpRequest) -> int:
+    """The year in the query (this year when absent or out of 1921–2100)."""
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
         return clock.local_today().year
+    return year if 1921 <= year <= 2100 else clock.local_today().year
 
 
 def _transfer_rows(transfers: Any, user: Any) -> list[dict[str, Any]]:
