@@ -32,6 +32,7 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("指挥中心调度员")
     LEADER = "leader", _("领导")
     PARTY_ADMIN = "party_admin", _("党务管理员")
+    BRANCH_SECRETARY = "branch_secretary", _("党支部书记")
     SYSADMIN = "sysadmin", _("系统管理员")
 
 
@@ -47,7 +48,9 @@ REGION_ROLES = frozenset(
     }
 )
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF})
-PARTY_ORG_ROLES = frozenset({Role.PARTY_ADMIN})
+PARTY_ORG_ROLES = frozenset({Role.PARTY_ADMIN, Role.BRANCH_SECRETARY})
+# The organisation kinds a branch secretary's membership may point at (党支部, 党总支).
+BRANCH_SECRETARY_ORG_KINDS = frozenset({"branch", "general_branch"})
 UNSCOPED_ROLES = frozenset({Role.CITIZEN, Role.SYSADMIN})
 
 # The region level a region-scoped role must sit on (None: any level).
@@ -161,6 +164,12 @@ class Membership(TimeStampedModel):
                         % {"role_label": role_label, "label": label}
                     }
                 )
+        if (
+            self.role == Role.BRANCH_SECRETARY
+            and self.party_org is not None
+            and self.party_org.kind not in BRANCH_SECRETARY_ORG_KINDS
+        ):
+            raise ValidationError({"party_org": gettext("党支部书记须任职于党支部或党总支")})
         levels = ROLE_REGION_LEVEL.get(self.role)
         if levels and self.region is not None and self.region.level not in levels:
             raise ValidationError(

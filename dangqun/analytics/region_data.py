@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dangqun.accounts.models import User
 from dangqun.core.masking import mask_id_number, mask_phone
 from dangqun.core.models import AuditEvent
-from dangqun.orgs.models import Department, PartyOrg
+from dangqun.orgs.models import Department, PartyOrg, PartyOrgKind
 from dangqun.party.models import MemberStatus, PartyMember
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.access import registry_queryset
@@ -299,7 +299,12 @@ def party_org_tree(root_paths: tuple[str, ...] | list[str]) -> list[OrgRow]:
         q |= Q(path__subtree=p)
     orgs = list(
         PartyOrg.objects.filter(q, is_active=True)
-        .annotate(n=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        .annotate(
+            n=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
+            in_group=Count(
+                "group_members", filter=Q(group_members__status=MemberStatus.ACTIVE), distinct=True
+            ),
+        )
         .order_by("path")
     )
     subtree: Counter[str] = Counter()
@@ -307,8 +312,15 @@ def party_org_tree(root_paths: tuple[str, ...] | list[str]) -> list[OrgRow]:
         for ancestor in {_path_at_depth(org.path, d) for d in range(1, _depth(org.path) + 1)}:
             subtree[ancestor] += org.n
     base = min((_depth(p) for p in root_paths), default=1)
+    # A 党小组's members are those of its branch placed in it: counted at the group, not again above.
     return [
-        OrgRow(org=o, depth=_depth(o.path) - base, members=o.n, subtree_members=subtree[o.path]) for o in orgs
+        OrgRow(
+            org=o,
+            depth=_depth(o.path) - base,
+            members=o.in_group if o.kind == PartyOrgKind.GROUP else o.n,
+            subtree_members=o.in_group if o.kind == PartyOrgKind.GROUP else subtree[o.path],
+        )
+        for o in orgs
     ]
 
 

@@ -19,7 +19,7 @@ from dangqun.demo.personas import (
     grid_worker_username,
 )
 from dangqun.demo.tree import RegionTree
-from dangqun.orgs.models import Department, PartyOrg
+from dangqun.orgs.models import Department, PartyOrg, PartyOrgKind
 
 
 class AccountSeeder:
@@ -67,6 +67,8 @@ class AccountSeeder:
             }
         if persona.scope == PersonaScope.STREET_PARTY_ORG:
             return {"party_org": PartyOrg.objects.get(region=tree.persona_street())}
+        if persona.scope == PersonaScope.PERSONA_BRANCH:
+            return {"party_org": persona_branch(tree)}
         return {}
 
     def run(self) -> None:
@@ -89,6 +91,15 @@ class AccountSeeder:
     def _name(rng: random.Random) -> str:
         gender = "F" if rng.random() < 0.6 else "M"
         return names.person_name(rng, gender=gender, birth_year=rng.randint(1968, 1998))
+
+
+def persona_branch(tree: RegionTree) -> PartyOrg:
+    """The branch of the persona grid's compound (the branch secretary's; the party member's)."""
+    grid = tree.persona_grid()
+    compound_id: int = grid.parent_id or 0  # a grid always has its compound
+    return PartyOrg.objects.get(
+        region_id=compound_id, kind__in=[PartyOrgKind.BRANCH, PartyOrgKind.GENERAL_BRANCH]
+    )
 
 
 def seed_accounts(ctx: SeedContext, tree: RegionTree) -> None:

@@ -23,6 +23,7 @@ class PersonaScope(enum.StrEnum):
     DEPARTMENT = "department"  # the department named by ``department_short_name``
     DISTRICT = "district"
     STREET_PARTY_ORG = "street_party_org"  # the working committee of the first street
+    PERSONA_BRANCH = "persona_branch"  # the party branch of the persona grid's compound
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,14 @@ PERSONAS: tuple[Persona, ...] = (
     Persona(
         "party_admin", "马红梅", Role.PARTY_ADMIN, "街道党工委组织委员", PersonaScope.STREET_PARTY_ORG,
         "广济街道党工委及其下属党组织",
+    ),
+    Persona(
+        "branch_secretary", "林秀英", Role.BRANCH_SECRETARY, "小区党支部书记", PersonaScope.PERSONA_BRANCH,
+        "演示网格所在小区的党支部",
+    ),
+    Persona(
+        "party_member", "黄志强", Role.CITIZEN, "党员", PersonaScope.NONE,
+        "演示党支部的一名党员(账号关联党员档案)",
     ),
     Persona(
         "sysadmin", "吴昊", Role.SYSADMIN, "系统管理员", PersonaScope.NONE, "系统设置(超级用户)",

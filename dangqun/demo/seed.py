@@ -30,7 +30,7 @@ from dangqun.demo.build_cases import (
     seed_cases,
 )
 from dangqun.demo.build_orgs import seed_departments, seed_party_tree
-from dangqun.demo.build_party import seed_party_members
+from dangqun.demo.build_party import seed_party_life, seed_party_members
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
 from dangqun.demo.build_triage import seed_triage_model
@@ -39,7 +39,7 @@ from dangqun.demo.events import DemoEvent
 from dangqun.demo.personas import PERSONAS
 from dangqun.demo.tree import RegionTree
 from dangqun.orgs.models import Department, PartyOrg
-from dangqun.party.models import PartyMember
+from dangqun.party.models import Development, Meeting, PartyMember, Transfer
 from dangqun.regions.models import Region
 from dangqun.regions.services import geo_index_version_bump
 from dangqun.registry.models import Building, Business, Facility, Household, Institution, Resident
@@ -131,6 +131,7 @@ def demo_seed(
         lambda c: seed_registry(c, RegionTree.load()),
         lambda c: seed_party_members(c, RegionTree.load()),
         lambda c: seed_accounts(c, RegionTree.load()),
+        lambda c: seed_party_life(c, RegionTree.load()),
         lambda c: seed_case_reference(c, RegionTree.load(), taxonomy),
         lambda c: seed_cases(c, RegionTree.load()),
         seed_triage_model,
@@ -252,6 +253,11 @@ def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
     if district is None:
         return
     org_root = f"/P{DISTRICT_CODE}/"
+    deleted["party_transfers"] = Transfer.objects.filter(
+        Q(from_org__path__subtree=org_root) | Q(member__party_org__path__subtree=org_root)
+    ).delete()[0]
+    deleted["party_development"] = Development.objects.filter(branch__path__subtree=org_root).delete()[0]
+    deleted["party_meetings"] = Meeting.objects.filter(org__path__subtree=org_root).delete()[0]
     deleted["party_members"] = PartyMember.objects.filter(party_org__path__subtree=org_root).delete()[0]
     in_district = Q(grid__path__subtree=district.path)
     deleted["resident_tag_links"] = Resident.tags.through.objects.filter(

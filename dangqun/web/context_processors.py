@@ -46,6 +46,8 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(("workbench", _("工作台"), reverse("web:workbench")))
     if scope.department_ids:
         items.append(("department", _("本部门"), reverse("web:department")))
+    if scope.party_org_paths:  # 党务管理员, 党支部书记 (the system administrator opens it by address)
+        items.append(("party", _("组织指导"), reverse("web:party")))
     items.append(("find_grid", _("找网格员"), reverse("web:find_grid")))
     if scope.is_sysadmin or getattr(user, "is_staff", False):
         items.append(("admin", _("管理后台"), reverse("admin:index")))

@@ -25,6 +25,7 @@ ROLE_PRIORITY: tuple[str, ...] = (
     Role.GRID_WORKER,
     Role.DEPARTMENT_STAFF,
     Role.PARTY_ADMIN,
+    Role.BRANCH_SECRETARY,
     Role.CITIZEN,
 )
 
@@ -39,6 +40,7 @@ ROLE_LABELS: dict[str, Promise] = {
     Role.DISPATCHER: _("指挥中心调度员"),
     Role.LEADER: _("领导"),
     Role.PARTY_ADMIN: _("党务管理员"),
+    Role.BRANCH_SECRETARY: _("党支部书记"),
     Role.SYSADMIN: _("系统管理员"),
 }
 

@@ -14,6 +14,7 @@ from dangqun.web.views import (
     gridapp,
     home,
     jsi18n,
+    party,
     pwa,
     regions,
     workbench,
@@ -46,6 +47,20 @@ urlpatterns = [
     path("cases/<str:code>/do/<str:action>/", case_page.case_move, name="case_move"),
     path("cases/<str:code>/photos/", case_page.case_photos, name="case_photos"),
     path("cases/<str:code>/phone/", case_page.case_phone, name="case_phone"),
+    # 组织指导 (party workbench)
+    path("party/", party.workbench, name="party"),
+    path("party/orgs/<str:code>/", party.org_page, name="party_org"),
+    path("party/orgs/<str:code>/meetings/", party.record_meeting, name="party_record_meeting"),
+    path("party/orgs/<str:code>/transfers/", party.issue_transfer, name="party_issue_transfer"),
+    path("party/orgs/<str:code>/dues/", party.record_dues, name="party_record_dues"),
+    path("party/orgs/<str:code>/development/", party.new_application, name="party_new_application"),
+    path(
+        "party/development/<int:development_id>/<str:action>/",
+        party.move_development,
+        name="party_development_move",
+    ),
+    path("party/meetings/<int:meeting_id>/", party.meeting_page, name="party_meeting"),
+    path("party/transfers/<int:transfer_id>/<str:action>/", party.move_transfer, name="party_transfer_move"),
     # phone terminals: grid-worker app (PWA) and citizen app
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("jsi18n/<str:language>.js", jsi18n.javascript_catalogue, name="jsi18n"),
@@ -61,6 +76,7 @@ urlpatterns = [
     path("citizen/cases/<str:code>/", citizen_app.case_detail, name="citizen_case"),
     path("citizen/track/", citizen_app.track, name="citizen_track"),
     path("citizen/inbox/", citizen_app.inbox, name="citizen_inbox"),
+    path("citizen/party/", party.my_party, name="citizen_party"),
     # hotline import and Excel export
     path("exchange/import/", exchange.import_upload, name="exchange_import"),
     path("exchange/import/<int:job_id>/", exchange.import_job, name="exchange_job"),

@@ -48,6 +48,8 @@ PERSONAS = (
     "dispatcher",
     "leader",
     "party_admin",
+    "branch_secretary",
+    "party_member",
     "sysadmin",
 )
 DISTRICT_WIDE = ("dispatcher", "leader", "sysadmin")
@@ -78,6 +80,25 @@ REACH: dict[str, dict[str, frozenset[Pos]]] = {
     "party_org": {"party_admin": frozenset({Pos.GRID}), "sysadmin": frozenset({Pos.GRID, Pos.STREET})},
     # A member of party_admin's organisation (GRID) and of another one (STREET).
     "party_member": {"party_admin": frozenset({Pos.GRID}), "sysadmin": frozenset({Pos.GRID, Pos.STREET})},
+    # GRID: in the branch secretary's branch, inside party_admin's organisation; STREET: outside.
+    "party_meeting": {
+        "party_admin": frozenset({Pos.GRID}),
+        "branch_secretary": frozenset({Pos.GRID}),
+        "sysadmin": frozenset({Pos.GRID, Pos.STREET}),
+    },
+    # GRID: sent by party_admin's organisation to the branch secretary's branch (both ends see it);
+    # STREET: sent by the organisation outside to another deployment.
+    "party_transfer": {
+        "party_admin": frozenset({Pos.GRID}),
+        "branch_secretary": frozenset({Pos.GRID}),
+        "sysadmin": frozenset({Pos.GRID, Pos.STREET}),
+    },
+    # GRID: an applicant at the branch secretary's branch; STREET: one at the organisation outside.
+    "party_development": {
+        "party_admin": frozenset({Pos.GRID}),
+        "branch_secretary": frozenset({Pos.GRID}),
+        "sysadmin": frozenset({Pos.GRID, Pos.STREET}),
+    },
     # A notification belongs to its recipient alone: not even the sysadmin reads it through the API.
     # OWN is the grid worker's notification, COMMUNITY the grid leader's.
     "notification": {"grid_worker": frozenset({Pos.OWN}), "grid_leader": frozenset({Pos.COMMUNITY})},
@@ -96,6 +117,9 @@ POSITIONS: dict[str, tuple[Pos, ...]] = {
     "attachment": CASE_POSITIONS,
     "party_org": (Pos.GRID, Pos.STREET),
     "party_member": (Pos.GRID, Pos.STREET),
+    "party_meeting": (Pos.GRID, Pos.STREET),
+    "party_transfer": (Pos.GRID, Pos.STREET),
+    "party_development": (Pos.GRID, Pos.STREET),
     "notification": (Pos.OWN, Pos.COMMUNITY),  # OWN: grid_worker's; COMMUNITY: grid_leader's
     "import_job": (Pos.OWN, Pos.STREET),
 }
@@ -158,6 +182,28 @@ def _import_form(world: Any) -> dict[str, Any]:
     return {"file": upload, "profile": "999999999"}  # past the role check: 422 unknown profile
 
 
+def _meeting_body(world: Any) -> dict[str, Any]:
+    """A meeting at the probed organisation: 422 (no such attendee, or not a branch) once reached."""
+    return {
+        "kind": "theme_day",
+        "topic": "矩阵主题党日",
+        "held_at": "2020-01-01T09:00:00+08:00",
+        "place": "矩阵活动室",
+        "host": "矩阵书记",
+        "attendees": [0],
+    }
+
+
+def _transfer_body(world: Any) -> dict[str, Any]:
+    """A letter for the member in party_admin's organisation: 404 outside its scope, else 422 (a
+    validity of 0 months), so that nothing is issued."""
+    return {"member_id": world.party_members[Pos.GRID].pk, "letter_no": "AXM-issue", "valid_months": 0}
+
+
+PARTY_ORG_WEB = Spec("scoped", anon=302, target="party_org")
+PARTY_STAFF = frozenset({"party_admin", "branch_secretary", "sysadmin"})
+
+
 def _suggest_body(world: Any) -> dict[str, Any]:
     return {"title": "路灯不亮"}
 
@@ -203,6 +249,42 @@ ROUTES: dict[str, Spec] = {
     # before the lookup (403 for every id), then the party organisations (404).
     "POST /api/v1/party-members/{member_id}/unmask": Spec(
         "scoped", target="party_member", roles=frozenset({"sysadmin"}), body=lambda _w: {"reason": "党籍核对"}
+    ),
+    # --- API: 党务 (organisational life, transfers, the member's own page) ---
+    "GET /api/v1/party/orgs/{code}/meeting-plan": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/meetings": Spec("scoped", target="party_org"),
+    "POST /api/v1/party/orgs/{code}/meetings": Spec("scoped", target="party_org", body=_meeting_body),
+    "GET /api/v1/party/meetings/{meeting_id}": Spec("scoped", target="party_meeting"),
+    # The member is looked up in the reader's scope first (404 for everyone else), then the letter.
+    "POST /api/v1/party/transfers": Spec(
+        "roles", roles=frozenset({"party_admin", "sysadmin"}), denied=404, body=_transfer_body, allowed=422
+    ),
+    "GET /api/v1/party/transfers": LOGIN,
+    "GET /api/v1/party/transfers/{transfer_id}": Spec("scoped", target="party_transfer"),
+    "POST /api/v1/party/transfers/{transfer_id}/{action}": Spec(
+        "scoped", target="party_transfer", params=(("action", "accept"),)
+    ),
+    "GET /api/v1/party/members/{member_id}/transfers": Spec("scoped", target="party_member"),
+    "GET /api/v1/party/me": Spec("roles", roles=frozenset({"party_member"}), denied=404),
+    "GET /api/v1/party/orgs/{code}/development": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/health": Spec("scoped", target="party_org"),
+    "POST /api/v1/party/orgs/{code}/development": Spec(
+        "scoped", target="party_org", body=lambda _w: {"name": "", "gender": "F", "applied_on": "2026-01-05"}
+    ),
+    "POST /api/v1/party/development/{development_id}/{action}": Spec(
+        "scoped", target="party_development", params=(("action", "talk"),)
+    ),
+    "GET /api/v1/party/orgs/{code}/dues/ledger": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/dues/arrears": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/dues/summary": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/dues.xlsx": Spec("scoped", target="party_org"),
+    "PUT /api/v1/party/members/{member_id}/dues/base": Spec(
+        "scoped",
+        target="party_member",
+        body=lambda _w: {"year": 2026, "category": "on_job", "monthly_income": "-1"},
+    ),
+    "POST /api/v1/party/members/{member_id}/dues/payments": Spec(
+        "scoped", target="party_member", body=lambda _w: {"month": "2026-03", "amount": "-1"}
     ),
     # --- API: registries ---
     "GET /api/v1/residents": Spec("scoped_list", target="resident"),
@@ -364,6 +446,21 @@ ROUTES: dict[str, Spec] = {
     "POST /cases/{code}/do/{action}/": Spec("scoped", anon=302, target="case", params=(("action", "note"),)),
     "POST /cases/{code}/photos/": WEB_CASE,
     "POST /cases/{code}/phone/": WEB_CASE,
+    # --- web: 党务 workbench (组织指导) and the party member's page ---
+    "GET /party/": Spec("roles", anon=302, roles=PARTY_STAFF),
+    "GET /party/orgs/{code}/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/meetings/": PARTY_ORG_WEB,
+    "GET /party/meetings/{meeting_id}/": Spec("scoped", anon=302, target="party_meeting"),
+    "POST /party/orgs/{code}/transfers/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/dues/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/development/": PARTY_ORG_WEB,
+    "POST /party/development/{development_id}/{action}/": Spec(
+        "scoped", anon=302, target="party_development", params=(("action", "talk"),)
+    ),
+    "POST /party/transfers/{transfer_id}/{action}/": Spec(
+        "scoped", anon=302, target="party_transfer", params=(("action", "accept"),)
+    ),
+    "GET /citizen/party/": WEB_LOGIN,
     # --- web: phone apps ---
     "GET /sw.js": Spec("public", anon=200),
     "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),

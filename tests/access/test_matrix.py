@@ -98,6 +98,12 @@ def _object(world: World, target: str, pos: Pos) -> Any:  # noqa: PLR0911 - one 
         return world.party_orgs[pos]
     if target == "party_member":
         return world.party_members[pos]
+    if target == "party_meeting":
+        return world.party_meetings[pos]
+    if target == "party_transfer":
+        return world.party_transfers[pos]
+    if target == "party_development":
+        return world.party_development[pos]
     if target == "notification":
         return world.notifications["own" if pos is Pos.OWN else "other"]
     if target == "attachment":

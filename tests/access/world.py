@@ -10,6 +10,7 @@ Also: a dry-run import job of the dispatcher and one of another importer, and Op
 
 from __future__ import annotations
 
+import datetime
 import enum
 import io
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from dangqun.notify.models import Notification
 from dangqun.notify.services import notify_users
 from dangqun.open311.keys import client_issue_key, client_revoke
 from dangqun.orgs.models import Department, PartyOrg
-from dangqun.party.models import PartyMember
+from dangqun.party.models import Development, Meeting, MeetingKind, PartyMember, Transfer
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.models import Building, Business, Facility, Household, Institution, Resident
 
@@ -63,6 +64,14 @@ class World:
     attachments: dict[Pos, Attachment] = field(default_factory=dict)
     party_orgs: dict[Pos, PartyOrg] = field(default_factory=dict)
     party_members: dict[Pos, PartyMember] = field(default_factory=dict)  # one in each party_orgs[pos]
+    # GRID: a meeting of the branch secretary's branch (inside party_admin's organisation); STREET: one
+    # of the organisation outside it.
+    party_meetings: dict[Pos, Meeting] = field(default_factory=dict)
+    # GRID: a letter from party_admin's organisation to the branch secretary's branch; STREET: one from
+    # the organisation outside, out of the deployment.
+    party_transfers: dict[Pos, Transfer] = field(default_factory=dict)
+    # GRID: an applicant at the branch secretary's branch; STREET: one at the organisation outside.
+    party_development: dict[Pos, Development] = field(default_factory=dict)
     notifications: dict[str, Notification] = field(default_factory=dict)  # "own" / "other"
     # OWN: the dispatcher's import job; STREET: the community staff's (another importer's).
     import_jobs: dict[Pos, ImportJob] = field(default_factory=dict)
@@ -222,6 +231,56 @@ def _party_members(orgs: dict[Pos, PartyOrg]) -> dict[Pos, PartyMember]:
     return members
 
 
+def _secretary_branch() -> PartyOrg:
+    membership = Membership.objects.select_related("party_org").get(
+        user__username="branch_secretary", role=Role.BRANCH_SECRETARY, is_active=True
+    )
+    assert membership.party_org is not None
+    return membership.party_org
+
+
+def _party_meetings(orgs: dict[Pos, PartyOrg]) -> dict[Pos, Meeting]:
+    template = Meeting.objects.order_by("pk").first()
+    assert template is not None, "the demo has no meeting"
+    places = {Pos.GRID: _secretary_branch(), Pos.STREET: orgs[Pos.STREET]}
+    return {
+        pos: Meeting.objects.create(
+            org=org,
+            kind=MeetingKind.THEME_DAY,
+            topic=f"矩阵主题党日{pos.value}",
+            held_at=template.held_at,
+            place="矩阵活动室",
+            host="矩阵书记",
+        )
+        for pos, org in places.items()
+    }
+
+
+def _party_transfers(orgs: dict[Pos, PartyOrg]) -> dict[Pos, Transfer]:
+    """Letters for members of their own (accepting one in a probe moves that member, not the
+    ``party_members`` the other routes read)."""
+    template = Transfer.objects.order_by("pk").first()
+    assert template is not None, "the demo has no transfer"
+    ends = {Pos.GRID: _secretary_branch(), Pos.STREET: None}
+    movers = {
+        pos: PartyMember.objects.create(party_org=orgs[pos], name=f"矩阵转接党员{pos.name}", gender="M")
+        for pos in ends
+    }
+    return {
+        pos: Transfer.objects.create(
+            member=movers[pos],
+            from_org=orgs[pos],
+            to_org=to_org,
+            destination="矩阵外地党支部" if to_org is None else to_org.name,
+            letter_no=f"AXM-{pos.value}",
+            valid_months=3,
+            issued_on=template.issued_on,
+            expires_on=template.expires_on,
+        )
+        for pos, to_org in ends.items()
+    }
+
+
 def _ancestor_paths(path: str) -> list[str]:
     codes = path.strip("/").split("/")
     return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
@@ -266,6 +325,14 @@ def build_world() -> World:
     grids = _grids()
     world = World(grids=grids, registry=_registry(grids), cases=_cases(grids), party_orgs=_party_orgs())
     world.party_members = _party_members(world.party_orgs)
+    world.party_meetings = _party_meetings(world.party_orgs)
+    world.party_transfers = _party_transfers(world.party_orgs)
+    world.party_development = {
+        pos: Development.objects.create(
+            branch=org, name=f"矩阵申请人{pos.name}", gender="F", applied_on=datetime.date(2026, 1, 5)
+        )
+        for pos, org in ((Pos.GRID, _secretary_branch()), (Pos.STREET, world.party_orgs[Pos.STREET]))
+    }
     sysadmin = _user("sysadmin")
     for pos, case in world.cases.items():
         world.attachments[pos] = attachment_add(

@@ -60,7 +60,7 @@ def test_a_street_and_a_community_open_their_own_command_view(demo: Any, usernam
 
 
 def test_a_streets_lights_count_only_its_subtree(demo: Any) -> None:
-    cache.clear()  # the lights are kept a minute per reader (web.dashcache)
+    cache.clear()  # the lights are kept a minute per reader (analytics.dashcache)
     for _ in range(2):
         dispatched_case()
     Case.objects.filter(status="dispatched").update(resolve_due_at="2020-01-01T00:00:00Z")

@@ -81,7 +81,7 @@ def test_citizen_home_is_the_citizen_app(client_as) -> None:
         ("community_staff", {"home", "region", "workbench", "find_grid"}),
         ("dispatcher", {"home", "region", "command", "find_grid"}),
         ("department_staff", {"home", "workbench", "department", "find_grid"}),
-        ("party_admin", {"home", "find_grid"}),
+        ("party_admin", {"home", "party", "find_grid"}),
         ("sysadmin", {"home", "command", "find_grid", "admin"}),
     ],
 )

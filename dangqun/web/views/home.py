@@ -93,6 +93,7 @@ HOMES: dict[str, HomeBuilder] = {
     Role.SYSADMIN: _sysadmin_home,
     Role.DEPARTMENT_STAFF: _department_home,
     Role.PARTY_ADMIN: _party_home,
+    Role.BRANCH_SECRETARY: _party_home,
     **dict.fromkeys(REGION_HOME_ROLES, _region_home),
     Role.GRID_WORKER: _grid_app_home,
     Role.DISPATCHER: _command_home,

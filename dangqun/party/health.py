@@ -1,0 +1,86 @@
+"""Organisation rules, checked (党章 and the 支部工作条例): which organisations of a subtree break
+them. Read from the members' counts in two queries:
+
+- a branch with fewer than 3 full members should join others in a 联合党支部;
+- a branch with more than 50 members may become a 党总支, one with 100 or more a 基层党委;
+- a branch with 7 or more full members must have a 支部委员会 (its 支委会 meets monthly: none this
+  quarter is flagged), and every branch needs a 书记 on record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangqun.core import clock
+from dangqun.orgs.models import PartyOrg
+from dangqun.party.meeting_rules import BRANCH_KINDS
+from dangqun.party.models import Meeting, MeetingKind, MemberStatus, PartyMember
+
+JOINT_BRANCH_BELOW = 3
+COMMITTEE_FROM = 7
+GENERAL_BRANCH_ABOVE = 50
+BASE_COMMITTEE_FROM = 100
+
+
+@dataclass(frozen=True)
+class Violation:
+    org: PartyOrg
+    rule: str
+    text: str
+
+
+def health_check(root: PartyOrg) -> list[Violation]:
+    branches = list(
+        PartyOrg.objects.filter(path__subtree=root.path, kind__in=BRANCH_KINDS, is_active=True).order_by(
+            "path"
+        )
+    )
+    counts = {
+        row["party_org"]: row
+        for row in PartyMember.objects.filter(party_org__path__subtree=root.path, status=MemberStatus.ACTIVE)
+        .order_by()
+        .values("party_org")
+        .annotate(total=Count("id"), full=Count("id", filter=Q(is_probationary=False)))
+    }
+    today = clock.local_today()
+    quarter_start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    tz = timezone.get_current_timezone()
+    since = dt.datetime(quarter_start.year, quarter_start.month, 1, tzinfo=tz)
+    met: Counter[int] = Counter(
+        Meeting.objects.filter(org__path__subtree=root.path, kind=MeetingKind.COMMITTEE, held_at__gte=since)
+        .values_list("org_id", flat=True)
+        .order_by()
+    )
+    out: list[Violation] = []
+    for branch in branches:
+        row = counts.get(branch.pk, {"total": 0, "full": 0})
+        total, full = row["total"], row["full"]
+        if full < JOINT_BRANCH_BELOW:
+            out.append(
+                Violation(
+                    branch, "joint_branch", _("正式党员不足3人(%(n)s人),应联合成立党支部") % {"n": full}
+                )
+            )
+        if total >= BASE_COMMITTEE_FROM:
+            out.append(
+                Violation(branch, "base_committee", _("党员%(n)s人,已达100人,应成立基层党委") % {"n": total})
+            )
+        elif total > GENERAL_BRANCH_ABOVE and branch.kind != "general_branch":
+            out.append(
+                Violation(branch, "general_branch", _("党员%(n)s人,超过50人,可成立党总支") % {"n": total})
+            )
+        if full >= COMMITTEE_FROM and not met[branch.pk] and today > quarter_start:
+            out.append(
+                Violation(
+                    branch, "committee", _("正式党员%(n)s人,应设支部委员会,本季度未召开支委会") % {"n": full}
+                )
+            )
+        if not branch.secretary_name:
+            out.append(Violation(branch, "secretary", _("未配备党支部书记")))
+    return out
