@@ -345,6 +345,7 @@ ROUTES: dict[str, Spec] = {
     "GET /sw.js": Spec("public", anon=200),
     "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),
     "GET /manifest.webmanifest": Spec("public", anon=200),
+    "GET /favicon.ico": Spec("public", anon=200),
     "GET /grid/": GRID_APP,
     "GET /grid/report/": GRID_APP,
     "GET /grid/map/": GRID_APP,
