@@ -114,10 +114,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "axes",
+    "dangqun.core.thirdparty.AxesConfig",  # django-axes, with a Chinese section name
     "import_export",
     "django_tasks",
-    "django_tasks_db",
+    "dangqun.core.thirdparty.TasksDatabaseConfig",  # django_tasks_db, likewise
     "dangqun.core",
     "dangqun.regions",
     "dangqun.orgs",
