@@ -134,10 +134,10 @@ def _csv(value: str) -> list[str]:
 def _multi(params: QueryDict, name: str) -> list[str]:
     """Every value of a parameter the spec lets a client declare several times, comma delimited or
     repeated (``status=open&status=closed``, ``service_code=A,B``), in order, without duplicates."""
-    values: list[str] = []
+    values: dict[str, None] = {}
     for raw in params.getlist(name):
-        values += [v for v in _csv(raw) if v not in values]
-    return values
+        values.update(dict.fromkeys(_csv(raw)))
+    return list(values)
 
 
 # --- discovery and services ---------------------------------------------------------------------------
