@@ -114,10 +114,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "axes",
+    "dangqun.core.thirdparty.AxesConfig",  # django-axes, with a Chinese section name
     "import_export",
     "django_tasks",
-    "django_tasks_db",
+    "dangqun.core.thirdparty.TasksDatabaseConfig",  # django_tasks_db, likewise
     "dangqun.core",
     "dangqun.regions",
     "dangqun.orgs",
@@ -404,6 +404,10 @@ DANGQUN = {
     # A background job still running after this long lost its worker and is queued again
     # (dangqun.core.jobs; a worker of this machine that died is seen at once). Longer than any job.
     "JOB_LEASE_SECONDS": float(os.environ.get("DANGQUN_JOB_LEASE_SECONDS", "3600")),
+    # Open311 GeoReport: origins whose browser clients may call it (CORS, dangqun.core.cors; "*" for
+    # any, or a comma-separated allow-list), and how long a signed URL of an uploaded photo lasts.
+    "OPEN311_CORS_ORIGINS": env_list("DANGQUN_OPEN311_CORS_ORIGINS", "*"),
+    "OPEN311_MEDIA_URL_SECONDS": int(os.environ.get("DANGQUN_OPEN311_MEDIA_URL_SECONDS", str(7 * 24 * 3600))),
     # External notification channels (dangqun.notify.channels): every name only logs until configured.
     "NOTIFY_CHANNELS": {
         n: {"BACKEND": "dangqun.notify.channels.LoggingChannel"}

@@ -93,6 +93,9 @@ class Open311Request(models.Model):
     email = models.CharField(_("邮箱"), max_length=200, blank=True)
     attributes = models.JSONField(_("附加字段"), default=dict, blank=True)
     media_url = models.CharField(_("图片地址"), max_length=500, blank=True)
+    # A photo uploaded with the request (``media``): its storage path. Served by the app at a signed,
+    # expiring URL (``dangqun.open311.media``), never from /media/.
+    media_file = models.CharField(_("上传图片"), max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     class Meta:

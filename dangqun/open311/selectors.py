@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from dangqun.cases.enums import CaseChannel, TaskRole
 from dangqun.cases.models import Case, CaseEvent, CaseTask, Category
 from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
+from dangqun.open311.media import media_url
 from dangqun.open311.models import Open311Client, Open311Request, ServiceAttribute
 from dangqun.open311.render import Open311Error, iso
 from dangqun.open311.statuses import (
@@ -175,7 +177,11 @@ def _open311(case: Case) -> Open311Request | None:
         return None
 
 
-def request_out(case: Case, *, notes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def request_out(
+    case: Case, *, absolute: Callable[[str], str], notes: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One request as the spec lists it; ``absolute`` turns an app path into a full URL. Optional
+    fields we have no value for (``zipcode``) are left out, never sent as ``""``."""
     posted = _open311(case)
     agency = case.lead_department.name if case.lead_department else getattr(case, "lead_region_name", None)
     closed = georeport_status(case.status) == "closed"
@@ -196,10 +202,9 @@ def request_out(case: Case, *, notes: list[dict[str, Any]] | None = None) -> dic
         "expected_datetime": iso(case.resolve_due_at),
         "address": case.address if public else "",
         "address_id": case.grid.code if case.grid else "",
-        "zipcode": "",
         "lat": case.lat if public else None,
         "long": case.lng if public else None,
-        "media_url": posted.media_url if posted else "",
+        "media_url": media_url(posted, absolute),
     }
     if notes is not None:
         out["extended_attributes"] = {"detailed_status": extended_status(case.status)}
@@ -207,9 +212,13 @@ def request_out(case: Case, *, notes: list[dict[str, Any]] | None = None) -> dic
     return out
 
 
-def requests_out(cases: list[Case], *, extensions: bool) -> list[dict[str, Any]]:
+def requests_out(
+    cases: list[Case], *, extensions: bool, absolute: Callable[[str], str]
+) -> list[dict[str, Any]]:
     notes = _notes([c.pk for c in cases]) if extensions else {}
-    return [request_out(c, notes=notes.get(c.pk, []) if extensions else None) for c in cases]
+    return [
+        request_out(c, absolute=absolute, notes=notes.get(c.pk, []) if extensions else None) for c in cases
+    ]
 
 
 def token_request(token: str) -> Open311Request:

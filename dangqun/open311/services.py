@@ -45,6 +45,7 @@ class RequestInput:
     last_name: str = ""
     phone: str = ""
     media_url: str = ""
+    media_file: str = ""  # the storage path of a photo uploaded with the request
     attributes: dict[str, list[str]] = field(default_factory=dict)
     idempotency_key: str = ""
 
@@ -170,6 +171,7 @@ def request_create(
             email=email,
             attributes=values,
             media_url=media_url,
+            media_file=data.media_file,
         )
         record_event(
             actor=actor,

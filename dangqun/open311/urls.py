@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(r"^requests/(?P<service_request_id>[^/]{1,60})" + F, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[^/]{1,60})" + F, views.token, name="token"),
     re_path(r"^servicerequestupdates" + F, views.service_request_updates, name="updates"),
+    re_path(r"^media/(?P<signed>[A-Za-z0-9_:.\-]{1,400})$", views.media_file, name="media"),
     re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
 ]

@@ -9,16 +9,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from dangqun.core import clock
+from dangqun.core.cors import cors
 from dangqun.core.errors import DomainError
 from dangqun.core.uploads import inspect_upload, store_upload
-from dangqun.open311 import selectors
+from dangqun.open311 import media, selectors
 from dangqun.open311.attributes import parse_iso_datetime
 from dangqun.open311.keys import client_for_key, within_rate
 from dangqun.open311.models import Open311Client
@@ -31,17 +33,25 @@ ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,40})\](\[\])?$")
 MEDIA_FOLDER = "open311"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-22T00:00:00+08:00"
+TEXT = "text/plain; charset=utf-8"
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
+
+
+def cors_origins() -> list[str]:
+    """Origins whose browser clients may call the API (``DANGQUN["OPEN311_CORS_ORIGINS"]``)."""
+    return list(getattr(settings, "DANGQUN", {}).get("OPEN311_CORS_ORIGINS", ["*"]))
 
 
 def georeport(methods: tuple[str, ...]) -> Callable[[View], View]:
-    """Spec errors for everything that goes wrong; the format from the URL suffix."""
+    """Spec errors for everything that goes wrong; the format from the URL suffix; CORS for
+    browser clients on other sites (``core.cors``: preflights answered, no credentials)."""
 
     def decorate(view: View) -> View:
         @csrf_exempt
+        @cors(cors_origins, methods)
         @wraps(view)
-        def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponseBase:
             if request.method not in methods:
                 response = error_response(fmt, 405, _("不支持的请求方法"))
                 response["Allow"] = ", ".join(methods)
@@ -121,6 +131,15 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _multi(params: QueryDict, name: str) -> list[str]:
+    """Every value of a parameter the spec lets a client declare several times, comma delimited or
+    repeated (``status=open&status=closed``, ``service_code=A,B``), in order, without duplicates."""
+    values: dict[str, None] = {}
+    for raw in params.getlist(name):
+        values.update(dict.fromkeys(_csv(raw)))
+    return list(values)
+
+
 # --- discovery and services ---------------------------------------------------------------------------
 
 
@@ -169,10 +188,11 @@ def _attributes(params: QueryDict) -> dict[str, list[str]]:
     return found
 
 
-def _media_url(request: HttpRequest) -> str:
+def _media_file(request: HttpRequest) -> str:
+    """The storage path of the photo uploaded as ``media`` (checked and re-encoded), or ``""``."""
     upload = request.FILES.get("media")
     if upload is None:
-        return str(_params(request).get("media_url", ""))
+        return ""
     try:
         checked = inspect_upload(
             name=upload.name or "media", data=upload, declared_type=upload.content_type or ""
@@ -183,13 +203,15 @@ def _media_url(request: HttpRequest) -> str:
     if checked.kind != "image":
         raise Open311Error(400, _("media 只接受图片"))
     stored = store_upload(checked=checked, folder=MEDIA_FOLDER)
-    return request.build_absolute_uri(default_storage.url(stored.path))
+    return stored.path
 
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request, write=True)
     _district(request, client)
     params = request.POST
+    if not params.get("service_code", "").strip():
+        raise Open311Error(400, _("service_code 为必填项"))
     category = selectors.service_category(params.get("service_code", ""))
     data = RequestInput(
         service_code=category.code,
@@ -204,19 +226,18 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         first_name=params.get("first_name", ""),
         last_name=params.get("last_name", ""),
         phone=params.get("phone", ""),
+        media_url=params.get("media_url", ""),
         attributes=_attributes(params),
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
-    data.media_url = _media_url(request)
+    data.media_file = _media_file(request)
     case, posted, created = request_create(actor=None, client=client, category=category, data=data)
-    body = [
-        {
-            "service_request_id": case.code,
-            "token": str(posted.token),
-            "service_notice": "",
-            "account_id": posted.account_id,
-        }
-    ]
+    # The case exists at once (a realtime service), so the answer is its service_request_id; the
+    # spec returns a token *instead* only when a server cannot. The token still works at /tokens/.
+    item: dict[str, Any] = {"service_request_id": case.code, "service_notice": ""}
+    if posted.account_id:
+        item["account_id"] = posted.account_id
+    body = [item]
     return respond(fmt, "service_requests", "request", body, status=201 if created else 200)
 
 
@@ -228,15 +249,15 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.GET
     extensions = params.get("extensions", "").lower() == "true"
     qs = selectors.requests_qs(district)
-    ids = _csv(params.get("service_request_id", ""))
+    ids = _multi(params, "service_request_id")
     if ids:
         cases = list(qs.filter(code__in=ids[:MAX_RECORDS]))
     else:
         start, end = _window(params)
         qs = selectors.filter_requests(
             qs,
-            service_codes=_csv(params.get("service_code", "")),
-            statuses=[s.lower() for s in _csv(params.get("status", ""))],
+            service_codes=_multi(params, "service_code"),
+            statuses=[s.lower() for s in _multi(params, "status")],
             start=start,
             end=end,
         )
@@ -244,7 +265,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         page = _positive(params, "page", 1, 1_000_000)
         offset = (page - 1) * page_size
         cases = list(qs[offset : offset + page_size])
-    body = selectors.requests_out(cases, extensions=extensions)
+    body = selectors.requests_out(cases, extensions=extensions, absolute=request.build_absolute_uri)
     return respond(fmt, "service_requests", "request", body)
 
 
@@ -259,7 +280,8 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
             % {"service_request_id": service_request_id[:40]},
         )
     extensions = request.GET.get("extensions", "").lower() == "true"
-    return respond(fmt, "service_requests", "request", selectors.requests_out([case], extensions=extensions))
+    body = selectors.requests_out([case], extensions=extensions, absolute=request.build_absolute_uri)
+    return respond(fmt, "service_requests", "request", body)
 
 
 @georeport(("GET",))
@@ -305,7 +327,35 @@ def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(fmt, "service_request_updates", "request_update", body, status=201 if created else 200)
 
 
+# --- uploaded photos ------------------------------------------------------------------------------
+
+
 @csrf_exempt
+@cors(cors_origins, ("GET",))
+def media_file(request: HttpRequest, signed: str) -> HttpResponseBase:
+    """An uploaded photo at its signed URL (``dangqun.open311.media``): 404 for a forged or unknown
+    signature, 410 once it is older than its allowed age."""
+    if request.method not in ("GET", "HEAD"):
+        refused = HttpResponse(status=405)
+        refused["Allow"] = "GET, HEAD"
+        return refused
+    try:
+        posted = media.media_request(signed)
+    except media.MediaExpiredError:
+        return HttpResponse(_("链接已过期,请重新获取该请求"), status=410, content_type=TEXT)
+    if posted is None or not default_storage.exists(posted.media_file):
+        return HttpResponse(_("未找到该图片"), status=404, content_type=TEXT)
+    response = FileResponse(
+        default_storage.open(posted.media_file, "rb"), content_type=media.content_type(posted.media_file)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@csrf_exempt
+@cors(cors_origins, ("GET",))
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     fmt = "json" if rest.endswith(".json") else "xml"
     return error_response(fmt, 404, _("未知的资源"))

@@ -65,6 +65,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("jsi18n/<str:language>.js", jsi18n.javascript_catalogue, name="jsi18n"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("grid/", gridapp.home, name="grid_home"),
     path("grid/report/", gridapp.report, name="grid_report"),
     path("grid/map/", gridapp.grid_map, name="grid_map"),

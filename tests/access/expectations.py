@@ -412,6 +412,8 @@ ROUTES: dict[str, Spec] = {
     ),
     "GET /open311/v2/servicerequestupdates.{fmt}": OPEN311_KEY,
     "POST /open311/v2/servicerequestupdates.{fmt}": OPEN311_KEY,
+    # an uploaded photo at a signed URL (open311.media): a forged signature is 404 for everyone
+    "GET /open311/v2/media/{signed}": Spec("open311", anon=404, params=(("signed", "forged:sig"),)),
     "GET /open311/v2/{rest}": Spec("open311", anon=404, params=(("rest", "nothing.json"),)),
     # --- web: command centre (指挥中心) ---
     "GET /command/": COMMAND,
@@ -465,6 +467,7 @@ ROUTES: dict[str, Spec] = {
     "GET /sw.js": Spec("public", anon=200),
     "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),
     "GET /manifest.webmanifest": Spec("public", anon=200),
+    "GET /favicon.ico": Spec("public", anon=200),
     "GET /grid/": GRID_APP,
     "GET /grid/report/": GRID_APP,
     "GET /grid/map/": GRID_APP,

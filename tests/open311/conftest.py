@@ -110,7 +110,6 @@ REQUEST_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "expected_datetime": ((str, type(None)), False),
     "address": (str, False),
     "address_id": (str, False),
-    "zipcode": (str, False),
     "lat": ((float, type(None)), False),
     "long": ((float, type(None)), False),
     "media_url": (str, False),
@@ -137,9 +136,15 @@ def check_fields(obj: dict[str, Any], fields: dict[str, tuple[Any, bool]]) -> No
             assert ISO.match(obj[name]), f"{name}: {obj[name]}"
 
 
+# Optional fields we hold no value for are left out, never sent as "" (the spec: absent or null).
+ABSENT_WHEN_UNKNOWN = ("zipcode", "account_id")
+
+
 def check_request_json(obj: dict[str, Any]) -> None:
     check_fields(obj, REQUEST_FIELDS)
     assert obj["status"] in ("open", "closed")
+    for name in ABSENT_WHEN_UNKNOWN:
+        assert obj.get(name) is None or (isinstance(obj[name], str) and obj[name]), f"{name}: {obj[name]!r}"
 
 
 def check_service_json(obj: dict[str, Any]) -> None:
@@ -174,6 +179,8 @@ def check_request_xml(element: ET.Element) -> None:
         if required:
             assert children[name], f"{name} empty"
     assert children["status"] in ("open", "closed")
+    for name in ABSENT_WHEN_UNKNOWN:
+        assert children.get(name) is None or children[name], f"{name} empty"
     for name in ("requested_datetime", "updated_datetime", "expected_datetime"):
         if children[name]:
             assert ISO.match(children[name]), children[name]

@@ -21,6 +21,7 @@ from dangqun.web.views import jsi18n
 
 SW_SOURCE = "web/js/sw.js"
 ICON_SIZES = (192, 512)
+FAVICON = "web/icons/favicon.ico"  # 16, 32 and 48 px, drawn from icon-192.png
 
 
 @cache
@@ -107,3 +108,20 @@ def manifest(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         json.dumps(data, ensure_ascii=False), content_type="application/manifest+json; charset=utf-8"
     )
+
+
+@cache
+def _favicon() -> bytes:
+    path = finders.find(FAVICON)
+    if not path or isinstance(path, list):
+        raise FileNotFoundError(FAVICON)
+    return Path(path).read_bytes()
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for on every site whatever the page links: served here
+    rather than redirected, so it works however (and whether) static files are served."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
