@@ -1,14 +1,46 @@
 #!/usr/bin/env bash
-# Serve the platform with its background worker beside it; stopping one stops both.
+# Serve the platform with its background worker and scheduler beside it; stopping one stops all.
+# Their output goes to var/log/ (web.log, worker.log, scheduler.log), not to the terminal: the terminal
+# shows one "open http://…" line once the server answers, and the log files' paths.
 set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
-$py manage.py run_worker --queue-name default &
-worker=$!
-$py manage.py run_scheduler &
-scheduler=$!
-trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
-echo "党群一张网: http://$host:$port/  (后台任务 pid $worker, 定时调度 pid $scheduler)"
-$py manage.py runserver "$host:$port" --noreload
+logs=var/log
+mkdir -p "$logs"
+
+pids=()
+stop() {
+    trap - EXIT INT TERM
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+# The demo server keeps its demo alive (dangqun.demo.tasks.demo_tick) unless told otherwise.
+export DANGQUN_DEMO_TICK=${DANGQUN_DEMO_TICK:-1}
+
+$py manage.py run_worker --queue-name default >>"$logs/worker.log" 2>&1 &
+pids+=($!)
+$py manage.py run_scheduler >>"$logs/scheduler.log" 2>&1 &
+pids+=($!)
+$py manage.py runserver "$host:$port" --noreload >>"$logs/web.log" 2>&1 &
+web=$!
+pids+=("$web")
+
+# Wait until the server answers (or died), then say where it is.
+for _ in $(seq 1 600); do
+    if ! kill -0 "$web" 2>/dev/null; then
+        echo "服务器未能启动,见 $logs/web.log:" >&2
+        tail -n 20 "$logs/web.log" >&2
+        exit 1
+    fi
+    if $py -c "import socket,sys; socket.create_connection(('$host', $port), 0.5).close()" 2>/dev/null; then
+        break
+    fi
+    sleep 0.2
+done
+echo
+echo "open http://$host:$port/    党群一张网已启动 (日志在 $logs/: web.log worker.log scheduler.log;Ctrl-C 停止)"
+wait "$web"

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import logging
+import math
 import random
 import sys
 from collections import defaultdict
@@ -40,9 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -50,8 +50,16 @@ from shapely.geometry import shape
 from tqdm import tqdm
 
 from dangqun.accounts.models import Membership, Role, User
-from dangqun.cases import taxonomy
-from dangqun.cases.enums import CaseChannel, CaseStatus, Priority, Satisfaction, TaskRole, TaskStatus
+from dangqun.cases import sla, taxonomy
+from dangqun.cases.enums import (
+    ACTIVE_TASK_STATUSES,
+    CaseChannel,
+    CaseStatus,
+    Priority,
+    Satisfaction,
+    TaskRole,
+    TaskStatus,
+)
 from dangqun.cases.kpi_rollup import kpi_rollup_reset
 from dangqun.cases.kpis import case_kpis
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask, Category, RoutingRule, SlaPolicy
@@ -63,6 +71,7 @@ from dangqun.cases.workflow import Action
 from dangqun.core import workcal
 from dangqun.core.errors import DomainError
 from dangqun.demo import identifiers, names
+from dangqun.demo.calendar import anchor_end, reference_end
 from dangqun.demo.case_copies import copy_cases
 from dangqun.demo.case_plan import (
     CITIZEN_CHANNELS,
@@ -83,7 +92,7 @@ from dangqun.demo.case_topics import (
     TOWN,
     Topic,
 )
-from dangqun.demo.context import REFERENCE_DATE, SeedContext
+from dangqun.demo.context import SeedContext
 from dangqun.demo.personas import DEMO_PASSWORD
 from dangqun.demo.points import PointSampler
 from dangqun.demo.tree import RegionTree
@@ -144,8 +153,9 @@ EXTENSION_REASON = "需协调多个单位并等待施工条件,申请延期办�
 
 
 def demo_end() -> dt.datetime:
-    """The simulated 'now' at which the demo year ends: 10:00 on the reference day (local time)."""
-    return dt.datetime.combine(REFERENCE_DATE, dt.time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    """The simulated 'now' at which a demo seeded now would end its year (``demo.calendar``: the
+    ``DEMO_ANCHOR`` setting; 10:00 on the reference day in the test suite)."""
+    return anchor_end()
 
 
 def check_taxonomy_choice(choice: str) -> None:
@@ -344,7 +354,7 @@ class Planner:
         self.ctx = ctx
         self.tree = tree
         self.people = people
-        self.end = demo_end()
+        self.end = ctx.end or reference_end()
         index = CategoryIndex()
         self.categories = {topic.key: index.for_topic(topic) for topic in TOPICS}
         self.departments = list(Department.objects.filter(is_active=True).order_by("code"))
@@ -360,6 +370,7 @@ class Planner:
             if lng is not None and lat is not None:
                 self.buildings[grid_id].append((name, address, lng, lat))
         self.samplers: dict[int, PointSampler] = {}
+        self.deadlines: dict[tuple[int | None, str], float] = {}
 
     def count(self) -> int:
         """All the cases of the year: those played through the services and their copies."""
@@ -376,7 +387,7 @@ class Planner:
     def _time(self, rng: random.Random) -> dt.datetime:
         local_end = self.end
         while True:
-            day = REFERENCE_DATE - dt.timedelta(days=rng.randrange(SPAN_DAYS))
+            day = local_end.date() - dt.timedelta(days=rng.randrange(SPAN_DAYS))
             hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
             at = dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60)),
                                      tzinfo=local_end.tzinfo)  # fmt: skip
@@ -465,6 +476,7 @@ class Planner:
             description=self._text(r, r.choice(topic.details), place),
             result=self._text(r, r.choice(topic.results), place), creator=creator,
         )  # fmt: skip
+        plan.resolve_days = self._resolve_days(plan.category, priority)
         if channel in CITIZEN_CHANNELS:
             plan.reporter_name, plan.reporter_phone = creator.display_name, creator.phone
         elif channel in (CaseChannel.HOTLINE_12345, CaseChannel.HOTLINE_8890):
@@ -475,6 +487,12 @@ class Planner:
             plan.located = r.random() < 0.55  # the operator found the address on the map
         self._fate(plan)
         return plan
+
+    def _resolve_days(self, category: Category | None, priority: str) -> float:
+        key = (category.pk if category else None, priority)
+        if key not in self.deadlines:
+            self.deadlines[key] = float(sla.policy_for(category, priority)[1])
+        return self.deadlines[key]
 
     def _public_creator(self, r: random.Random, channel: str) -> User:
         if channel in CITIZEN_CHANNELS:
@@ -572,8 +590,8 @@ class Runner:
         self.sequence = 0
         self.queue: list[tuple[dt.datetime, int, int]] = []
         self.ticks: set[dt.datetime] = set()
-        self.origin = dt.datetime.combine(REFERENCE_DATE - dt.timedelta(days=SPAN_DAYS + 1), dt.time(0, 0),
-                                          tzinfo=planner.end.tzinfo)  # fmt: skip
+        first_day = planner.end.date() - dt.timedelta(days=SPAN_DAYS + 1)
+        self.origin = dt.datetime.combine(first_day, dt.time(0, 0), tzinfo=planner.end.tzinfo)
         config = CaseConfig.objects.order_by("id").first() or CaseConfig()
         self.rating_timeout = dt.timedelta(days=config.rating_timeout_days, minutes=1)
         self.max_reopen = config.max_reopen
@@ -641,11 +659,13 @@ class Runner:
         if t is None:
             return
         t, lead, signed_at = yield from self.dispatch(plan, t)
-        if plan.stuck:
-            if plan.rng.random() < 0.6:
+        if plan.stuck:  # still being handled at the end
+            if plan.open_kind == "extended":
+                yield from self.extend(plan, t)
+            elif plan.open_kind == "overdue" and plan.rng.random() < 0.6:
                 yield Step(_working(t, plan.rng.uniform(16, 60)), Action.SUPERVISE, ("leader",),
                            reason=SUPERVISE_REASON)  # fmt: skip
-            return  # left open: the sweep marks the breach and escalates
+            return  # an overdue one: the sweep marks the breach and escalates
         t = yield from self.resolve(plan, t, lead, signed_at)
         yield from self.rate(plan, t, lead=_spec(lead))
 
@@ -716,6 +736,27 @@ class Runner:
                 )
         lead_task = next(task for task in tasks if task.role == TaskRole.LEAD)
         return t, lead_task, signed_at
+
+    def extend(self, plan: Plan, t: dt.datetime) -> Script:
+        """A hard case open at the end: every unit asks for more time before its deadline and the
+        dispatcher grants it, so that the new deadline falls after the end (some of them soon after)."""
+        r = plan.rng
+        tasks = CaseTask.objects.filter(case_id=plan.case_id or 0, status__in=ACTIVE_TASK_STATUSES)
+        workday = workcal.workday_seconds()
+        for task in list(tasks.order_by("id")):
+            start = task.signed_at or t
+            asked = max(t, _working(start, _window_hours(start, task.resolve_due_at) * r.uniform(0.5, 0.85)))
+            wanted = workcal.add_working_hours(self.planner.end, r.uniform(0.3, 12) * workday / 3600)
+            days = min(
+                30, max(1, math.ceil(workcal.working_seconds_between(task.resolve_due_at, wanted) / workday))
+            )
+            try:
+                yield Step(asked, Action.REQUEST_EXTENSION, _spec(task), reason=EXTENSION_REASON,
+                           params={"days": days, "task_id": task.pk})  # fmt: skip
+                t = _working(asked, r.uniform(0.5, 4))
+                yield Step(t, Action.APPROVE_EXTENSION, ("dispatcher",), params={"task_id": task.pk})
+            except (DomainError, ValidationError):
+                t = asked  # this unit may not ask (or no longer): the others still do
 
     def resolve(
         self, plan: Plan, t: dt.datetime, lead: CaseTask, signed_at: dt.datetime
@@ -889,12 +930,18 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
     planner = Planner(ctx, tree, people)
     plans = planner.plans()
     runner = Runner(ctx, tree, people, planner)
+    quiet_sweep = logging.getLogger(sweep.__module__)
     with (
         mock.patch("dangqun.cases.services.intake.now", runner.now),
         mock.patch("dangqun.cases.services.transition.now", runner.now),
         mock.patch("dangqun.cases.services.transition.queue_notifications", _notify_nobody),
     ):
-        runner.run(plans)
+        level = quiet_sweep.level
+        quiet_sweep.setLevel(logging.WARNING)  # "no new breach" per case would flood the progress bar
+        try:
+            runner.run(plans)
+        finally:
+            quiet_sweep.setLevel(level)
     played = [p.case_id for p in plans if p.case_id is not None]
     copied = copy_cases(ctx, tree, played, planner.count() - planner.played())
     kpi_rollup_reset()  # the past was written under a simulated clock: the next rollup run computes it

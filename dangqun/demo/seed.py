@@ -8,6 +8,7 @@ left no marker, so it is refused too and needs ``reset``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ from dangqun.demo.build_orgs import seed_departments, seed_party_tree
 from dangqun.demo.build_party import seed_party_members
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
-from dangqun.demo.build_triage import seed_triage_model
+from dangqun.demo.build_triage import seed_hotspots, seed_triage_model
+from dangqun.demo.calendar import anchor_end, demo_shift, reanchor_days, reference_end
 from dangqun.demo.context import DISTRICT_CODE, SeedContext, SeedOptions
 from dangqun.demo.events import DemoEvent
 from dangqun.demo.personas import PERSONAS
@@ -51,9 +53,11 @@ __all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed", "mark_seeded"
 
 @dataclass(frozen=True)
 class SeedResult:
-    created: bool  # False: the same demo was already there and nothing was written
+    created: bool  # False: the same demo was already there (re-anchored when ``shifted_days``)
     options: SeedOptions
     counts: dict[str, int]
+    end: dt.datetime | None = None  # where the demo's calendar ends now
+    shifted_days: int = 0  # the days an existing demo was moved forward to end today (``calendar``)
 
 
 def _check_scale(scale: object, name: str = "scale") -> float:
@@ -78,13 +82,10 @@ def _check_options(scale: float, seed: int, case_scale: float | None = None) -> 
 
 
 def active_demo() -> dict[str, Any] | None:
-    """The data of the last ``demo.seeded`` event, unless a ``demo.reset`` came after it."""
-    event = (
-        AuditEvent.objects.filter(event_type__in=[DemoEvent.SEEDED.value, DemoEvent.RESET.value])
-        .order_by("-id")
-        .first()
-    )
-    if event is None or event.event_type != DemoEvent.SEEDED.value:
+    """The data of the last ``demo.seeded`` (or ``demo.reanchored``) event, unless a ``demo.reset`` came
+    after it."""
+    event = AuditEvent.objects.filter(event_type__in=[e.value for e in DemoEvent]).order_by("-id").first()
+    if event is None or event.event_type == DemoEvent.RESET.value:
         return None
     if not Region.objects.filter(code=DISTRICT_CODE).exists():
         return None
@@ -100,6 +101,7 @@ def demo_seed(
     show_progress: bool = False,
     taxonomy: str = "builtin",
     case_scale: float | None = None,
+    anchor: str | dt.date | None = None,
 ) -> SeedResult:
     """Seed the demo district, or do nothing if the same demo is already there.
 
@@ -107,12 +109,17 @@ def demo_seed(
     and tests never depend on files outside the repository), ``auto`` (the contest taxonomy when this
     machine has it, else the built-in tree; the ``seed_demo`` command's default), or the path of a CSV
     file. Categories are reference data: a reset keeps them, and loading them again creates nothing new.
+
+    ``anchor`` is where the year of cases ends (``demo.calendar.anchor_end``; default: the
+    ``DEMO_ANCHOR`` setting, "today"). The same demo found on a later day is moved forward to end
+    there (``demo.calendar``): that is the only write of a run with the same arguments.
     """
     options = _check_options(scale, seed, case_scale)
     check_taxonomy_choice(taxonomy)
+    end = anchor_end(anchor)
     active = active_demo()
     if active is not None and not reset and active.get("options") == options.as_dict():
-        return SeedResult(created=False, options=options, counts=dict(active.get("counts", {})))
+        return _reanchor(actor, active, options, end)
     if reset:
         demo_reset(actor=actor)
     elif active is not None:
@@ -123,7 +130,7 @@ def demo_seed(
         )
     _check_empty()
 
-    ctx = SeedContext(options=options, show_progress=show_progress)
+    ctx = SeedContext(options=options, show_progress=show_progress, end=end)
     # One transaction per stage; each later stage reads what the earlier ones wrote.
     stages: list[Callable[[SeedContext], None]] = [
         _stage_regions,
@@ -134,6 +141,7 @@ def demo_seed(
         lambda c: seed_case_reference(c, RegionTree.load(), taxonomy),
         lambda c: seed_cases(c, RegionTree.load()),
         seed_triage_model,
+        seed_hotspots,
     ]
     for stage in stages:
         try:
@@ -142,20 +150,50 @@ def demo_seed(
         except DomainError as error:
             raise ValidationError(error.message, code=error.code) from error
     counts = dict(sorted(ctx.counts.items()))
-    mark_seeded(actor=actor, options=options, counts=counts)
-    return SeedResult(created=True, options=options, counts=counts)
+    mark_seeded(actor=actor, options=options, counts=counts, end=end)
+    return SeedResult(created=True, options=options, counts=counts, end=end)
 
 
-def mark_seeded(*, actor: User | None, options: SeedOptions, counts: dict[str, int]) -> None:
-    """The last step of a seed: the grid index moves on and the ``demo.seeded`` marker is written."""
+def mark_seeded(
+    *, actor: User | None, options: SeedOptions, counts: dict[str, int], end: dt.datetime | None = None
+) -> None:
+    """The last step of a seed: the grid index moves on and the ``demo.seeded`` marker is written
+    (with where the demo's calendar ends)."""
     with transaction.atomic():
         geo_index_version_bump()
         record_event(
             actor=actor,
             event_type=DemoEvent.SEEDED,
             target=Region.objects.get(code=DISTRICT_CODE),
-            data={"district": DISTRICT_CODE, "options": options.as_dict(), "counts": counts},
+            data={
+                "district": DISTRICT_CODE,
+                "options": options.as_dict(),
+                "counts": counts,
+                "end": (end or reference_end()).isoformat(),
+            },
         )
+
+
+def _reanchor(
+    actor: User | None, active: dict[str, Any], options: SeedOptions, end: dt.datetime
+) -> SeedResult:
+    """The same demo is there: move it forward so that its calendar ends at ``end`` (or leave it)."""
+    counts = dict(active.get("counts", {}))
+    stored = active.get("end")
+    stored_end = dt.datetime.fromisoformat(stored) if stored else reference_end()
+    days = reanchor_days(stored_end, end)
+    if days <= 0:
+        return SeedResult(created=False, options=options, counts=counts, end=stored_end)
+    with transaction.atomic():
+        shifted = demo_shift(days)
+        new_end = stored_end + dt.timedelta(days=days)
+        record_event(
+            actor=actor,
+            event_type=DemoEvent.REANCHORED,
+            target=Region.objects.get(code=DISTRICT_CODE),
+            data={**active, "end": new_end.isoformat(), "shifted_days": days, "shifted": shifted},
+        )
+    return SeedResult(created=False, options=options, counts=counts, end=new_end, shifted_days=days)
 
 
 def _stage_regions(ctx: SeedContext) -> None:

@@ -4,10 +4,12 @@ the demo district (元宝区), with a year of citizen requests."""
 from __future__ import annotations
 
 import time
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from dangqun.demo.seed import demo_seed
 
@@ -27,6 +29,13 @@ class Command(BaseCommand):
             "--case-scale", type=float, default=None, help="诉求数量的规模倍数(默认与 --scale 相同)"
         )
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
+        parser.add_argument(
+            "--anchor",
+            default=None,
+            metavar="today|YYYY-MM-DD",
+            help="诉求年度的结束日:today = 当前整点(默认,见设置 DANGQUN_DEMO_ANCHOR),或某日10:00;"
+            "已有的相同演示数据会整体顺延到该日(见 docs/demo.md)",
+        )
         parser.add_argument(
             "--taxonomy",
             default="auto",
@@ -48,6 +57,7 @@ class Command(BaseCommand):
                 show_progress=verbosity > 0,
                 taxonomy=options["taxonomy"],
                 case_scale=options["case_scale"],
+                anchor=options["anchor"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
@@ -58,6 +68,12 @@ class Command(BaseCommand):
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(f"演示数据已生成(scale={scale:g}, seed={seed}),用时 {elapsed:.1f} 秒")
+            )
+        elif result.shifted_days:
+            end = f"{timezone.localtime(result.end):%Y-%m-%d %H:%M}" if result.end else ""
+            self.stdout.write(
+                f"演示数据已存在(scale={scale:g}, seed={seed}),日历已顺延 {result.shifted_days} 天,"
+                f"诉求年度止于 {end},用时 {elapsed:.1f} 秒"
             )
         else:
             self.stdout.write(f"演示数据已存在(scale={scale:g}, seed={seed}),未做任何改动")
@@ -100,14 +116,37 @@ LABELS: dict[str, str] = {
     "case_events": "诉求事件",
     "case_tasks": "办理任务",
     "case_scripts_stopped": "诉求脚本中断(应为0)",
+    "cases.copied": "诉求·复制到其他网格",
+    "case_events.copied": "诉求事件·复制",
+    "case_tasks.copied": "办理任务·复制",
+    "kpi.accepted": "年度指标·受理",
+    "kpi.resolved": "年度指标·办结",
+    "kpi.rated": "年度指标·已评价",
+    "kpi.rated_satisfied": "年度指标·满意和基本满意",
+    "lights.green": "在办诉求·正常(绿灯)",
+    "lights.yellow": "在办诉求·临期(黄灯)",
+    "lights.red": "在办诉求·超期(红灯)",
+    "triage_model_labels": "智能分拨模型·类别",
+    "triage_model_labelled_cases": "智能分拨模型·训练诉求",
+    "hotspots": "热点问题(近90天)",
 }
 
 
 def format_counts(counts: dict[str, int]) -> str:
-    rows = [(key, LABELS.get(key, key), value) for key, value in counts.items()]
+    """The summary table: a Chinese label and the number per count (unknown keys show as they are)."""
     order = list(LABELS)
-    rows.sort(key=lambda row: (order.index(row[0]) if row[0] in order else len(order), row[0]))
-    width = max((len(key) for key, _, _ in rows), default=10)
-    lines = [f"{'key'.ljust(width)}  {'rows':>9}  名称", f"{'-' * width}  {'-' * 9}  {'-' * 12}"]
-    lines += [f"{key.ljust(width)}  {value:>9,}  {label}" for key, label, value in rows]
+    keys = sorted(counts, key=lambda key: (order.index(key) if key in order else len(order), key))
+    labels = {key: LABELS.get(key, key) for key in keys}
+    # CJK characters take two columns in a terminal
+    width = max((_columns(label) for label in labels.values()), default=8)
+    lines = [f"{_pad('名称', width)}  {'数量':>9}", f"{'-' * width}  {'-' * 11}"]
+    lines += [f"{_pad(labels[key], width)}  {counts[key]:>11,}" for key in keys]
     return "\n".join(lines)
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _columns(text))
