@@ -37,6 +37,7 @@ import random
 import sys
 from collections import defaultdict
 from collections.abc import Generator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +46,7 @@ from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from shapely.geometry import shape
 from tqdm import tqdm
@@ -106,6 +108,7 @@ __all__ = [
     "TAXONOMY_CHOICES",
     "check_taxonomy_choice",
     "demo_end",
+    "history_split",
     "seed_case_reference",
     "seed_cases",
 ]
@@ -121,6 +124,10 @@ OPERATORS = 3  # hotline operators beside the dispatcher persona
 STAFF_PER_DEPARTMENT = 2
 CITIZENS_AT_SCALE_1 = 600
 SWEEP_HOURS = 4  # the simulated worker runs the overdue sweep this often
+# A first run plays the cases of the last weeks and serves; the rest of the year follows in the
+# background (``part``). The open cases granted more time lie within these weeks (case_plan).
+HISTORY_SPLIT_DAYS = 42
+HISTORY_COMMIT_STEPS = 25
 
 # Channel mix of the public channels (the rest come from grid workers, by topic).
 PUBLIC_CHANNELS: tuple[tuple[str, float], ...] = (
@@ -317,10 +324,18 @@ def _seed_people(ctx: SeedContext, tree: RegionTree, departments: list[Departmen
     for membership in memberships:
         membership.user_id = membership.user.pk
     ctx.insert(Membership, memberships)
+    return _load_people(tree)
 
+
+def _load_people(tree: RegionTree) -> People:
+    """The people of the case stage, as ``_seed_people`` wrote them (or a later run finds them)."""
+    district = tree.district
     rows = Membership.objects.filter(is_active=True, user__is_active=True).select_related("user")
+    first = rows.filter(role=Role.DISPATCHER, region=district).order_by("user__username").first()
+    if first is None:
+        raise ValidationError("演示区没有指挥中心调度员账号,无法生成诉求", code="no_dispatcher")
     people = People(
-        [], users[0], defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list), []
+        [], first.user, defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list), []
     )
     workers: dict[int, list[User]] = defaultdict(list)
     leaders: dict[int, list[User]] = defaultdict(list)
@@ -439,7 +454,9 @@ class Planner:
         drafts.sort()
         plans = [self._plan(position, at) for position, (at, _) in enumerate(drafts)]
         plans.sort(key=lambda p: (p.t0, p.index))
-        settle(plans, self.played_targets(), self.end, self.ctx.rng("case-fates"))
+        settle(
+            plans, self.played_targets(), self.end, self.ctx.rng("case-fates"), split=history_split(self.end)
+        )
         return sorted(plans, key=lambda p: p.index)
 
     def _plan(self, index: int, at: dt.datetime) -> Plan:
@@ -892,29 +909,39 @@ class Runner:
             self.stopped += 1
             return None
 
-    def run(self, plans: list[Plan]) -> None:
+    def run(self, plans: list[Plan], *, only: set[int] | None = None, commit_every: int = 0) -> None:
+        """Play the plans (those whose index is in ``only``, when given) and the sweeps in time order.
+        ``commit_every``: commit after that many steps (a history played beside a running server must
+        not hold the database's write lock for minutes); 0: the caller's transaction holds it all."""
         end = self.planner.end
-        queue = self._queue(plans)
+        queue = self._queue([p for p in plans if only is None or p.index in only])
+        self.sequence = len(plans)
         scripts: dict[int, Script] = {}
         pending: dict[int, Step] = {}
-        bar = tqdm(total=len(plans), desc="诉求", file=sys.stderr, disable=not self.ctx.show_progress,
+        bar = tqdm(total=len(queue), desc="诉求", file=sys.stderr, disable=not self.ctx.show_progress,
                    unit="", leave=False)  # fmt: skip
-        while queue:
-            at, _, index = heapq.heappop(queue)
-            if at >= end:
-                break
-            self.clock = at
-            if index < 0:
-                sweep(at=at)
-                continue
-            plan = plans[index]
-            if index not in scripts:
-                bar.update(1)
-            following = self._advance(plan, scripts, pending)
-            if following is not None:
-                pending[index] = following
-                heapq.heappush(queue, (max(following.at, at), self.sequence, index))
-                self.sequence += 1
+        done = False
+        while queue and not done:
+            with transaction.atomic() if commit_every else nullcontext():
+                for _ in range(commit_every or sys.maxsize):
+                    if not queue:
+                        break
+                    at, _, index = heapq.heappop(queue)
+                    if at >= end:
+                        done = True
+                        break
+                    self.clock = at
+                    if index < 0:
+                        sweep(at=at)
+                        continue
+                    plan = plans[index]
+                    if index not in scripts:
+                        bar.update(1)
+                    following = self._advance(plan, scripts, pending)
+                    if following is not None:
+                        pending[index] = following
+                        heapq.heappush(queue, (max(following.at, at), self.sequence, index))
+                        self.sequence += 1
         bar.close()
 
 
@@ -922,13 +949,27 @@ def _notify_nobody(**_: Any) -> None:
     """Stands in for ``queue_notifications`` while the demo's past is written."""
 
 
-def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
-    """A year of cases through the services (see the module docstring for the simulated clock)."""
+def seed_cases(ctx: SeedContext, tree: RegionTree, part: str = "all") -> None:
+    """A year of cases through the services (see the module docstring for the simulated clock).
+
+    ``part``: ``all``; ``recent`` — only the cases of the last ``HISTORY_SPLIT_DAYS`` (a first run serves
+    these at once); ``history`` — the rest, later, beside the running server (``demo_seed_history``),
+    committing as it goes. The two parts together are exactly ``all``: the same plans and fates (no
+    merge crosses the split), and every case's script touches only its own case.
+    """
+    if part not in ("all", "recent", "history"):
+        raise ValueError(f"unknown part {part!r}")
     invalidate_grid_index()  # the grids were written by bulk inserts in this process
     departments = list(Department.objects.filter(region=tree.district).order_by("code"))
-    people = _seed_people(ctx, tree, departments)
+    people = _load_people(tree) if part == "history" else _seed_people(ctx, tree, departments)
     planner = Planner(ctx, tree, people)
     plans = planner.plans()
+    split = history_split(planner.end)
+    only = None
+    if part == "recent":
+        only = {p.index for p in plans if p.t0 >= split}
+    elif part == "history":
+        only = {p.index for p in plans if p.t0 < split}
     runner = Runner(ctx, tree, people, planner)
     quiet_sweep = logging.getLogger(sweep.__module__)
     with (
@@ -939,25 +980,40 @@ def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
         level = quiet_sweep.level
         quiet_sweep.setLevel(logging.WARNING)  # "no new breach" per case would flood the progress bar
         try:
-            runner.run(plans)
+            runner.run(plans, only=only, commit_every=HISTORY_COMMIT_STEPS if part == "history" else 0)
         finally:
             quiet_sweep.setLevel(level)
-    played = [p.case_id for p in plans if p.case_id is not None]
-    copied = copy_cases(ctx, tree, played, planner.count() - planner.played())
+    if part != "recent":
+        played = list(
+            Case.objects.filter(region_path__subtree=tree.district.path).values_list("pk", flat=True)
+        )
+        with transaction.atomic() if part == "history" else nullcontext():
+            copy_cases(ctx, tree, sorted(played), planner.count() - planner.played())
     kpi_rollup_reset()  # the past was written under a simulated clock: the next rollup run computes it
+    _count_cases(ctx, tree, planner.end)
+    if runner.stopped:
+        ctx.counts["case_scripts_stopped"] = runner.stopped
+
+
+def _count_cases(ctx: SeedContext, tree: RegionTree, end: dt.datetime) -> None:
     in_district = tree.district.path
-    ctx.counts["cases"] = len(played) + copied
-    statuses = Case.objects.filter(region_path__subtree=in_district).values("status")
-    for row in statuses.annotate(number=Count("id")).order_by("status"):
+    cases = Case.objects.filter(region_path__subtree=in_district)
+    ctx.counts["cases"] = cases.count()
+    for row in cases.values("status").annotate(number=Count("id")).order_by("status"):
         ctx.counts[f"cases.{row['status']}"] = row["number"]
     ctx.counts["case_events"] = CaseEvent.objects.filter(case__region_path__subtree=in_district).count()
     # What the KPI dashboard shows for the demo year (seed 000: 受理 8,879, 办结 8,128, 满意率 95 %).
-    start = planner.end - dt.timedelta(days=SPAN_DAYS + 1)
-    year = case_kpis(region=tree.district, start=start, end=planner.end)
+    start = end - dt.timedelta(days=SPAN_DAYS + 1)
+    year = case_kpis(region=tree.district, start=start, end=end)
     ctx.counts["kpi.accepted"] = year.figures.accepted
     ctx.counts["kpi.resolved"] = year.figures.resolved
     ctx.counts["kpi.rated"] = year.figures.rated
     ctx.counts["kpi.rated_satisfied"] = year.figures.satisfied + year.figures.basically_satisfied
     ctx.counts["case_tasks"] = CaseTask.objects.filter(case__region_path__subtree=in_district).count()
-    if runner.stopped:
-        ctx.counts["case_scripts_stopped"] = runner.stopped
+
+
+def history_split(end: dt.datetime) -> dt.datetime:
+    """Local midnight ``HISTORY_SPLIT_DAYS`` before the end: no day's cases straddle it (codes count per
+    day), and no merge crosses it (``case_plan.settle``)."""
+    day = end.date() - dt.timedelta(days=HISTORY_SPLIT_DAYS)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=end.tzinfo)

@@ -136,8 +136,15 @@ class Plan:
         self.finish_by = finish_by
 
 
-def settle(plans: list[Plan], targets: Targets, end: dt.datetime, rng: random.Random) -> None:
-    """Decide the fates the KPIs depend on (see the module docstring); ``plans`` are in time order."""
+def settle(
+    plans: list[Plan],
+    targets: Targets,
+    end: dt.datetime,
+    rng: random.Random,
+    split: dt.datetime | None = None,
+) -> None:
+    """Decide the fates the KPIs depend on (see the module docstring); ``plans`` are in time order.
+    No merge joins cases on both sides of ``split`` (the moment a first run's recent cases start)."""
     for plan in plans:
         plan.reject, plan.stuck, plan.merge_into, plan.open_kind = False, False, None, ""
         plan.pending = plan.t0 >= end - dt.timedelta(hours=PENDING_HOURS)
@@ -152,7 +159,13 @@ def settle(plans: list[Plan], targets: Targets, end: dt.datetime, rng: random.Ra
         if plan.stuck:
             open_mains[key].append(plan)
             continue
-        mains = [m for m in open_mains[key] if plan.t0 - m.t0 < MERGE_WINDOW and m.public]
+        mains = [
+            m
+            for m in open_mains[key]
+            if plan.t0 - m.t0 < MERGE_WINDOW
+            and m.public
+            and (split is None or (m.t0 < split) == (plan.t0 < split))
+        ]
         if plan.public and mains and merges < not_accepted // 2 and rng.random() < 0.5:
             plan.merge_into = mains[-1]
             mains[-1].followers.append(plan)

@@ -27,6 +27,7 @@ from dangqun.demo.build_accounts import seed_accounts
 from dangqun.demo.build_cases import (
     DEMO_STAFF_PREFIXES,
     check_taxonomy_choice,
+    history_split,
     seed_case_reference,
     seed_cases,
 )
@@ -48,7 +49,7 @@ from dangqun.registry.models import Building, Business, Facility, Household, Ins
 
 MAX_SCALE = 50.0
 
-__all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed", "mark_seeded"]
+__all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed", "demo_seed_history", "mark_seeded"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def demo_seed(
     taxonomy: str = "builtin",
     case_scale: float | None = None,
     anchor: str | dt.date | None = None,
+    history: str = "now",
 ) -> SeedResult:
     """Seed the demo district, or do nothing if the same demo is already there.
 
@@ -113,12 +115,22 @@ def demo_seed(
     ``anchor`` is where the year of cases ends (``demo.calendar.anchor_end``; default: the
     ``DEMO_ANCHOR`` setting, "today"). The same demo found on a later day is moved forward to end
     there (``demo.calendar``): that is the only write of a run with the same arguments.
+
+    ``history="later"`` plays only the cases of the last weeks (``build_cases.HISTORY_SPLIT_DAYS``) and
+    marks the rest of the year pending: ``demo_seed_history`` plays it, beside a running server
+    (``make run`` serves first). ``"now"`` (the default) plays the whole year here.
     """
+    if history not in ("now", "later"):
+        raise ValidationError(
+            "history 须为 now 或 later,收到:%(value)s", code="invalid_history", params={"value": history}
+        )
     options = _check_options(scale, seed, case_scale)
     check_taxonomy_choice(taxonomy)
     end = anchor_end(anchor)
     active = active_demo()
     if active is not None and not reset and active.get("options") == options.as_dict():
+        if active.get("history") == "pending":  # the year is still being played: it moves afterwards
+            return SeedResult(created=False, options=options, counts=dict(active.get("counts", {})))
         return _reanchor(actor, active, options, end)
     if reset:
         demo_reset(actor=actor)
@@ -139,7 +151,7 @@ def demo_seed(
         lambda c: seed_party_members(c, RegionTree.load()),
         lambda c: seed_accounts(c, RegionTree.load()),
         lambda c: seed_case_reference(c, RegionTree.load(), taxonomy),
-        lambda c: seed_cases(c, RegionTree.load()),
+        lambda c: seed_cases(c, RegionTree.load(), "recent" if history == "later" else "all"),
         seed_triage_model,
         seed_hotspots,
     ]
@@ -150,12 +162,51 @@ def demo_seed(
         except DomainError as error:
             raise ValidationError(error.message, code=error.code) from error
     counts = dict(sorted(ctx.counts.items()))
-    mark_seeded(actor=actor, options=options, counts=counts, end=end)
+    mark_seeded(actor=actor, options=options, counts=counts, end=end, pending=history == "later")
+    return SeedResult(created=True, options=options, counts=counts, end=end)
+
+
+def demo_seed_history(*, actor: User | None, show_progress: bool = False) -> SeedResult | None:
+    """Play the rest of the year of a demo seeded with ``history="later"``; ``None`` when nothing is
+    pending. It commits as it goes (a server is using the database meanwhile); a run that was
+    interrupted left part of the history: that part is deleted and the history played again."""
+    active = active_demo()
+    if active is None or active.get("history") != "pending":
+        return None
+    options = SeedOptions(**active["options"])
+    end = dt.datetime.fromisoformat(active["end"])
+    ctx = SeedContext(options=options, show_progress=show_progress, end=end)
+    tree = RegionTree.load()
+    district = Region.objects.get(code=DISTRICT_CODE)
+    split = history_split(end)
+    _delete_cases(district, {}, before=split)
+    # a history played in part numbered its days' cases: numbering starts again with the days
+    CaseCodeCounter.objects.filter(day__lt=split.date()).delete()
+    try:
+        seed_cases(ctx, tree, "history")
+        with transaction.atomic():
+            seed_triage_model(ctx)
+            seed_hotspots(ctx)
+    except DomainError as error:
+        raise ValidationError(error.message, code=error.code) from error
+    counts = dict(sorted({**active.get("counts", {}), **ctx.counts}.items()))
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            event_type=DemoEvent.HISTORY_PLAYED,
+            target=district,
+            data={**active, "counts": counts, "history": "played"},
+        )
     return SeedResult(created=True, options=options, counts=counts, end=end)
 
 
 def mark_seeded(
-    *, actor: User | None, options: SeedOptions, counts: dict[str, int], end: dt.datetime | None = None
+    *,
+    actor: User | None,
+    options: SeedOptions,
+    counts: dict[str, int],
+    end: dt.datetime | None = None,
+    pending: bool = False,
 ) -> None:
     """The last step of a seed: the grid index moves on and the ``demo.seeded`` marker is written
     (with where the demo's calendar ends)."""
@@ -170,6 +221,7 @@ def mark_seeded(
                 "options": options.as_dict(),
                 "counts": counts,
                 "end": (end or reference_end()).isoformat(),
+                "history": "pending" if pending else "played",
             },
         )
 
@@ -246,10 +298,13 @@ def demo_reset(*, actor: User | None) -> dict[str, int]:
     return deleted
 
 
-def _delete_cases(district: Region, deleted: dict[str, int]) -> None:
-    """The district's cases with their timelines, tasks and attachments (the timeline is PROTECTed
-    against everything else: only this reset removes it, with the cases themselves)."""
+def _delete_cases(district: Region, deleted: dict[str, int], before: dt.datetime | None = None) -> None:
+    """The district's cases (submitted ``before``, when given) with their timelines, tasks and
+    attachments (the timeline is PROTECTed against everything else: only the demo removes it, with the
+    cases themselves)."""
     cases = Case.objects.filter(region_path__subtree=district.path)
+    if before is not None:
+        cases = cases.filter(submitted_at__lt=before)
     case_ids = list(cases.values_list("pk", flat=True))
     deleted["cases"] = deleted["case_events"] = 0
     for start in range(0, len(case_ids), 500):

@@ -17,10 +17,12 @@ from django.utils import timezone
 from dangqun.cases import selectors
 from dangqun.cases.enums import CaseEventType, CaseStatus
 from dangqun.cases.models import Case, CaseCodeCounter, CaseEvent, CaseTask
-from dangqun.demo.build_cases import demo_end
+from dangqun.core.audit import record_event
+from dangqun.demo.build_cases import demo_end, history_split
 from dangqun.demo.calendar import anchor_end
+from dangqun.demo.events import DemoEvent
 from dangqun.demo.live import demo_tick_run
-from dangqun.demo.seed import active_demo, demo_seed
+from dangqun.demo.seed import active_demo, demo_seed, demo_seed_history
 from dangqun.demo.tasks import demo_tick
 from tests.conftest import DEMO_CASE_SCALE, DEMO_SCALE, DEMO_SEED
 
@@ -146,3 +148,60 @@ def test_the_tick_brings_new_cases_and_moves_open_ones_through_the_services(demo
     for code, action in moved:  # each move is on the case's timeline, by a person (not the system)
         events = CaseEvent.objects.filter(case__code=code, event_type=EVENT_OF[action])
         assert events.exclude(actor=None).exists(), (code, action)
+
+
+def _cases_fingerprint() -> list[tuple[object, ...]]:
+    return sorted(
+        Case.objects.values_list(
+            "code", "title", "channel", "status", "category__code", "lead_department__code", "satisfaction",
+            "submitted_at", "resolve_due_at", "closed_at",
+        )
+    )  # fmt: skip
+
+
+def _events_fingerprint() -> list[tuple[object, ...]]:
+    return sorted(
+        CaseEvent.objects.values_list("case__code", "event_type", "from_status", "to_status", "created_at")
+    )
+
+
+def test_a_first_run_serves_the_recent_weeks_and_the_history_makes_the_same_year(demo: None) -> None:
+    whole, events = _cases_fingerprint(), _events_fingerprint()
+    split = history_split(demo_end())
+
+    first = demo_seed(
+        actor=None, scale=DEMO_SCALE, seed=DEMO_SEED, case_scale=DEMO_CASE_SCALE, taxonomy="builtin",
+        reset=True, history="later",
+    )  # fmt: skip
+
+    assert first.created
+    assert active_demo()["history"] == "pending"  # type: ignore[index]
+    assert Case.objects.filter(submitted_at__lt=split).count() == 0
+    recent = [row for row in whole if row[7] >= split]
+    assert _cases_fingerprint() == recent
+    # the same arguments again while the history is pending: nothing moves
+    assert _again("2026-11-29").shifted_days == 0  # type: ignore[attr-defined]
+
+    played = demo_seed_history(actor=None)
+
+    assert played is not None
+    assert active_demo()["history"] == "played"  # type: ignore[index]
+    assert _cases_fingerprint() == whole
+    assert _events_fingerprint() == events
+    assert demo_seed_history(actor=None) is None
+
+
+def test_an_interrupted_history_is_played_again_from_its_start(demo: None) -> None:
+    whole = _cases_fingerprint()
+    demo_seed(
+        actor=None, scale=DEMO_SCALE, seed=DEMO_SEED, case_scale=DEMO_CASE_SCALE, taxonomy="builtin",
+        reset=True, history="later",
+    )  # fmt: skip
+    pending = active_demo()
+    demo_seed_history(actor=None)
+    # as if the history had stopped half-way: its cases are there, its marker is not
+    record_event(actor=None, event_type=DemoEvent.SEEDED, data=pending)
+
+    demo_seed_history(actor=None)
+
+    assert _cases_fingerprint() == whole

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from dangqun.demo.seed import demo_seed
+from dangqun.demo.seed import demo_seed, demo_seed_history
 
 
 class Command(BaseCommand):
@@ -29,6 +29,19 @@ class Command(BaseCommand):
             "--case-scale", type=float, default=None, help="诉求数量的规模倍数(默认与 --scale 相同)"
         )
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
+        parser.add_argument(
+            "--history",
+            choices=("now", "later"),
+            default="now",
+            help="now = 在本命令中生成全年诉求(默认);later = 只生成最近几周的诉求,其余由 --play-history "
+            "在后台补齐(make run 先启动服务)",
+        )
+        parser.add_argument(
+            "--play-history",
+            action="store_true",
+            help="补齐以 --history later 生成的演示数据的全年诉求(边服务边写入,分批提交);"
+            "没有待补的则立即返回",
+        )
         parser.add_argument(
             "--anchor",
             default=None,
@@ -48,6 +61,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options["verbosity"])
         started = time.perf_counter()
+        if options["play_history"]:
+            self._play_history(verbosity, started)
+            return
         try:
             result = demo_seed(
                 actor=None,
@@ -58,6 +74,7 @@ class Command(BaseCommand):
                 taxonomy=options["taxonomy"],
                 case_scale=options["case_scale"],
                 anchor=options["anchor"],
+                history=options["history"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
@@ -77,6 +94,20 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"演示数据已存在(scale={scale:g}, seed={seed}),未做任何改动")
+        self.stdout.write(format_counts(result.counts))
+
+    def _play_history(self, verbosity: int, started: float) -> None:
+        try:
+            result = demo_seed_history(actor=None, show_progress=verbosity > 1)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
+        if verbosity == 0:
+            return
+        if result is None:
+            self.stdout.write("演示数据没有待补齐的历史诉求")
+            return
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"演示数据的全年诉求已补齐,用时 {elapsed:.1f} 秒"))
         self.stdout.write(format_counts(result.counts))
 
 
