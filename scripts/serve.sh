@@ -23,7 +23,21 @@ export DANGQUN_DEMO_TICK=${DANGQUN_DEMO_TICK:-1}
 
 $py manage.py run_worker --queue-name default >>"$logs/worker.log" 2>&1 &
 pids+=($!)
-$py manage.py run_scheduler >>"$logs/scheduler.log" 2>&1 &
+# The rest of the demo's year when `seed_demo --history later` left it pending (returns at once
+# otherwise), then the scheduler: its jobs (the overdue sweep at the real time, the living demo's
+# ticks) must not run over a past that is still being written.
+(
+    child=
+    trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 0' TERM INT
+    $py manage.py seed_demo --play-history >>"$logs/seed-history.log" 2>&1 &
+    child=$!
+    if wait "$child" && tail -n 60 "$logs/seed-history.log" | grep -q "已补齐"; then
+        echo "演示区全年的诉求已在后台补齐 (见 $logs/seed-history.log)"
+    fi
+    $py manage.py run_scheduler >>"$logs/scheduler.log" 2>&1 &
+    child=$!
+    wait "$child"
+) &
 pids+=($!)
 $py manage.py runserver "$host:$port" --noreload >>"$logs/web.log" 2>&1 &
 web=$!

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from dangqun.demo.build_cases import HISTORY_SPLIT_DAYS
 from dangqun.demo.seed import demo_seed, demo_seed_history
 
 
@@ -95,6 +96,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"演示数据已存在(scale={scale:g}, seed={seed}),未做任何改动")
         self.stdout.write(format_counts(result.counts))
+        if result.created and options["history"] == "later":
+            self.stdout.write(
+                f"以上为最近 {HISTORY_SPLIT_DAYS} 天的诉求;全年其余的诉求在服务启动后于后台补齐"
+                "(seed_demo --play-history,日志 var/log/seed-history.log)"
+            )
 
     def _play_history(self, verbosity: int, started: float) -> None:
         try:
