@@ -1,6 +1,6 @@
 # 党群一张网 — the two commands of the README, and the pieces they are made of.
 #   make run    install everything, migrate, load the demo district, serve on :8000 with the worker
-#               (make run PORT=8080 HOST=0.0.0.0 SCALE=0.1); the demo's last weeks are loaded first,
+#               (make run PORT=8080 HOST=0.0.0.0 SCALE=0.1); the demo's last two weeks are loaded first,
 #               the rest of its year is played in the background (var/log/seed-history.log)
 #   make test   quality gates, then the whole suite on SQLite and on PostgreSQL
 
@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	@echo "==> 安装 Python 依赖到 $(VENV)/"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -c requirements/constraints.txt -e ".[dev]"
 	@touch $@
 
 migrate: install

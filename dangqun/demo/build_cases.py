@@ -124,9 +124,10 @@ OPERATORS = 3  # hotline operators beside the dispatcher persona
 STAFF_PER_DEPARTMENT = 2
 CITIZENS_AT_SCALE_1 = 600
 SWEEP_HOURS = 4  # the simulated worker runs the overdue sweep this often
-# A first run plays the cases of the last weeks and serves; the rest of the year follows in the
-# background (``part``). The open cases granted more time lie within these weeks (case_plan).
-HISTORY_SPLIT_DAYS = 42
+# A first run plays the cases of the last two weeks and serves (about 350 cases at scale 1: the
+# latest, the ones still within their deadline, some overdue); the rest of the year follows in the
+# background (``part``), the older open cases with it.
+HISTORY_SPLIT_DAYS = 14
 HISTORY_COMMIT_STEPS = 25
 
 # Channel mix of the public channels (the rest come from grid workers, by topic).
