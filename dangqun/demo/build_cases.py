@@ -128,7 +128,7 @@ SWEEP_HOURS = 4  # the simulated worker runs the overdue sweep this often
 # latest, the ones still within their deadline, some overdue); the rest of the year follows in the
 # background (``part``), the older open cases with it.
 HISTORY_SPLIT_DAYS = 14
-HISTORY_COMMIT_STEPS = 25
+HISTORY_COMMIT_STEPS = 1  # each service call commits: the write lock is held for one call at a time
 
 # Channel mix of the public channels (the rest come from grid workers, by topic).
 PUBLIC_CHANNELS: tuple[tuple[str, float], ...] = (
@@ -913,7 +913,8 @@ class Runner:
     def run(self, plans: list[Plan], *, only: set[int] | None = None, commit_every: int = 0) -> None:
         """Play the plans (those whose index is in ``only``, when given) and the sweeps in time order.
         ``commit_every``: commit after that many steps (a history played beside a running server must
-        not hold the database's write lock for minutes); 0: the caller's transaction holds it all."""
+        not hold the database's write lock for long; 1: every service call commits on its own, as it
+        does for a user); 0: the caller's transaction holds it all."""
         end = self.planner.end
         queue = self._queue([p for p in plans if only is None or p.index in only])
         self.sequence = len(plans)
@@ -923,7 +924,7 @@ class Runner:
                    unit="", leave=False)  # fmt: skip
         done = False
         while queue and not done:
-            with transaction.atomic() if commit_every else nullcontext():
+            with transaction.atomic() if commit_every > 1 else nullcontext():
                 for _ in range(commit_every or sys.maxsize):
                     if not queue:
                         break
