@@ -5,12 +5,14 @@ forward when seeded again on a later day; the cases open at its end read like a 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from collections import Counter
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -205,3 +207,24 @@ def test_an_interrupted_history_is_played_again_from_its_start(demo: None) -> No
     demo_seed_history(actor=None)
 
     assert _cases_fingerprint() == whole
+
+
+def test_the_summary_names_every_count_in_chinese(demo: None) -> None:
+    out = io.StringIO()
+
+    call_command(
+        "seed_demo",
+        scale=DEMO_SCALE,
+        seed=DEMO_SEED,
+        case_scale=DEMO_CASE_SCALE,
+        taxonomy="builtin",
+        stdout=out,
+    )
+
+    text = out.getvalue()
+    assert "年度指标·受理" in text
+    assert "热点问题" in text
+    counts = active_demo()["counts"]  # type: ignore[index]
+    for key in counts:
+        assert f"\n{key} " not in text, key  # a label, never the raw key
+    assert "kpi." not in text
