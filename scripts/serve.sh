@@ -21,6 +21,27 @@ trap stop EXIT INT TERM
 # The demo server keeps its demo alive (dangqun.demo.tasks.demo_tick) unless told otherwise.
 export DANGQUN_DEMO_TICK=${DANGQUN_DEMO_TICK:-1}
 
+# The server first (the one line to open as soon as it answers; its checks ran in `make test`), then
+# the worker and, in the background, the rest of the demo's year and the scheduler.
+$py manage.py runserver "$host:$port" --noreload --skip-checks >>"$logs/web.log" 2>&1 &
+web=$!
+pids+=("$web")
+
+# Wait until the server answers (or died), then say where it is.
+for _ in $(seq 1 600); do
+    if ! kill -0 "$web" 2>/dev/null; then
+        echo "服务器未能启动,见 $logs/web.log:" >&2
+        tail -n 20 "$logs/web.log" >&2
+        exit 1
+    fi
+    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+        break
+    fi
+    sleep 0.2
+done
+echo
+echo "open http://$host:$port/    党群一张网已启动 (日志在 $logs/: web.log worker.log scheduler.log;Ctrl-C 停止)"
+
 $py manage.py run_worker --queue-name default >>"$logs/worker.log" 2>&1 &
 pids+=($!)
 # The rest of the demo's year when `seed_demo --history later` left it pending (returns at once
@@ -39,22 +60,4 @@ pids+=($!)
     wait "$child"
 ) &
 pids+=($!)
-$py manage.py runserver "$host:$port" --noreload >>"$logs/web.log" 2>&1 &
-web=$!
-pids+=("$web")
-
-# Wait until the server answers (or died), then say where it is.
-for _ in $(seq 1 600); do
-    if ! kill -0 "$web" 2>/dev/null; then
-        echo "服务器未能启动,见 $logs/web.log:" >&2
-        tail -n 20 "$logs/web.log" >&2
-        exit 1
-    fi
-    if $py -c "import socket,sys; socket.create_connection(('$host', $port), 0.5).close()" 2>/dev/null; then
-        break
-    fi
-    sleep 0.2
-done
-echo
-echo "open http://$host:$port/    党群一张网已启动 (日志在 $logs/: web.log worker.log scheduler.log;Ctrl-C 停止)"
 wait "$web"
