@@ -42,7 +42,19 @@ done
 echo
 echo "open http://$host:$port/    党群一张网已启动 (日志在 $logs/: web.log worker.log scheduler.log;Ctrl-C 停止)"
 
-$py manage.py run_worker --queue-name default >>"$logs/worker.log" 2>&1 &
+# The worker, started again should it stop (db_worker exits on a database error, e.g. SQLite's busy
+# timeout while a long write holds the lock).
+(
+    child=
+    trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 0' TERM INT
+    while true; do
+        $py manage.py run_worker --queue-name default >>"$logs/worker.log" 2>&1 &
+        child=$!
+        wait "$child" || true
+        echo "$(date -u +%FT%TZ) worker stopped; starting it again" >>"$logs/worker.log"
+        sleep 2
+    done
+) &
 pids+=($!)
 # The rest of the demo's year when `seed_demo --history later` left it pending (returns at once
 # otherwise), then the scheduler: its jobs (the overdue sweep at the real time, the living demo's

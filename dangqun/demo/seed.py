@@ -184,9 +184,10 @@ def demo_seed_history(*, actor: User | None, show_progress: bool = False) -> See
     CaseCodeCounter.objects.filter(day__lt=split.date()).delete()
     try:
         seed_cases(ctx, tree, "history")
-        with transaction.atomic():
-            seed_triage_model(ctx)
-            seed_hotspots(ctx)
+        # no transaction around these: both compute first and write briefly, and a server is using the
+        # database (a transaction around training held SQLite's write lock past the worker's timeout)
+        seed_triage_model(ctx)
+        seed_hotspots(ctx)
     except DomainError as error:
         raise ValidationError(error.message, code=error.code) from error
     counts = dict(sorted({**active.get("counts", {}), **ctx.counts}.items()))
