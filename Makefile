@@ -1,5 +1,7 @@
 # 党群一张网 — the two commands of the README, and the pieces they are made of.
 #   make run    install everything, migrate, load the demo district, serve on :8000 with the worker
+#               (make run PORT=8080 HOST=0.0.0.0 SCALE=0.1); the demo's last two weeks are loaded first,
+#               the rest of its year is played in the background (var/log/seed-history.log)
 #   make test   quality gates, then the whole suite on SQLite and on PostgreSQL
 
 PYTHON ?= python3.11
@@ -21,24 +23,30 @@ install: $(VENV)/.installed node_modules/.package-lock.json
 # Front-end libraries (htmx, Leaflet, ECharts) from the npm registry, exactly as package-lock.json says.
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "需要 Node.js 和 npm (apt-get install nodejs npm)"; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "==> 安装前端库 (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
-	touch $@
+	@echo "==> 安装 Python 依赖到 $(VENV)/"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	@echo "==> 迁移数据库"
+	@$(PY) manage.py migrate --noinput -v 0
 
+# The demo's last weeks now; the rest of its year in the background once serving (scripts/serve.sh).
 demo: migrate
-	$(PY) manage.py seed_demo --scale $(SCALE)
+	@echo "==> 生成演示区 (scale=$(SCALE))"
+	@$(PY) manage.py seed_demo --scale $(SCALE) --history later
 
 serve: install
-	scripts/serve.sh $(HOST) $(PORT)
+	@echo "==> 启动服务 (端口 $(PORT);换端口: make run PORT=8080)"
+	@scripts/serve.sh $(HOST) $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

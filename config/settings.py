@@ -389,6 +389,12 @@ DANGQUN = {
     "YELLOW_FRACTION": float(os.environ.get("DANGQUN_YELLOW_FRACTION", "0.25")),
     # How often a process re-reads the admin's working-calendar overrides (seconds).
     "WORKCAL_CHECK_SECONDS": float(os.environ.get("DANGQUN_WORKCAL_CHECK_SECONDS", "60")),
+    # The demo's calendar (dangqun.demo, docs/demo.md): ``seed_demo`` ends its year at this day
+    # ("today": the current hour; a date YYYY-MM-DD: 10:00 that day). The tests pin the reference day.
+    "DEMO_ANCHOR": os.environ.get("DANGQUN_DEMO_ANCHOR", "2026-11-22" if TESTING else "today"),
+    # A demo server keeps its demo alive (dangqun.demo.jobs.demo_tick: new cases trickle in, units
+    # work on them). Off unless set: ``make run`` sets DANGQUN_DEMO_TICK=1; never on a real district.
+    "DEMO_TICK": env_bool("DANGQUN_DEMO_TICK", False),
     # Periodic jobs (dotted path of a django-tasks task, every N seconds), enqueued by run_scheduler.
     "PERIODIC_JOBS": [
         ("dangqun.cases.jobs.sweep_cases", 60),  # overdue sweep: lights, breach, escalation
@@ -400,6 +406,7 @@ DANGQUN = {
         ),
         ("dangqun.triage.jobs.refresh_hotspots", 600),  # hotspots (热点) of the last 90 days
         ("dangqun.notify.jobs.redeliver_stuck", 300),  # deliveries whose job was lost
+        *([("dangqun.demo.jobs.demo_tick", 20)] if env_bool("DANGQUN_DEMO_TICK", False) else []),
     ],
     # A background job still running after this long lost its worker and is queued again
     # (dangqun.core.jobs; a worker of this machine that died is seen at once). Longer than any job.

@@ -30,20 +30,22 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import logging
+import math
 import random
 import sys
 from collections import defaultdict
 from collections.abc import Generator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from shapely.geometry import shape
 from tqdm import tqdm
@@ -51,8 +53,16 @@ from tqdm import tqdm
 from dangqun.accounts.models import Membership, Role, User
 from dangqun.analytics.kpi_rollup import kpi_rollup_reset
 from dangqun.analytics.kpis import case_kpis
-from dangqun.cases import taxonomy
-from dangqun.cases.enums import CaseChannel, CaseStatus, Priority, Satisfaction, TaskRole, TaskStatus
+from dangqun.cases import sla, taxonomy
+from dangqun.cases.enums import (
+    ACTIVE_TASK_STATUSES,
+    CaseChannel,
+    CaseStatus,
+    Priority,
+    Satisfaction,
+    TaskRole,
+    TaskStatus,
+)
 from dangqun.cases.jobs import sweep
 from dangqun.cases.models import Case, CaseConfig, CaseEvent, CaseTask, Category, RoutingRule, SlaPolicy
 from dangqun.cases.services.intake import case_create
@@ -62,6 +72,7 @@ from dangqun.cases.workflow import Action
 from dangqun.core import workcal
 from dangqun.core.errors import DomainError
 from dangqun.demo import identifiers, names
+from dangqun.demo.calendar import anchor_end, reference_end
 from dangqun.demo.case_copies import copy_cases
 from dangqun.demo.case_plan import (
     CITIZEN_CHANNELS,
@@ -82,7 +93,7 @@ from dangqun.demo.case_topics import (
     TOWN,
     Topic,
 )
-from dangqun.demo.context import REFERENCE_DATE, SeedContext
+from dangqun.demo.context import SeedContext
 from dangqun.demo.personas import DEMO_PASSWORD
 from dangqun.demo.points import PointSampler
 from dangqun.demo.tree import RegionTree
@@ -96,6 +107,7 @@ __all__ = [
     "TAXONOMY_CHOICES",
     "check_taxonomy_choice",
     "demo_end",
+    "history_split",
     "seed_case_reference",
     "seed_cases",
 ]
@@ -111,6 +123,11 @@ OPERATORS = 3  # hotline operators beside the dispatcher persona
 STAFF_PER_DEPARTMENT = 2
 CITIZENS_AT_SCALE_1 = 600
 SWEEP_HOURS = 4  # the simulated worker runs the overdue sweep this often
+# A first run plays the cases of the last two weeks and serves (about 350 cases at scale 1: the
+# latest, the ones still within their deadline, some overdue); the rest of the year follows in the
+# background (``part``), the older open cases with it.
+HISTORY_SPLIT_DAYS = 14
+HISTORY_COMMIT_STEPS = 1  # each service call commits: the write lock is held for one call at a time
 
 # Channel mix of the public channels (the rest come from grid workers, by topic).
 PUBLIC_CHANNELS: tuple[tuple[str, float], ...] = (
@@ -143,8 +160,9 @@ EXTENSION_REASON = "需协调多个单位并等待施工条件,申请延期办�
 
 
 def demo_end() -> dt.datetime:
-    """The simulated 'now' at which the demo year ends: 10:00 on the reference day (local time)."""
-    return dt.datetime.combine(REFERENCE_DATE, dt.time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    """The simulated 'now' at which a demo seeded now would end its year (``demo.calendar``: the
+    ``DEMO_ANCHOR`` setting; 10:00 on the reference day in the test suite)."""
+    return anchor_end()
 
 
 def check_taxonomy_choice(choice: str) -> None:
@@ -306,10 +324,18 @@ def _seed_people(ctx: SeedContext, tree: RegionTree, departments: list[Departmen
     for membership in memberships:
         membership.user_id = membership.user.pk
     ctx.insert(Membership, memberships)
+    return _load_people(tree)
 
+
+def _load_people(tree: RegionTree) -> People:
+    """The people of the case stage, as ``_seed_people`` wrote them (or a later run finds them)."""
+    district = tree.district
     rows = Membership.objects.filter(is_active=True, user__is_active=True).select_related("user")
+    first = rows.filter(role=Role.DISPATCHER, region=district).order_by("user__username").first()
+    if first is None:
+        raise ValidationError("演示区没有指挥中心调度员账号,无法生成诉求", code="no_dispatcher")
     people = People(
-        [], users[0], defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list), []
+        [], first.user, defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list), []
     )
     workers: dict[int, list[User]] = defaultdict(list)
     leaders: dict[int, list[User]] = defaultdict(list)
@@ -343,7 +369,7 @@ class Planner:
         self.ctx = ctx
         self.tree = tree
         self.people = people
-        self.end = demo_end()
+        self.end = ctx.end or reference_end()
         index = CategoryIndex()
         self.categories = {topic.key: index.for_topic(topic) for topic in TOPICS}
         self.departments = list(Department.objects.filter(is_active=True).order_by("code"))
@@ -359,6 +385,7 @@ class Planner:
             if lng is not None and lat is not None:
                 self.buildings[grid_id].append((name, address, lng, lat))
         self.samplers: dict[int, PointSampler] = {}
+        self.deadlines: dict[tuple[int | None, str], float] = {}
 
     def count(self) -> int:
         """All the cases of the year: those played through the services and their copies."""
@@ -375,7 +402,7 @@ class Planner:
     def _time(self, rng: random.Random) -> dt.datetime:
         local_end = self.end
         while True:
-            day = REFERENCE_DATE - dt.timedelta(days=rng.randrange(SPAN_DAYS))
+            day = local_end.date() - dt.timedelta(days=rng.randrange(SPAN_DAYS))
             hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
             at = dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60)),
                                      tzinfo=local_end.tzinfo)  # fmt: skip
@@ -427,7 +454,9 @@ class Planner:
         drafts.sort()
         plans = [self._plan(position, at) for position, (at, _) in enumerate(drafts)]
         plans.sort(key=lambda p: (p.t0, p.index))
-        settle(plans, self.played_targets(), self.end, self.ctx.rng("case-fates"))
+        settle(
+            plans, self.played_targets(), self.end, self.ctx.rng("case-fates"), split=history_split(self.end)
+        )
         return sorted(plans, key=lambda p: p.index)
 
     def _plan(self, index: int, at: dt.datetime) -> Plan:
@@ -464,6 +493,7 @@ class Planner:
             description=self._text(r, r.choice(topic.details), place),
             result=self._text(r, r.choice(topic.results), place), creator=creator,
         )  # fmt: skip
+        plan.resolve_days = self._resolve_days(plan.category, priority)
         if channel in CITIZEN_CHANNELS:
             plan.reporter_name, plan.reporter_phone = creator.display_name, creator.phone
         elif channel in (CaseChannel.HOTLINE_12345, CaseChannel.HOTLINE_8890):
@@ -474,6 +504,12 @@ class Planner:
             plan.located = r.random() < 0.55  # the operator found the address on the map
         self._fate(plan)
         return plan
+
+    def _resolve_days(self, category: Category | None, priority: str) -> float:
+        key = (category.pk if category else None, priority)
+        if key not in self.deadlines:
+            self.deadlines[key] = float(sla.policy_for(category, priority)[1])
+        return self.deadlines[key]
 
     def _public_creator(self, r: random.Random, channel: str) -> User:
         if channel in CITIZEN_CHANNELS:
@@ -571,8 +607,8 @@ class Runner:
         self.sequence = 0
         self.queue: list[tuple[dt.datetime, int, int]] = []
         self.ticks: set[dt.datetime] = set()
-        self.origin = dt.datetime.combine(REFERENCE_DATE - dt.timedelta(days=SPAN_DAYS + 1), dt.time(0, 0),
-                                          tzinfo=planner.end.tzinfo)  # fmt: skip
+        first_day = planner.end.date() - dt.timedelta(days=SPAN_DAYS + 1)
+        self.origin = dt.datetime.combine(first_day, dt.time(0, 0), tzinfo=planner.end.tzinfo)
         config = CaseConfig.objects.order_by("id").first() or CaseConfig()
         self.rating_timeout = dt.timedelta(days=config.rating_timeout_days, minutes=1)
         self.max_reopen = config.max_reopen
@@ -640,11 +676,13 @@ class Runner:
         if t is None:
             return
         t, lead, signed_at = yield from self.dispatch(plan, t)
-        if plan.stuck:
-            if plan.rng.random() < 0.6:
+        if plan.stuck:  # still being handled at the end
+            if plan.open_kind == "extended":
+                yield from self.extend(plan, t)
+            elif plan.open_kind == "overdue" and plan.rng.random() < 0.6:
                 yield Step(_working(t, plan.rng.uniform(16, 60)), Action.SUPERVISE, ("leader",),
                            reason=SUPERVISE_REASON)  # fmt: skip
-            return  # left open: the sweep marks the breach and escalates
+            return  # an overdue one: the sweep marks the breach and escalates
         t = yield from self.resolve(plan, t, lead, signed_at)
         yield from self.rate(plan, t, lead=_spec(lead))
 
@@ -715,6 +753,27 @@ class Runner:
                 )
         lead_task = next(task for task in tasks if task.role == TaskRole.LEAD)
         return t, lead_task, signed_at
+
+    def extend(self, plan: Plan, t: dt.datetime) -> Script:
+        """A hard case open at the end: every unit asks for more time before its deadline and the
+        dispatcher grants it, so that the new deadline falls after the end (some of them soon after)."""
+        r = plan.rng
+        tasks = CaseTask.objects.filter(case_id=plan.case_id or 0, status__in=ACTIVE_TASK_STATUSES)
+        workday = workcal.workday_seconds()
+        for task in list(tasks.order_by("id")):
+            start = task.signed_at or t
+            asked = max(t, _working(start, _window_hours(start, task.resolve_due_at) * r.uniform(0.5, 0.85)))
+            wanted = workcal.add_working_hours(self.planner.end, r.uniform(0.3, 12) * workday / 3600)
+            days = min(
+                30, max(1, math.ceil(workcal.working_seconds_between(task.resolve_due_at, wanted) / workday))
+            )
+            try:
+                yield Step(asked, Action.REQUEST_EXTENSION, _spec(task), reason=EXTENSION_REASON,
+                           params={"days": days, "task_id": task.pk})  # fmt: skip
+                t = _working(asked, r.uniform(0.5, 4))
+                yield Step(t, Action.APPROVE_EXTENSION, ("dispatcher",), params={"task_id": task.pk})
+            except (DomainError, ValidationError):
+                t = asked  # this unit may not ask (or no longer): the others still do
 
     def resolve(
         self, plan: Plan, t: dt.datetime, lead: CaseTask, signed_at: dt.datetime
@@ -850,29 +909,40 @@ class Runner:
             self.stopped += 1
             return None
 
-    def run(self, plans: list[Plan]) -> None:
+    def run(self, plans: list[Plan], *, only: set[int] | None = None, commit_every: int = 0) -> None:
+        """Play the plans (those whose index is in ``only``, when given) and the sweeps in time order.
+        ``commit_every``: commit after that many steps (a history played beside a running server must
+        not hold the database's write lock for long; 1: every service call commits on its own, as it
+        does for a user); 0: the caller's transaction holds it all."""
         end = self.planner.end
-        queue = self._queue(plans)
+        queue = self._queue([p for p in plans if only is None or p.index in only])
+        self.sequence = len(plans)
         scripts: dict[int, Script] = {}
         pending: dict[int, Step] = {}
-        bar = tqdm(total=len(plans), desc="诉求", file=sys.stderr, disable=not self.ctx.show_progress,
+        bar = tqdm(total=len(queue), desc="诉求", file=sys.stderr, disable=not self.ctx.show_progress,
                    unit="", leave=False)  # fmt: skip
-        while queue:
-            at, _, index = heapq.heappop(queue)
-            if at >= end:
-                break
-            self.clock = at
-            if index < 0:
-                sweep(at=at)
-                continue
-            plan = plans[index]
-            if index not in scripts:
-                bar.update(1)
-            following = self._advance(plan, scripts, pending)
-            if following is not None:
-                pending[index] = following
-                heapq.heappush(queue, (max(following.at, at), self.sequence, index))
-                self.sequence += 1
+        done = False
+        while queue and not done:
+            with transaction.atomic() if commit_every > 1 else nullcontext():
+                for _ in range(commit_every or sys.maxsize):
+                    if not queue:
+                        break
+                    at, _, index = heapq.heappop(queue)
+                    if at >= end:
+                        done = True
+                        break
+                    self.clock = at
+                    if index < 0:
+                        sweep(at=at)
+                        continue
+                    plan = plans[index]
+                    if index not in scripts:
+                        bar.update(1)
+                    following = self._advance(plan, scripts, pending)
+                    if following is not None:
+                        pending[index] = following
+                        heapq.heappush(queue, (max(following.at, at), self.sequence, index))
+                        self.sequence += 1
         bar.close()
 
 
@@ -880,35 +950,70 @@ def _notify_nobody(**_: Any) -> None:
     """Stands in for ``queue_notifications`` while the demo's past is written."""
 
 
-def seed_cases(ctx: SeedContext, tree: RegionTree) -> None:
-    """A year of cases through the services (see the module docstring for the simulated clock)."""
+def seed_cases(ctx: SeedContext, tree: RegionTree, part: str = "all") -> None:
+    """A year of cases through the services (see the module docstring for the simulated clock).
+
+    ``part``: ``all``; ``recent`` — only the cases of the last ``HISTORY_SPLIT_DAYS`` (a first run serves
+    these at once); ``history`` — the rest, later, beside the running server (``demo_seed_history``),
+    committing as it goes. The two parts together are exactly ``all``: the same plans and fates (no
+    merge crosses the split), and every case's script touches only its own case.
+    """
+    if part not in ("all", "recent", "history"):
+        raise ValueError(f"unknown part {part!r}")
     invalidate_grid_index()  # the grids were written by bulk inserts in this process
     departments = list(Department.objects.filter(region=tree.district).order_by("code"))
-    people = _seed_people(ctx, tree, departments)
+    people = _load_people(tree) if part == "history" else _seed_people(ctx, tree, departments)
     planner = Planner(ctx, tree, people)
     plans = planner.plans()
+    split = history_split(planner.end)
+    only = None
+    if part == "recent":
+        only = {p.index for p in plans if p.t0 >= split}
+    elif part == "history":
+        only = {p.index for p in plans if p.t0 < split}
     runner = Runner(ctx, tree, people, planner)
+    quiet_sweep = logging.getLogger(sweep.__module__)
     with (
         mock.patch("dangqun.core.clock.now", runner.now),
         mock.patch("dangqun.cases.notifications.queue_notifications", _notify_nobody),
     ):
-        runner.run(plans)
-    played = [p.case_id for p in plans if p.case_id is not None]
-    copied = copy_cases(ctx, tree, played, planner.count() - planner.played())
+        level = quiet_sweep.level
+        quiet_sweep.setLevel(logging.WARNING)  # "no new breach" per case would flood the progress bar
+        try:
+            runner.run(plans, only=only, commit_every=HISTORY_COMMIT_STEPS if part == "history" else 0)
+        finally:
+            quiet_sweep.setLevel(level)
+    if part != "recent":
+        played = list(
+            Case.objects.filter(region_path__subtree=tree.district.path).values_list("pk", flat=True)
+        )
+        with transaction.atomic() if part == "history" else nullcontext():
+            copy_cases(ctx, tree, sorted(played), planner.count() - planner.played())
     kpi_rollup_reset()  # the past was written under a simulated clock: the next rollup run computes it
+    _count_cases(ctx, tree, planner.end)
+    if runner.stopped:
+        ctx.counts["case_scripts_stopped"] = runner.stopped
+
+
+def _count_cases(ctx: SeedContext, tree: RegionTree, end: dt.datetime) -> None:
     in_district = tree.district.path
-    ctx.counts["cases"] = len(played) + copied
-    statuses = Case.objects.filter(region_path__subtree=in_district).values("status")
-    for row in statuses.annotate(number=Count("id")).order_by("status"):
+    cases = Case.objects.filter(region_path__subtree=in_district)
+    ctx.counts["cases"] = cases.count()
+    for row in cases.values("status").annotate(number=Count("id")).order_by("status"):
         ctx.counts[f"cases.{row['status']}"] = row["number"]
     ctx.counts["case_events"] = CaseEvent.objects.filter(case__region_path__subtree=in_district).count()
     # What the KPI dashboard shows for the demo year (seed 000: 受理 8,879, 办结 8,128, 满意率 95 %).
-    start = planner.end - dt.timedelta(days=SPAN_DAYS + 1)
-    year = case_kpis(region=tree.district, start=start, end=planner.end)
+    start = end - dt.timedelta(days=SPAN_DAYS + 1)
+    year = case_kpis(region=tree.district, start=start, end=end)
     ctx.counts["kpi.accepted"] = year.figures.accepted
     ctx.counts["kpi.resolved"] = year.figures.resolved
     ctx.counts["kpi.rated"] = year.figures.rated
     ctx.counts["kpi.rated_satisfied"] = year.figures.satisfied + year.figures.basically_satisfied
     ctx.counts["case_tasks"] = CaseTask.objects.filter(case__region_path__subtree=in_district).count()
-    if runner.stopped:
-        ctx.counts["case_scripts_stopped"] = runner.stopped
+
+
+def history_split(end: dt.datetime) -> dt.datetime:
+    """Local midnight ``HISTORY_SPLIT_DAYS`` before the end: no day's cases straddle it (codes count per
+    day), and no merge crosses it (``case_plan.settle``)."""
+    day = end.date() - dt.timedelta(days=HISTORY_SPLIT_DAYS)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=end.tzinfo)

@@ -8,9 +8,11 @@ delays, extensions, follow-up calls); ``settle`` then decides by quota the fates
 
 - the cases of the last ``PENDING_HOURS`` wait for acceptance at the demo's end; on top of them exactly
   enough plans are rejected or merged that the rest, the accepted ones, number ``accepted``;
-- the accepted cases of the last ``OPEN_TAIL_DAYS`` are still being handled at the end, and just
-  enough older ones are stuck (never resolved: the sweep marks their breach and escalates) that
-  ``accepted − resolved`` stay open;
+- ``accepted − resolved`` cases are still being handled at the end, and their deadline lights look
+  like a working district's (most green, some yellow, a few red): the latest cases still within their
+  deadline (``recent``); a few older ones past it (``overdue``, ``OVERDUE_SHARE``: the sweep marks their
+  breach and escalates, the leader supervises some); the rest older cases of the last weeks whose units
+  asked for and were granted more time (``extended``: the harder problems);
 - every other accepted case must finish: after ``end − PLAIN_DAYS`` no plan gets a slow fate (late,
   extended, returned, failed review, reopened) and each resolves by ``finish_by``;
 - merges join a case that stays open, so a merge never finds its main case finished;
@@ -37,7 +39,9 @@ SATISFACTION_RATE = 0.95  # seed 000: 群众满意度
 MIN_ACCEPTED = 60  # a tiny demo still shows every path
 NOT_ACCEPTED_SHARE = 0.035  # rejected or merged, on top of the accepted cases
 PENDING_HOURS = 6  # submitted this close to the end: not accepted yet
-OPEN_TAIL_DAYS = 20  # accepted this close to the end: still being handled
+OVERDUE_SHARE = 0.08  # of the cases open at the end: past their deadline (red lights)
+EXTENDED_DAYS = (5, 35)  # open cases granted more time were submitted this many days before the end
+OVERDUE_AFTER_DAYS = 7  # an overdue open case was submitted at least this long before the end
 PLAIN_DAYS = 75  # no slow fate this close to the end, so every other case finishes
 FINISH_MARGIN = dt.timedelta(days=2)  # a plain case resolves at least this long before the end
 MERGE_WINDOW = dt.timedelta(days=3)
@@ -103,7 +107,9 @@ class Plan:
     late_sign: bool = False
     late_resolve: bool = False
     extension: bool = False
-    stuck: bool = False
+    stuck: bool = False  # still being handled at the end (never resolved in the demo)
+    open_kind: str = ""  # why it is open: "recent", "extended" or "overdue" (``settle``)
+    resolve_days: float = 5.0  # its deadline in working days (the SLA of its category and priority)
     review_fail: bool = False
     rated: bool = True
     follow_up: bool = False
@@ -130,19 +136,21 @@ class Plan:
         self.finish_by = finish_by
 
 
-def settle(plans: list[Plan], targets: Targets, end: dt.datetime, rng: random.Random) -> None:
-    """Decide the fates the KPIs depend on (see the module docstring); ``plans`` are in time order."""
+def settle(
+    plans: list[Plan],
+    targets: Targets,
+    end: dt.datetime,
+    rng: random.Random,
+    split: dt.datetime | None = None,
+) -> None:
+    """Decide the fates the KPIs depend on (see the module docstring); ``plans`` are in time order.
+    No merge joins cases on both sides of ``split`` (the moment a first run's recent cases start)."""
     for plan in plans:
-        plan.reject, plan.stuck, plan.merge_into = False, False, None
+        plan.reject, plan.stuck, plan.merge_into, plan.open_kind = False, False, None, ""
         plan.pending = plan.t0 >= end - dt.timedelta(hours=PENDING_HOURS)
     live = [p for p in plans if not p.pending]
     not_accepted = max(0, len(plans) - targets.accepted - (len(plans) - len(live)))
-    tail_start = end - dt.timedelta(days=OPEN_TAIL_DAYS)
-    tail = [p for p in live if p.t0 >= tail_start and not p.on_spot][-targets.still_open :]
-    tail_set = {p.index for p in tail} if targets.still_open else set()
-    older = [p for p in live if p.t0 < tail_start and not p.on_spot]
-    stuck = rng.sample(older, min(len(older), max(0, targets.still_open - len(tail_set))))
-    for plan in [*(p for p in live if p.index in tail_set), *stuck]:
+    for plan in _open_at_end(live, targets.still_open, end, rng):
         plan.stuck = True
     open_mains: dict[tuple[str, int], list[Plan]] = defaultdict(list)
     merges = 0
@@ -151,7 +159,13 @@ def settle(plans: list[Plan], targets: Targets, end: dt.datetime, rng: random.Ra
         if plan.stuck:
             open_mains[key].append(plan)
             continue
-        mains = [m for m in open_mains[key] if plan.t0 - m.t0 < MERGE_WINDOW and m.public]
+        mains = [
+            m
+            for m in open_mains[key]
+            if plan.t0 - m.t0 < MERGE_WINDOW
+            and m.public
+            and (split is None or (m.t0 < split) == (plan.t0 < split))
+        ]
         if plan.public and mains and merges < not_accepted // 2 and rng.random() < 0.5:
             plan.merge_into = mains[-1]
             mains[-1].followers.append(plan)
@@ -162,6 +176,31 @@ def settle(plans: list[Plan], targets: Targets, end: dt.datetime, rng: random.Ra
     for plan in rng.sample(candidates, min(len(candidates), not_accepted - merges)):
         plan.reject = True
     _settle_finishing(live, end, rng, targets)
+
+
+def _open_at_end(live: list[Plan], count: int, end: dt.datetime, rng: random.Random) -> list[Plan]:
+    """The ``count`` cases still being handled at the end, each with its ``open_kind``."""
+    day = dt.timedelta(days=1)
+    handled = [p for p in live if not p.on_spot]
+    # within its deadline: fewer calendar days old than its working days (weekends included)
+    recent = (
+        [p for p in handled if end - p.t0 < day * max(1.0, p.resolve_days * 1.2)][-count:] if count else []
+    )
+    chosen = {p.index for p in recent}
+    overdue_quota = min(round(count * OVERDUE_SHARE), count - len(recent))
+    extended_pool = [
+        p
+        for p in handled
+        if p.index not in chosen and end - day * EXTENDED_DAYS[1] <= p.t0 < end - day * EXTENDED_DAYS[0]
+    ]
+    extended = rng.sample(extended_pool, min(len(extended_pool), count - len(recent) - overdue_quota))
+    chosen |= {p.index for p in extended}
+    overdue_pool = [p for p in handled if p.index not in chosen and p.t0 < end - day * OVERDUE_AFTER_DAYS]
+    overdue = rng.sample(overdue_pool, min(len(overdue_pool), count - len(chosen)))
+    for kind, group in (("recent", recent), ("extended", extended), ("overdue", overdue)):
+        for plan in group:
+            plan.open_kind = kind
+    return [*recent, *extended, *overdue]
 
 
 def _settle_finishing(live: list[Plan], end: dt.datetime, rng: random.Random, targets: Targets) -> None:

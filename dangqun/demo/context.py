@@ -48,6 +48,8 @@ class SeedOptions:
 class SeedContext:
     options: SeedOptions
     show_progress: bool = False
+    # Where the year of cases ends (``demo.calendar.anchor_end``); None: 10:00 on the reference day.
+    end: dt.datetime | None = None
     counts: Counter[str] = field(default_factory=Counter)
 
     def rng(self, *purpose: object) -> random.Random:

@@ -8,6 +8,7 @@ left no marker, so it is refused too and needs ``reset``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from dangqun.demo.build_accounts import seed_accounts
 from dangqun.demo.build_cases import (
     DEMO_STAFF_PREFIXES,
     check_taxonomy_choice,
+    history_split,
     seed_case_reference,
     seed_cases,
 )
@@ -33,7 +35,8 @@ from dangqun.demo.build_orgs import seed_departments, seed_party_tree
 from dangqun.demo.build_party import seed_party_life, seed_party_members
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
-from dangqun.demo.build_triage import seed_triage_model
+from dangqun.demo.build_triage import seed_hotspots, seed_triage_model
+from dangqun.demo.calendar import anchor_end, demo_shift, reanchor_days, reference_end
 from dangqun.demo.context import DISTRICT_CODE, SeedContext, SeedOptions
 from dangqun.demo.events import DemoEvent
 from dangqun.demo.personas import PERSONAS
@@ -46,14 +49,16 @@ from dangqun.registry.models import Building, Business, Facility, Household, Ins
 
 MAX_SCALE = 50.0
 
-__all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed", "mark_seeded"]
+__all__ = ["SeedResult", "active_demo", "demo_reset", "demo_seed", "demo_seed_history", "mark_seeded"]
 
 
 @dataclass(frozen=True)
 class SeedResult:
-    created: bool  # False: the same demo was already there and nothing was written
+    created: bool  # False: the same demo was already there (re-anchored when ``shifted_days``)
     options: SeedOptions
     counts: dict[str, int]
+    end: dt.datetime | None = None  # where the demo's calendar ends now
+    shifted_days: int = 0  # the days an existing demo was moved forward to end today (``calendar``)
 
 
 def _check_scale(scale: object, name: str = "scale") -> float:
@@ -78,13 +83,10 @@ def _check_options(scale: float, seed: int, case_scale: float | None = None) -> 
 
 
 def active_demo() -> dict[str, Any] | None:
-    """The data of the last ``demo.seeded`` event, unless a ``demo.reset`` came after it."""
-    event = (
-        AuditEvent.objects.filter(event_type__in=[DemoEvent.SEEDED.value, DemoEvent.RESET.value])
-        .order_by("-id")
-        .first()
-    )
-    if event is None or event.event_type != DemoEvent.SEEDED.value:
+    """The data of the last ``demo.seeded`` (or ``demo.reanchored``) event, unless a ``demo.reset`` came
+    after it."""
+    event = AuditEvent.objects.filter(event_type__in=[e.value for e in DemoEvent]).order_by("-id").first()
+    if event is None or event.event_type == DemoEvent.RESET.value:
         return None
     if not Region.objects.filter(code=DISTRICT_CODE).exists():
         return None
@@ -100,6 +102,8 @@ def demo_seed(
     show_progress: bool = False,
     taxonomy: str = "builtin",
     case_scale: float | None = None,
+    anchor: str | dt.date | None = None,
+    history: str = "now",
 ) -> SeedResult:
     """Seed the demo district, or do nothing if the same demo is already there.
 
@@ -107,12 +111,27 @@ def demo_seed(
     and tests never depend on files outside the repository), ``auto`` (the contest taxonomy when this
     machine has it, else the built-in tree; the ``seed_demo`` command's default), or the path of a CSV
     file. Categories are reference data: a reset keeps them, and loading them again creates nothing new.
+
+    ``anchor`` is where the year of cases ends (``demo.calendar.anchor_end``; default: the
+    ``DEMO_ANCHOR`` setting, "today"). The same demo found on a later day is moved forward to end
+    there (``demo.calendar``): that is the only write of a run with the same arguments.
+
+    ``history="later"`` plays only the cases of the last weeks (``build_cases.HISTORY_SPLIT_DAYS``) and
+    marks the rest of the year pending: ``demo_seed_history`` plays it, beside a running server
+    (``make run`` serves first). ``"now"`` (the default) plays the whole year here.
     """
+    if history not in ("now", "later"):
+        raise ValidationError(
+            "history 须为 now 或 later,收到:%(value)s", code="invalid_history", params={"value": history}
+        )
     options = _check_options(scale, seed, case_scale)
     check_taxonomy_choice(taxonomy)
+    end = anchor_end(anchor)
     active = active_demo()
     if active is not None and not reset and active.get("options") == options.as_dict():
-        return SeedResult(created=False, options=options, counts=dict(active.get("counts", {})))
+        if active.get("history") == "pending":  # the year is still being played: it moves afterwards
+            return SeedResult(created=False, options=options, counts=dict(active.get("counts", {})))
+        return _reanchor(actor, active, options, end)
     if reset:
         demo_reset(actor=actor)
     elif active is not None:
@@ -123,7 +142,7 @@ def demo_seed(
         )
     _check_empty()
 
-    ctx = SeedContext(options=options, show_progress=show_progress)
+    ctx = SeedContext(options=options, show_progress=show_progress, end=end)
     # One transaction per stage; each later stage reads what the earlier ones wrote.
     stages: list[Callable[[SeedContext], None]] = [
         _stage_regions,
@@ -133,8 +152,9 @@ def demo_seed(
         lambda c: seed_accounts(c, RegionTree.load()),
         lambda c: seed_party_life(c, RegionTree.load()),
         lambda c: seed_case_reference(c, RegionTree.load(), taxonomy),
-        lambda c: seed_cases(c, RegionTree.load()),
+        lambda c: seed_cases(c, RegionTree.load(), "recent" if history == "later" else "all"),
         seed_triage_model,
+        seed_hotspots,
     ]
     for stage in stages:
         try:
@@ -143,20 +163,91 @@ def demo_seed(
         except DomainError as error:
             raise ValidationError(error.message, code=error.code) from error
     counts = dict(sorted(ctx.counts.items()))
-    mark_seeded(actor=actor, options=options, counts=counts)
-    return SeedResult(created=True, options=options, counts=counts)
+    mark_seeded(actor=actor, options=options, counts=counts, end=end, pending=history == "later")
+    return SeedResult(created=True, options=options, counts=counts, end=end)
 
 
-def mark_seeded(*, actor: User | None, options: SeedOptions, counts: dict[str, int]) -> None:
-    """The last step of a seed: the grid index moves on and the ``demo.seeded`` marker is written."""
+def demo_seed_history(*, actor: User | None, show_progress: bool = False) -> SeedResult | None:
+    """Play the rest of the year of a demo seeded with ``history="later"``; ``None`` when nothing is
+    pending. It commits as it goes (a server is using the database meanwhile); a run that was
+    interrupted left part of the history: that part is deleted and the history played again."""
+    active = active_demo()
+    if active is None or active.get("history") != "pending":
+        return None
+    options = SeedOptions(**active["options"])
+    end = dt.datetime.fromisoformat(active["end"])
+    ctx = SeedContext(options=options, show_progress=show_progress, end=end)
+    tree = RegionTree.load()
+    district = Region.objects.get(code=DISTRICT_CODE)
+    split = history_split(end)
+    _delete_cases(district, {}, before=split)
+    # a history played in part numbered its days' cases: numbering starts again with the days
+    CaseCodeCounter.objects.filter(day__lt=split.date()).delete()
+    try:
+        seed_cases(ctx, tree, "history")
+        # no transaction around these: both compute first and write briefly, and a server is using the
+        # database (a transaction around training held SQLite's write lock past the worker's timeout)
+        seed_triage_model(ctx)
+        seed_hotspots(ctx)
+    except DomainError as error:
+        raise ValidationError(error.message, code=error.code) from error
+    counts = dict(sorted({**active.get("counts", {}), **ctx.counts}.items()))
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            event_type=DemoEvent.HISTORY_PLAYED,
+            target=district,
+            data={**active, "counts": counts, "history": "played"},
+        )
+    return SeedResult(created=True, options=options, counts=counts, end=end)
+
+
+def mark_seeded(
+    *,
+    actor: User | None,
+    options: SeedOptions,
+    counts: dict[str, int],
+    end: dt.datetime | None = None,
+    pending: bool = False,
+) -> None:
+    """The last step of a seed: the grid index moves on and the ``demo.seeded`` marker is written
+    (with where the demo's calendar ends)."""
     with transaction.atomic():
         geo_index_version_bump()
         record_event(
             actor=actor,
             event_type=DemoEvent.SEEDED,
             target=Region.objects.get(code=DISTRICT_CODE),
-            data={"district": DISTRICT_CODE, "options": options.as_dict(), "counts": counts},
+            data={
+                "district": DISTRICT_CODE,
+                "options": options.as_dict(),
+                "counts": counts,
+                "end": (end or reference_end()).isoformat(),
+                "history": "pending" if pending else "played",
+            },
         )
+
+
+def _reanchor(
+    actor: User | None, active: dict[str, Any], options: SeedOptions, end: dt.datetime
+) -> SeedResult:
+    """The same demo is there: move it forward so that its calendar ends at ``end`` (or leave it)."""
+    counts = dict(active.get("counts", {}))
+    stored = active.get("end")
+    stored_end = dt.datetime.fromisoformat(stored) if stored else reference_end()
+    days = reanchor_days(stored_end, end)
+    if days <= 0:
+        return SeedResult(created=False, options=options, counts=counts, end=stored_end)
+    with transaction.atomic():
+        shifted = demo_shift(days)
+        new_end = stored_end + dt.timedelta(days=days)
+        record_event(
+            actor=actor,
+            event_type=DemoEvent.REANCHORED,
+            target=Region.objects.get(code=DISTRICT_CODE),
+            data={**active, "end": new_end.isoformat(), "shifted_days": days, "shifted": shifted},
+        )
+    return SeedResult(created=False, options=options, counts=counts, end=new_end, shifted_days=days)
 
 
 def _stage_regions(ctx: SeedContext) -> None:
@@ -209,10 +300,13 @@ def demo_reset(*, actor: User | None) -> dict[str, int]:
     return deleted
 
 
-def _delete_cases(district: Region, deleted: dict[str, int]) -> None:
-    """The district's cases with their timelines, tasks and attachments (the timeline is PROTECTed
-    against everything else: only this reset removes it, with the cases themselves)."""
+def _delete_cases(district: Region, deleted: dict[str, int], before: dt.datetime | None = None) -> None:
+    """The district's cases (submitted ``before``, when given) with their timelines, tasks and
+    attachments (the timeline is PROTECTed against everything else: only the demo removes it, with the
+    cases themselves)."""
     cases = Case.objects.filter(region_path__subtree=district.path)
+    if before is not None:
+        cases = cases.filter(submitted_at__lt=before)
     case_ids = list(cases.values_list("pk", flat=True))
     deleted["cases"] = deleted["case_events"] = 0
     for start in range(0, len(case_ids), 500):

@@ -4,12 +4,15 @@ the demo district (元宝区), with a year of citizen requests."""
 from __future__ import annotations
 
 import time
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from dangqun.demo.seed import demo_seed
+from dangqun.demo.build_cases import HISTORY_SPLIT_DAYS
+from dangqun.demo.seed import demo_seed, demo_seed_history
 
 
 class Command(BaseCommand):
@@ -28,6 +31,26 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
         parser.add_argument(
+            "--history",
+            choices=("now", "later"),
+            default="now",
+            help="now = 在本命令中生成全年诉求(默认);later = 只生成最近几周的诉求,其余由 --play-history "
+            "在后台补齐(make run 先启动服务)",
+        )
+        parser.add_argument(
+            "--play-history",
+            action="store_true",
+            help="补齐以 --history later 生成的演示数据的全年诉求(边服务边写入,分批提交);"
+            "没有待补的则立即返回",
+        )
+        parser.add_argument(
+            "--anchor",
+            default=None,
+            metavar="today|YYYY-MM-DD",
+            help="诉求年度的结束日:today = 当前整点(默认,见设置 DANGQUN_DEMO_ANCHOR),或某日10:00;"
+            "已有的相同演示数据会整体顺延到该日(见 docs/demo.md)",
+        )
+        parser.add_argument(
             "--taxonomy",
             default="auto",
             metavar="auto|builtin|PATH",
@@ -39,6 +62,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options["verbosity"])
         started = time.perf_counter()
+        if options["play_history"]:
+            self._play_history(verbosity, started)
+            return
         try:
             result = demo_seed(
                 actor=None,
@@ -48,6 +74,8 @@ class Command(BaseCommand):
                 show_progress=verbosity > 0,
                 taxonomy=options["taxonomy"],
                 case_scale=options["case_scale"],
+                anchor=options["anchor"],
+                history=options["history"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
@@ -59,8 +87,33 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"演示数据已生成(scale={scale:g}, seed={seed}),用时 {elapsed:.1f} 秒")
             )
+        elif result.shifted_days:
+            end = f"{timezone.localtime(result.end):%Y-%m-%d %H:%M}" if result.end else ""
+            self.stdout.write(
+                f"演示数据已存在(scale={scale:g}, seed={seed}),日历已顺延 {result.shifted_days} 天,"
+                f"诉求年度止于 {end},用时 {elapsed:.1f} 秒"
+            )
         else:
             self.stdout.write(f"演示数据已存在(scale={scale:g}, seed={seed}),未做任何改动")
+        self.stdout.write(format_counts(result.counts))
+        if result.created and options["history"] == "later":
+            self.stdout.write(
+                f"以上为最近 {HISTORY_SPLIT_DAYS} 天的诉求;全年其余的诉求在服务启动后于后台补齐"
+                "(seed_demo --play-history,日志 var/log/seed-history.log)"
+            )
+
+    def _play_history(self, verbosity: int, started: float) -> None:
+        try:
+            result = demo_seed_history(actor=None, show_progress=verbosity > 1)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
+        if verbosity == 0:
+            return
+        if result is None:
+            self.stdout.write("演示数据没有待补齐的历史诉求")
+            return
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"演示数据的全年诉求已补齐,用时 {elapsed:.1f} 秒"))
         self.stdout.write(format_counts(result.counts))
 
 
@@ -100,14 +153,37 @@ LABELS: dict[str, str] = {
     "case_events": "诉求事件",
     "case_tasks": "办理任务",
     "case_scripts_stopped": "诉求脚本中断(应为0)",
+    "cases.copied": "诉求·复制到其他网格",
+    "case_events.copied": "诉求事件·复制",
+    "case_tasks.copied": "办理任务·复制",
+    "kpi.accepted": "年度指标·受理",
+    "kpi.resolved": "年度指标·办结",
+    "kpi.rated": "年度指标·已评价",
+    "kpi.rated_satisfied": "年度指标·满意和基本满意",
+    "lights.green": "在办诉求·正常(绿灯)",
+    "lights.yellow": "在办诉求·临期(黄灯)",
+    "lights.red": "在办诉求·超期(红灯)",
+    "triage_model_labels": "智能分拨模型·类别",
+    "triage_model_labelled_cases": "智能分拨模型·训练诉求",
+    "hotspots": "热点问题(近90天)",
 }
 
 
 def format_counts(counts: dict[str, int]) -> str:
-    rows = [(key, LABELS.get(key, key), value) for key, value in counts.items()]
+    """The summary table: a Chinese label and the number per count (unknown keys show as they are)."""
     order = list(LABELS)
-    rows.sort(key=lambda row: (order.index(row[0]) if row[0] in order else len(order), row[0]))
-    width = max((len(key) for key, _, _ in rows), default=10)
-    lines = [f"{'key'.ljust(width)}  {'rows':>9}  名称", f"{'-' * width}  {'-' * 9}  {'-' * 12}"]
-    lines += [f"{key.ljust(width)}  {value:>9,}  {label}" for key, label, value in rows]
+    keys = sorted(counts, key=lambda key: (order.index(key) if key in order else len(order), key))
+    labels = {key: LABELS.get(key, key) for key in keys}
+    # CJK characters take two columns in a terminal
+    width = max((_columns(label) for label in labels.values()), default=8)
+    lines = [f"{_pad('名称', width)}  {'数量':>9}", f"{'-' * width}  {'-' * 11}"]
+    lines += [f"{_pad(labels[key], width)}  {counts[key]:>11,}" for key in keys]
     return "\n".join(lines)
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _columns(text))
