@@ -31,11 +31,16 @@ from dangqun.demo.build_cases import (
     seed_case_reference,
     seed_cases,
 )
+from dangqun.demo.build_civic import delete_civic, seed_civic
+from dangqun.demo.build_community import delete_community, seed_community
+from dangqun.demo.build_gridwork import delete_gridwork, seed_gridwork
 from dangqun.demo.build_orgs import seed_departments, seed_party_tree
 from dangqun.demo.build_party import seed_party_life, seed_party_members
+from dangqun.demo.build_partywork import delete_partywork, seed_partywork
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
 from dangqun.demo.build_triage import seed_hotspots, seed_triage_model
+from dangqun.demo.build_volunteers import delete_volunteers, seed_volunteers
 from dangqun.demo.calendar import anchor_end, demo_shift, reanchor_days, reference_end
 from dangqun.demo.context import DISTRICT_CODE, SeedContext, SeedOptions
 from dangqun.demo.events import DemoEvent
@@ -155,6 +160,11 @@ def demo_seed(
         lambda c: seed_cases(c, RegionTree.load(), "recent" if history == "later" else "all"),
         seed_triage_model,
         seed_hotspots,
+        seed_community,
+        seed_gridwork,
+        seed_partywork,
+        seed_volunteers,
+        seed_civic,
     ]
     for stage in stages:
         try:
@@ -323,6 +333,14 @@ def _delete_cases(district: Region, deleted: dict[str, int], before: dt.datetime
 
 
 def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
+    for delete_domain in (
+        delete_community,
+        delete_gridwork,
+        delete_partywork,
+        delete_volunteers,
+        delete_civic,
+    ):
+        delete_domain(district, deleted)
     if district is not None:
         _delete_cases(district, deleted)
     persona_names = [p.username for p in PERSONAS]

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from dangqun.web import urls_civic, urls_community, urls_gridwork, urls_partywork, urls_volunteers
 from dangqun.web.views import (
     auth,
     case_page,
@@ -87,4 +88,10 @@ urlpatterns = [
     path("exchange/export/cases.xlsx", exchange.export_cases, name="exchange_export_cases"),
     path("exchange/export/cases.csv", exchange.export_cases_csv, name="exchange_export_cases_csv"),
     path("exchange/export/kpis.xlsx", exchange.export_kpis, name="exchange_export_kpis"),
+    # the domains built on the workflow spine, each in its own urls_<domain>.py
+    *urls_community.urlpatterns,
+    *urls_gridwork.urlpatterns,
+    *urls_partywork.urlpatterns,
+    *urls_volunteers.urlpatterns,
+    *urls_civic.urlpatterns,
 ]

@@ -490,3 +490,10 @@ ROUTES: dict[str, Spec] = {
     "GET /exchange/export/cases.csv": WEB_LOGIN,
     "GET /exchange/export/kpis.xlsx": WEB_LOGIN,
 }
+
+# The domains' routes, each declared in tests/access/routes_<domain>.py (imported here, at the end,
+# since they use the specs above).
+from tests.access import routes_civic, routes_community, routes_gridwork, routes_partywork, routes_volunteers  # noqa: E402
+
+for _domain in (routes_community, routes_gridwork, routes_partywork, routes_volunteers, routes_civic):
+    ROUTES.update(_domain.ROUTES)

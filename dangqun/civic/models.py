@@ -1,0 +1,1 @@
+"""惠民服务: the models of this domain."""

@@ -1,0 +1,1 @@
+"""区域化党建: the models of this domain."""

@@ -1,0 +1,14 @@
+"""The demo's 志愿服务 (``dangqun.volunteers``): one seed stage and what the reset deletes."""
+
+from __future__ import annotations
+
+from dangqun.demo.context import SeedContext
+from dangqun.regions.models import Region
+
+
+def seed_volunteers(ctx: SeedContext) -> None:
+    """Seed stage (its own transaction, after the cases): this domain's demo rows, anchored to today."""
+
+
+def delete_volunteers(district: Region | None, deleted: dict[str, int]) -> None:
+    """Reset: delete this domain's demo rows (runs first, before the registry and the accounts)."""

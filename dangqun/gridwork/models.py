@@ -1,0 +1,1 @@
+"""网格工作: the models of this domain."""

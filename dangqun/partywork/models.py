@@ -1,0 +1,1 @@
+"""党员服务: the models of this domain."""

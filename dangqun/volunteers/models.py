@@ -1,0 +1,1 @@
+"""志愿服务: the models of this domain."""

@@ -1,0 +1,5 @@
+"""惠民服务 (``dangqun.civic``): this domain's pages, in ``web.urls``."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""党员服务 (``dangqun.partywork``): this domain's pages, in ``web.urls``."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
