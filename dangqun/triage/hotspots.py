@@ -17,6 +17,13 @@ A hotspot is one specific place or group of people, in one period, with one prob
    linked through a coined name both titles share (digits or Latin letters and two Chinese characters:
    58车贷) from a cosine of ``min_cosine_with_name`` up. Clusters are the connected components; a
    component that still spans more than ``max_span_days`` is split at its largest time gaps.
+3b. **Subjects** (``subjects``): a policy for a group of people (人才购房补贴, 退休教师补贴, 出租车燃油补贴)
+   names no place, and residents ask about it for a year, a few a month. The title's words are cut
+   (rjieba); each policy word (补贴, 补助, 新政, 待遇, 资格 …) with a content word at most three words
+   before it makes a subject key (人才·补贴, 购房·补贴). Two messages sharing a key are linked within
+   ``subject_gap_days`` when their titles' cosine reaches ``min_cosine_with_subject`` and they are not
+   at two different named places; a component holding such a link may span ``subject_span_days``.
+   The hotspot's name is then the commonest subject phrase (人才购房补贴).
 4. **Heat** (``heat``), stated again in docs/benchmarks.md (Hotspots)::
 
        heat = (3·ln(1+R) + 1·ln(1+N) + 2·ln(1+L) + 0.5·ln(1+D))
@@ -111,6 +118,10 @@ class Params:
     min_cosine_with_name: float = 0.05
     max_gap_days: float = 60.0  # two linked messages at most this far apart
     max_span_days: float = 180.0  # a cluster longer than this is split at its largest gaps
+    # Subjects (a policy, a group of people): asked about for months, a few messages a month.
+    min_cosine_with_subject: float = 0.0
+    subject_gap_days: float = 120.0
+    subject_span_days: float = 400.0
     min_size: int = 2  # a hotspot has at least this many messages
     text_chars: int = 120  # head of the text used for similarity and places
     half_life_days: float = 30.0
@@ -191,6 +202,86 @@ def places(message: Message, chars: int = 200, *, use_jieba: bool = True) -> lis
     return sorted(seen, key=len, reverse=True)
 
 
+# Policy words: what a subject hotspot is about; each maps to its family (新政 and 补助 are 补贴 questions).
+_POLICY_WORDS = {
+    "补贴": "补贴",
+    "补助": "补贴",
+    "津贴": "补贴",
+    "新政": "补贴",
+    "奖励": "补贴",
+    "奖金": "补贴",
+    "燃油补贴": "补贴",
+    "待遇": "待遇",
+    "资格": "资格",
+    "指标": "资格",
+}
+# Words before a policy word that say nothing of whose policy it is.
+_SUBJECT_STOP_WORDS = (
+    "咨询 关于 反映 请问 希望 要求 建议 请求 申请 申报 发放 落实 解决 出台 办理 领取 享受 审核 认定 "
+    "问题 事宜 相关 有关 政策 各项 多少 什么 为何 为什么 怎么 何时 能否 是否 还 没 不 的 了 和 与 及 后 "
+    "屡次 最近 一直 已经 如何 哪些 能 会 可以 我 我们 市 区 县 政府 市政府 区政府 县政府 部门 年度 年"
+)
+_SUBJECT_STOP = frozenset(_SUBJECT_STOP_WORDS.split())
+
+
+def subjects(title: str) -> dict[tuple[str, str], str]:
+    """The subject keys of a title — (a content word, the policy word's family) for each policy word and
+    each content word at most three words before it — each with its phrase (the words from that content
+    word to the policy word: 人才购房补贴)."""
+    import rjieba
+
+    masked = _MASKED.sub(" ", normalise(title))
+    words = [w for w in rjieba.cut(masked) if w.strip() and not w.isascii()]
+    found: dict[tuple[str, str], str] = {}
+    for k, word in enumerate(words):
+        family = _POLICY_WORDS.get(word)
+        if family is None:
+            continue
+        for j in range(max(0, k - 3), k):
+            head = words[j]
+            if len(head) < 2 or head in _SUBJECT_STOP or head in _GENERIC or head in _POLICY_WORDS:
+                continue
+            phrase = "".join(w for w in words[j : k + 1] if w not in _SUBJECT_STOP)
+            found.setdefault((head, family), phrase)
+    return found
+
+
+def _link_shared(
+    holders: dict[Any, list[int]],
+    *,
+    matrix: Any,
+    stamps: np.ndarray,
+    union: _Union,
+    gap_days: float,
+    min_cosine: float,
+    elsewhere: Any,
+) -> set[int]:
+    """Link the messages that hold one thing (a coined name, a subject key) at most ``gap_days`` apart
+    from a cosine of ``min_cosine`` up, unless ``elsewhere(i, c)``: both titles name places and none
+    agrees (K9歌厅 or 加装电梯补贴 at two compounds). Returns the messages so linked."""
+    linked: set[int] = set()
+    for members in holders.values():
+        if len(members) < 2:
+            continue
+        sims = (matrix[members] @ matrix[members].T).toarray()
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                i, c = members[a], members[b]
+                close = abs(stamps[i] - stamps[c]) <= gap_days
+                if close and sims[a, b] >= min_cosine and not elsewhere(i, c):
+                    union.join(i, c)
+                    linked.update((i, c))
+    return linked
+
+
+def _holders(found: Iterable[Iterable[Any]]) -> dict[Any, list[int]]:
+    holders: dict[Any, list[int]] = {}
+    for i, things in enumerate(found):
+        for thing in things:
+            holders.setdefault(thing, []).append(i)
+    return holders
+
+
 def _vectors(messages: Sequence[Message], chars: int) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -235,18 +326,18 @@ def _shares_place(a: set[str], b: set[str]) -> bool:
     return bool(a & b) or bool(_core_grams(a) & _core_grams(b))
 
 
-def _split_long(indices: list[int], messages: Sequence[Message], params: Params) -> list[list[int]]:
+def _split_long(indices: list[int], messages: Sequence[Message], max_span_days: float) -> list[list[int]]:
     ordered = sorted(indices, key=lambda i: messages[i].time)
     span = (messages[ordered[-1]].time - messages[ordered[0]].time).total_seconds() / 86400
-    if span <= params.max_span_days or len(ordered) < 2:
+    if span <= max_span_days or len(ordered) < 2:
         return [ordered]
     gaps = [
         ((messages[ordered[k + 1]].time - messages[ordered[k]].time).total_seconds(), k)
         for k in range(len(ordered) - 1)
     ]
     _, cut = max(gaps)
-    return _split_long(ordered[: cut + 1], messages, params) + _split_long(
-        ordered[cut + 1 :], messages, params
+    return _split_long(ordered[: cut + 1], messages, max_span_days) + _split_long(
+        ordered[cut + 1 :], messages, max_span_days
     )
 
 
@@ -254,33 +345,6 @@ def coined_names(title: str) -> set[str]:
     """The coined names (``_CODED``: 58车贷, P2P平台) in a title, the board's masked names removed."""
     masked = _MASKED.sub(" ", normalise(title))
     return {name for name in _CODED.findall(masked) if name not in _NOT_A_NAME and _DIGIT.search(name)}
-
-
-def _link_coined_names(
-    *,
-    coined: Sequence[set[str]],
-    matrix: Any,
-    stamps: np.ndarray,
-    union: _Union,
-    params: Params,
-    elsewhere: Any,
-) -> None:
-    """Link messages whose titles name the same coined name, within the time gap, from a low cosine,
-    unless ``elsewhere(i, c)``: both titles name places and none agrees (KTV noise at two compounds)."""
-    holders: dict[str, list[int]] = {}
-    for i, names in enumerate(coined):
-        for name in names:
-            holders.setdefault(name, []).append(i)
-    for members in holders.values():
-        if len(members) < 2:
-            continue
-        sims = (matrix[members] @ matrix[members].T).toarray()
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                i, c = members[a], members[b]
-                close = abs(stamps[i] - stamps[c]) <= params.max_gap_days
-                if close and sims[a, b] >= params.min_cosine_with_name and not elsewhere(i, c):
-                    union.join(i, c)
 
 
 def cluster(
@@ -294,7 +358,7 @@ def cluster(
     if n < params.min_size:
         return [], found
     # Two-character names ("临街", "东路") are too often fragments to say two places agree or differ.
-    # Coined names (58车贷) are not places: they link through ``_link_coined_names`` only, so that
+    # Coined names (58车贷) are not places: they link through ``_link_shared`` only, so that
     # one at two named compounds (K9歌厅 at 幸福里小区 and at 青松苑) stays two problems.
     coined = [coined_names(m.title) for m in messages]
     place_sets = [{name for name in p if len(name) >= 3} - c for p, c in zip(found, coined, strict=True)]
@@ -329,16 +393,28 @@ def cluster(
         a, b = place_sets[i], place_sets[c]
         return titled[i] and titled[c] and not (a and b and _shares_place(a, b))
 
-    _link_coined_names(
-        coined=coined, matrix=matrix, stamps=stamps, union=union, params=params, elsewhere=elsewhere
+    shared = {"matrix": matrix, "stamps": stamps, "union": union, "elsewhere": elsewhere}
+    # Coined names (58车贷): within the ordinary gap, from a low cosine.
+    _link_shared(
+        _holders(coined), gap_days=params.max_gap_days, min_cosine=params.min_cosine_with_name, **shared
+    )
+    # Subjects (人才·补贴): within the longer subject gap; their components may span longer.
+    by_subject = _link_shared(
+        _holders(subjects(m.title) for m in messages),
+        gap_days=params.subject_gap_days,
+        min_cosine=params.min_cosine_with_subject,
+        **shared,
     )
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(union.find(i), []).append(i)
     clusters: list[list[int]] = []
     for members in groups.values():
-        if len(members) >= params.min_size:
-            clusters.extend(g for g in _split_long(members, messages, params) if len(g) >= params.min_size)
+        if len(members) < params.min_size:
+            continue
+        subject = any(i in by_subject for i in members)
+        span = params.subject_span_days if subject else params.max_span_days
+        clusters.extend(g for g in _split_long(members, messages, span) if len(g) >= params.min_size)
     return clusters, found
 
 
@@ -409,6 +485,21 @@ def _extend(place: str, titles: list[str], limit: int = 12) -> str:
     return place
 
 
+def _subject_label(members: Sequence[Message]) -> str:
+    """A subject hotspot's name: the subject key most members share (人才·补贴), said by its commonest
+    phrase, the longest of equals (人才购房补贴); "" when no key is shared by half the members."""
+    keys = [subjects(m.title) for m in members]
+    counts = Counter(key for found in keys for key in found)
+    if not counts:
+        return ""
+    key, count = max(counts.items(), key=lambda kv: (kv[1], len(kv[0][0])))
+    if count * 2 < len(members):
+        return ""
+    phrases = Counter(found[key] for found in keys if key in found)
+    # "人才购房补贴" says more than "人才新政": phrases ending in the family's own word first
+    return max(phrases.items(), key=lambda kv: (kv[0].endswith(key[1]), kv[1], len(kv[0])))[0]
+
+
 def _representative(indices: list[int], messages: Sequence[Message], place: str) -> str:
     """The title that shares the most character bigrams with the others (the cluster's centre)."""
     grams = [
@@ -444,7 +535,12 @@ def find_hotspots(
         members = sorted((messages[i] for i in indices), key=lambda m: (m.time, m.id))
         value, factors = heat(members, reference, params.half_life_days)
         place = _common_place(indices, found)
-        if place:
+        subject = ""
+        if not place or sum(place in found[i] for i in indices) * 2 < len(indices):
+            subject = _subject_label(members)  # no place most members name: a subject hotspot
+        if subject:
+            place = subject
+        elif place:
             titles = [_MASKED.sub(" ", normalise(messages[i].title)) for i in indices]
             place = _extend(place, titles)
         scored.append(

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from dangqun.triage.hotspots import Message, coined_names, find_hotspots, heat, places
+from dangqun.triage.hotspots import Message, coined_names, find_hotspots, heat, places, subjects
 from dangqun.triage.hotspots_io import BOARD_TZ, parse_time, read_hotspot_csv
 
 # No database is needed, but the session's demo seeding runs only with one.
@@ -136,6 +136,69 @@ def test_a_coined_name_at_two_named_places_is_two_problems() -> None:
     assert places(ktv[1], use_jieba=False)  # both titles name a place and the same coined name: K9歌厅
     assert coined_names(ktv[0].title) == coined_names(ktv[1].title) == {"K9歌厅"}
     assert not any({"k0", "k1"} <= set(h.ids) for h in found)
+
+
+# One policy for one group of people, asked about for most of a year, a few messages a month, in
+# different words and with different texts: no place, no coined name, low text similarity.
+TALENT = [
+    ("咨询人才购房补贴政策", "回来工作后买了房,申请了很多次都没有成功,电话永远打不通。"),
+    ("人才新政购房补贴什么时候发放", "材料交了三个月,还没有收到任何通知,请问进度在哪里查。"),
+    ("为何我的人才购房补贴申请不通过", "夫妻共同买的房,系统提示不符合条件,想知道原因。"),
+    ("二手房能享受人才新政购房补贴吗", "最近打算买一套二手房,不知道算不算首次购房。"),
+    ("人才补贴已经两个月没发了", "之前每月按时到账,最近两个月都没有发放。"),
+    ("反映人才租房购房补贴问题", "在事业单位工作的人才为什么不能申请,希望一视同仁。"),
+]
+
+
+def _talent(days_apart: float) -> list[Message]:
+    return [
+        Message(f"t{k}", t, x, T0 + timedelta(days=days_apart * k), user=f"t{k}", likes=1)
+        for k, (t, x) in enumerate(TALENT)
+    ]
+
+
+def test_the_subject_of_a_title_is_its_policy_word_with_whom_it_is_for() -> None:
+    talent = subjects("咨询A市人才购房补贴政策")
+    assert talent == {("人才", "补贴"): "人才购房补贴", ("购房", "补贴"): "购房补贴"}
+    assert ("人才", "补贴") in subjects("A市人才新政落户等相关问题")  # 新政: a 补贴 question
+    assert ("出租车", "补贴") in subjects("A市2018年度出租车燃油补贴什么时候发")
+    assert subjects("小区门口路灯不亮") == {}
+    assert subjects("咨询相关补贴政策") == {}  # nobody's policy: no subject
+
+
+def test_one_policy_for_one_group_over_most_of_a_year_is_one_hotspot_named_by_its_subject() -> None:
+    talent = _talent(days_apart=45)  # 225 days: longer than a place hotspot may last
+
+    found = find_hotspots(talent + _messages(), top=5, use_jieba=False)
+
+    groups = {tuple(sorted(h.ids)): h for h in found}
+    everyone = tuple(sorted(m.id for m in talent))
+    assert everyone in groups
+    assert "人才" in groups[everyone].place
+    assert "补贴" in groups[everyone].place
+    # the place hotspots are untouched
+    assert ("m0", "m1", "m2", "m3") in groups
+    assert ("p0", "p1") in groups
+
+
+def test_a_subject_asked_about_again_after_a_long_silence_is_another_hotspot() -> None:
+    talent = _talent(days_apart=150)  # 150 days between messages: past the subject gap
+
+    found = find_hotspots(talent, top=5, use_jieba=False)
+
+    assert found == []
+
+
+def test_one_policy_word_at_two_named_places_is_two_problems() -> None:
+    pair = [
+        Message("s0", "幸福里小区加装电梯补贴迟迟不到位", "电梯装好半年了。", T0, user="s0"),
+        Message("s1", "青松苑小区加装电梯补贴迟迟不到位", "电梯装好半年了。", T0 + timedelta(days=3)),
+    ]
+    assert ("电梯", "补贴") in subjects(pair[0].title)
+
+    found = find_hotspots(pair, top=5, use_jieba=False)
+
+    assert not any({"s0", "s1"} <= set(h.ids) for h in found)
 
 
 def test_nothing_to_cluster_gives_no_hotspots() -> None:
