@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from ninja import Router
 
-router = Router(tags=["惠民服务"])
+router = Router(tags=["civic"])

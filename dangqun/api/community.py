@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from ninja import Router
 
-router = Router(tags=["区域化党建"])
+router = Router(tags=["community"])

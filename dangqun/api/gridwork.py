@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from ninja import Router
 
-router = Router(tags=["网格工作"])
+router = Router(tags=["gridwork"])

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from ninja import Router
 
-router = Router(tags=["志愿服务"])
+router = Router(tags=["volunteers"])

@@ -27,6 +27,7 @@ class TriageModelAdmin(admin.ModelAdmin[TriageModel]):
         "n_labelled",
         "n_unlabelled",
         "cv_macro_f1",
+        "time_macro_f1",
         "train_seconds",
         "size_bytes",
         "note",
@@ -38,6 +39,10 @@ class TriageModelAdmin(admin.ModelAdmin[TriageModel]):
     @admin.display(description=gettext_lazy("交叉验证 macro-F1"))
     def cv_macro_f1(self, obj: TriageModel) -> Any:
         return (obj.scores or {}).get("cv_macro_f1")
+
+    @admin.display(description=gettext_lazy("按时间验证 macro-F1"))
+    def time_macro_f1(self, obj: TriageModel) -> Any:
+        return (obj.scores or {}).get("time_macro_f1")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

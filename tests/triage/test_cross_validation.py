@@ -46,3 +46,41 @@ def test_a_label_with_one_distinct_message_gives_no_score() -> None:
     lonely = next(row for row in rows if row[2] == rows[0][2])
     only_copies = [row for row in rows if row[2] != lonely[2]] + [lonely] * 5
     assert evaluate.cross_validate(only_copies, folds=3) is None
+
+
+def test_repeated_cross_validation_reports_its_noise() -> None:
+    result = evaluate.cross_validate(messages(12), folds=3, repeats=2)
+
+    assert result is not None
+    assert result["repeats"] == 2
+    assert len(result["cv_macro_f1_folds"]) == 6  # three folds, twice, split differently
+    assert result["cv_macro_f1_fold_sd"] >= 0
+    assert result["cv_macro_f1_repeat_sd"] is not None
+
+
+def test_the_time_ordered_score_trains_on_the_past_and_scores_the_future(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = messages(10)  # oldest first
+    trained: list[list[Any]] = []
+    real_train = evaluate.train
+
+    def recording_train(labelled: Any, *args: Any, **kwargs: Any) -> Any:
+        trained.append(list(labelled))
+        return real_train(labelled, *args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "train", recording_train)
+    result = evaluate.time_ordered(rows, test_share=0.3, bootstrap=20)
+
+    assert result is not None
+    cut = round(len(rows) * 0.7)
+    assert result["time_n_train"] == cut
+    assert result["time_n_test"] == len(rows) - cut
+    assert trained == [rows[:cut]]  # only the earlier messages, in their order
+    assert 0 <= result["time_macro_f1"] <= 1
+    assert result["time_macro_f1_sd"] >= 0
+
+
+def test_no_time_ordered_score_without_two_labels_in_the_past() -> None:
+    rows = sorted(messages(6), key=lambda row: row[2])  # the past holds one label only
+    assert evaluate.time_ordered(rows[:8], test_share=0.5) is None
