@@ -468,6 +468,11 @@ ROUTES: dict[str, Spec] = {
     "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),
     "GET /manifest.webmanifest": Spec("public", anon=200),
     "GET /favicon.ico": Spec("public", anon=200),
+    # --- probes and metrics (dangqun.core.probes, .metrics; docs/deployment.md) ---
+    "GET /healthz": Spec("public", anon=200),
+    "GET /readyz": Spec("public", anon=200),
+    # Loopback clients (the test client's address) or the bearer token: the same for every persona.
+    "GET /metrics": Spec("public", anon=200),
     "GET /grid/": GRID_APP,
     "GET /grid/report/": GRID_APP,
     "GET /grid/map/": GRID_APP,
