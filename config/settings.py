@@ -117,7 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "config.apps.StaticFilesConfig",  # django.contrib.staticfiles without the vendors' unused builds
     "django.contrib.humanize",
     "ninja",
     "dangqun.core.thirdparty.AxesConfig",  # django-axes, with a Chinese section name
