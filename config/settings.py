@@ -149,6 +149,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "dangqun.core.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
     "dangqun.core.metrics.MetricsMiddleware",
+    "dangqun.core.probes.ProbeMiddleware",  # /healthz /readyz /metrics: before the host check
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before sessions and the rest
     "dangqun.core.security.SecurityHeadersMiddleware",

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import resolve
 
 logger = logging.getLogger("dangqun.probes")
 
@@ -78,3 +80,24 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": results}, status=200 if ready else 503
     )
+
+
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class ProbeMiddleware:
+    """Answers the probes and ``/metrics`` before the host check, sessions and the rest: the
+    orchestrator and Prometheus call a node by its address (``Host: 10.0.0.5:8000``), which
+    ``ALLOWED_HOSTS`` rightly refuses for the application's pages. Placed after the request id and
+    metrics middleware, so probes are counted and carry an id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in PROBE_PATHS and request.method in ("GET", "HEAD"):
+            match = resolve(request.path_info)
+            request.resolver_match = match
+            response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+            return response
+        return self.get_response(request)

@@ -133,3 +133,11 @@ def test_log_lines_are_json_with_the_request_id(caplog):
     assert inside["case"] == "YB-1"
     assert inside["level"] == "WARNING"
     assert outside["request_id"] == ""
+
+
+def test_probes_answer_a_node_called_by_its_address(client, db):
+    """The orchestrator and Prometheus use the node's address as Host, outside ALLOWED_HOSTS."""
+    assert client.get("/healthz", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/metrics", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400  # the app: still refused
