@@ -450,6 +450,9 @@ DANGQUN = {
     # A background job still running after this long lost its worker and is queued again
     # (dangqun.core.jobs; a worker of this machine that died is seen at once). Longer than any job.
     "JOB_LEASE_SECONDS": float(os.environ.get("DANGQUN_JOB_LEASE_SECONDS", "3600")),
+    # Schedulers on several nodes: one leads (dangqun.core.leader); when it dies another takes over
+    # within this many seconds × 4/3 (it renews and the others try every third of it).
+    "SCHEDULER_LEASE_SECONDS": float(os.environ.get("DANGQUN_SCHEDULER_LEASE_SECONDS", "30")),
     # Open311 GeoReport: origins whose browser clients may call it (CORS, dangqun.core.cors; "*" for
     # any, or a comma-separated allow-list), and how long a signed URL of an uploaded photo lasts.
     "OPEN311_CORS_ORIGINS": env_list("DANGQUN_OPEN311_CORS_ORIGINS", "*"),

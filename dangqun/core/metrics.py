@@ -97,9 +97,46 @@ class JobQueueCollector(Collector):
         yield from (waiting, oldest, running)
 
 
+class SchedulerCollector(Collector):
+    """The scheduler's heartbeat (its lease, ``dangqun.core.leader``) and each periodic job's last
+    success: alarm when ``dangqun_periodic_job_last_success_age_seconds{job=~".*sweep_cases"}`` passes
+    120 or ``dangqun_lease_heartbeat_age_seconds{lease="scheduler"}`` passes the lease time."""
+
+    def collect(self) -> Iterator[Metric]:
+        from django.db.models import Max
+        from django_tasks_db.models import DBTaskResult
+
+        from dangqun.core.models import Lease
+
+        now = timezone.now()
+        age = GaugeMetricFamily(
+            "dangqun_lease_heartbeat_age_seconds", "Seconds since the lease holder renewed", labels=["lease"]
+        )
+        held = GaugeMetricFamily("dangqun_lease_held", "1 while a live holder has it", labels=["lease"])
+        for lease in Lease.objects.all():
+            age.add_metric([lease.name], max(0.0, (now - lease.renewed_at).total_seconds()))
+            held.add_metric([lease.name], 1 if lease.holder and lease.expires_at > now else 0)
+        last = GaugeMetricFamily(
+            "dangqun_periodic_job_last_success_age_seconds",
+            "Seconds since the periodic job last finished successfully",
+            labels=["job"],
+        )
+        paths = [path for path, _every in cast(list[tuple[str, float]], settings.DANGQUN["PERIODIC_JOBS"])]
+        rows = (
+            DBTaskResult.objects.filter(status="SUCCESSFUL", task_path__in=paths)
+            .values("task_path")
+            .annotate(last=Max("finished_at"))
+            .order_by()
+        )
+        for row in rows:
+            if row["last"] is not None:
+                last.add_metric([row["task_path"]], max(0.0, (now - row["last"]).total_seconds()))
+        yield from (age, held, last)
+
+
 def _database_collectors() -> list[Collector]:
     paths = cast(list[str], getattr(settings, "DANGQUN_METRICS_COLLECTORS", []))
-    return [JobQueueCollector(), *(import_string(path)() for path in paths)]
+    return [JobQueueCollector(), SchedulerCollector(), *(import_string(path)() for path in paths)]
 
 
 class _Guarded(Collector):

@@ -6,7 +6,8 @@
   and the cache answers. 503 with the failing checks named otherwise, so the proxy sends traffic
   elsewhere. A Redis outage is reported (``"cache": "degraded"``) but keeps the node ready: the app
   serves without Redis (``dangqun.core.cache``), and taking every node out for it would turn a
-  degraded service into none.
+  degraded service into none. Likewise ``"scheduler": "no leader"`` (no scheduler holds its lease,
+  ``dangqun.core.leader``) is reported for the operator's alarm, not a reason to stop serving.
 """
 
 from __future__ import annotations
@@ -60,7 +61,14 @@ def _cache() -> str:
     return "ok" if ok else "degraded"
 
 
-CHECKS = {"database": _database, "migrations": _migrations, "cache": _cache}
+def _scheduler() -> str:
+    """Reported, never required: a node serves requests without the scheduler, which runs elsewhere."""
+    from dangqun.core.leader import holder_of
+
+    return "ok" if holder_of("scheduler") else "no leader"
+
+
+CHECKS = {"database": _database, "migrations": _migrations, "cache": _cache, "scheduler": _scheduler}
 # Checks whose failure makes the node unready; the others are reported only.
 REQUIRED = ("database", "migrations")
 
@@ -68,7 +76,7 @@ REQUIRED = ("database", "migrations")
 def readyz(request: HttpRequest) -> JsonResponse:
     results: dict[str, Any] = {}
     for name, check in CHECKS.items():
-        if name == "migrations" and results.get("database") != "ok":
+        if name in ("migrations", "scheduler") and results.get("database") != "ok":
             results[name] = "unknown"
             continue
         try:

@@ -25,7 +25,7 @@ def test_readyz_checks_database_migrations_and_cache(client, db):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "migrations": "ok", "cache": "ok"},
+        "checks": {"database": "ok", "migrations": "ok", "cache": "ok", "scheduler": "no leader"},
     }
 
 
