@@ -471,8 +471,9 @@ ROUTES: dict[str, Spec] = {
     # --- probes and metrics (dangqun.core.probes, .metrics; docs/deployment.md) ---
     "GET /healthz": Spec("public", anon=200),
     "GET /readyz": Spec("public", anon=200),
-    # Loopback clients (the test client's address) or the bearer token: the same for every persona.
-    "GET /metrics": Spec("public", anon=200),
+    "GET /metrics": Spec(
+        "skip", why="no session decides: loopback or the bearer token (tests/prod/test_probes.py)"
+    ),
     "GET /grid/": GRID_APP,
     "GET /grid/report/": GRID_APP,
     "GET /grid/map/": GRID_APP,
