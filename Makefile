@@ -2,6 +2,8 @@
 #   make run    install everything, migrate, load the demo district, serve on :8000 with the worker
 #               (make run PORT=8080 HOST=0.0.0.0 SCALE=0.1); the demo's last two weeks are loaded first,
 #               the rest of its year is played in the background (var/log/seed-history.log)
+#   make serve-prod  the production stack on this machine: gunicorn (gthread) + WhiteNoise static files,
+#               worker and scheduler, JSON logs (docs/deployment.md); BIND=127.0.0.1:8000
 #   make test   quality gates, then the whole suite on SQLite and on PostgreSQL
 
 PYTHON ?= python3.11
@@ -14,7 +16,7 @@ SCALE  ?= 1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangqun
 PYTEST_ARGS ?=
 
-.PHONY: run install migrate demo serve test lint typecheck layers migrations-check test-sqlite test-postgres bench clean
+.PHONY: run install migrate demo serve serve-prod test lint typecheck layers migrations-check test-sqlite test-postgres bench clean
 
 run: install migrate demo serve
 
@@ -47,6 +49,11 @@ demo: migrate
 serve: install
 	@echo "==> 启动服务 (端口 $(PORT);换端口: make run PORT=8080)"
 	@scripts/serve.sh $(HOST) $(PORT)
+
+BIND ?= $(HOST):$(PORT)
+serve-prod: install
+	@echo "==> 启动生产模式服务 ($(BIND))"
+	@scripts/serve-prod.sh $(BIND)
 
 lint: install
 	$(BIN)/ruff check .

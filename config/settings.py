@@ -8,7 +8,13 @@ Environment variables (all optional on a developer machine):
 - ``DJANGO_DEBUG``: ``1`` for development (the default), ``0`` for production.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
 - ``DJANGO_SECURE``: ``1`` to force HTTPS-only cookies, HSTS and redirects (production behind TLS).
-- ``REDIS_URL``: use Redis for the cache (shared by several app processes).
+- ``REDIS_URL``: e.g. ``redis://127.0.0.1:6379/0``: the cache, cached sessions and rate limits shared
+  by every app process (``dangqun.core.cache``: an outage degrades to a per-process cache, never a 500).
+- ``DANGQUN_STATIC_MANIFEST``: ``1`` to serve static files from ``collectstatic``'s hashed, compressed
+  copies (WhiteNoise; ``make serve-prod`` sets it and runs ``collectstatic`` first).
+- ``DANGQUN_LOG_FORMAT``: ``json`` (default when ``DJANGO_DEBUG=0``) or ``text``.
+- ``DANGQUN_METRICS_TOKEN``: bearer token for ``/metrics``; unset, only loopback clients may scrape.
+  Deployment (gunicorn, the proxy, the probes): docs/deployment.md.
 - ``DANGQUN_VAR_DIR``: where SQLite, uploads and generated keys live (default ``./var``).
 - ``DANGQUN_FIELD_KEYS``: Fernet keys for personal data at rest, comma-separated; the first
   encrypts, all decrypt. ``DANGQUN_HASH_KEYS``: HMAC keys (at least 32 characters) for the
@@ -111,7 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "config.apps.StaticFilesConfig",  # django.contrib.staticfiles without the vendors' unused builds
     "django.contrib.humanize",
     "ninja",
     "dangqun.core.thirdparty.AxesConfig",  # django-axes, with a Chinese section name
@@ -141,7 +147,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangqun.core.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "dangqun.core.metrics.MetricsMiddleware",
+    "dangqun.core.probes.ProbeMiddleware",  # /healthz /readyz /metrics: before the host check
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before sessions and the rest
     "dangqun.core.security.SecurityHeadersMiddleware",
     "dangqun.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,7 +235,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "dangqun.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DANGQUN_CACHE_PREFIX", "dangqun"),
+        }
+    }
+    # Sessions read from Redis, written through to the database: shared by every process, and still
+    # there when Redis restarts empty.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -343,6 +362,21 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
+# Production serves the collected files (hashed names, gzip/brotli copies, cached for ever) from the
+# app process through WhiteNoise: no separate static server to keep in step with the code.
+STATIC_MANIFEST = env_bool("DANGQUN_STATIC_MANIFEST", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST  # without collectstatic, serve from the apps' folders
 # Front-end libraries come from the npm registry through package-lock.json (`npm ci` at set-up time,
 # `make install`) and are served as our own static files under /static/vendor/ (never a CDN: district
 # intranets are often offline). Each entry: (URL prefix, folder inside node_modules).
@@ -416,6 +450,9 @@ DANGQUN = {
     # A background job still running after this long lost its worker and is queued again
     # (dangqun.core.jobs; a worker of this machine that died is seen at once). Longer than any job.
     "JOB_LEASE_SECONDS": float(os.environ.get("DANGQUN_JOB_LEASE_SECONDS", "3600")),
+    # Schedulers on several nodes: one leads (dangqun.core.leader); when it dies another takes over
+    # within this many seconds × 4/3 (it renews and the others try every third of it).
+    "SCHEDULER_LEASE_SECONDS": float(os.environ.get("DANGQUN_SCHEDULER_LEASE_SECONDS", "30")),
     # Open311 GeoReport: origins whose browser clients may call it (CORS, dangqun.core.cors; "*" for
     # any, or a comma-separated allow-list), and how long a signed URL of an uploaded photo lasts.
     "OPEN311_CORS_ORIGINS": env_list("DANGQUN_OPEN311_CORS_ORIGINS", "*"),
@@ -427,10 +464,29 @@ DANGQUN = {
     },
 }
 
+# --- Probes, metrics, logs (dangqun.core.probes, .metrics, .logs; docs/deployment.md) -----------------
+DANGQUN_METRICS_TOKEN = os.environ.get("DANGQUN_METRICS_TOKEN", "")
+# Gauges of the layers above core, read at each scrape of /metrics.
+DANGQUN_METRICS_COLLECTORS = ["dangqun.cases.metrics.CaseStatusCollector"]
+# The probes answer plain HTTP from the proxy and the orchestrator, even where HTTPS is forced.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+LOG_FORMAT = os.environ.get("DANGQUN_LOG_FORMAT", "text" if DEBUG else "json")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "dangqun.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "dangqun.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

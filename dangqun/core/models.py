@@ -75,3 +75,22 @@ class WorkCalendarDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {_('上班') if self.is_workday else _('放假')} {self.name}"
+
+
+class Lease(models.Model):
+    """A named lease held by one process at a time (``dangqun.core.leader``): the scheduler's
+    leadership. Taken and renewed by one conditional UPDATE, so two processes never both hold it; a
+    holder that dies stops renewing and another takes it when it expires. ``renewed_at`` is the
+    holder's heartbeat (``/metrics``: ``dangqun_lease_heartbeat_age_seconds``)."""
+
+    name = models.CharField(gettext_lazy("租约"), max_length=60, primary_key=True)
+    holder = models.CharField(gettext_lazy("持有者"), max_length=120, blank=True)
+    expires_at = models.DateTimeField(gettext_lazy("到期时间"))
+    renewed_at = models.DateTimeField(gettext_lazy("续约时间"))
+
+    class Meta:
+        verbose_name = gettext_lazy("租约")
+        verbose_name_plural = gettext_lazy("租约")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder or '-'}"

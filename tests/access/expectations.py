@@ -468,6 +468,12 @@ ROUTES: dict[str, Spec] = {
     "GET /jsi18n/{language}.js": Spec("public", anon=200, params=(("language", "en"),)),
     "GET /manifest.webmanifest": Spec("public", anon=200),
     "GET /favicon.ico": Spec("public", anon=200),
+    # --- probes and metrics (dangqun.core.probes, .metrics; docs/deployment.md) ---
+    "GET /healthz": Spec("public", anon=200),
+    "GET /readyz": Spec("public", anon=200),
+    "GET /metrics": Spec(
+        "skip", why="no session decides: loopback or the bearer token (tests/prod/test_probes.py)"
+    ),
     "GET /grid/": GRID_APP,
     "GET /grid/report/": GRID_APP,
     "GET /grid/map/": GRID_APP,
