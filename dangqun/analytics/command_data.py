@@ -425,6 +425,24 @@ def grid_features(user: Any, bbox: Bbox | None = None) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features, "grids": total, "overview": True}
 
 
+OUTLINE_LEVELS = {"street": RegionLevel.STREET, "community": RegionLevel.COMMUNITY}
+
+
+def region_outlines(user: Any, level: str) -> dict[str, Any]:
+    """The streets' or communities' polygons inside the user's scope, with their names: the base map
+    drawn from our own geometry when no tile server is configured (offline districts)."""
+    if level not in OUTLINE_LEVELS:
+        names = ", ".join(["grid", *OUTLINE_LEVELS])
+        message = gettext("level 应为 %(names)s 之一,收到 %(level)s") % {"level": level, "names": names}
+        raise ValidationError({"level": message})
+    scope = get_scope(user)
+    qs = Region.objects.filter(level=OUTLINE_LEVELS[level], is_active=True, boundary__isnull=False)
+    if not scope.is_sysadmin:
+        qs = qs.filter(scope.region_q("path"))
+    features, truncated = _polygons(qs, GRID_MAP_LIMIT)
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "level": level}
+
+
 def filter_choices() -> dict[str, Any]:
     return {
         "statuses": CaseStatus.choices,
