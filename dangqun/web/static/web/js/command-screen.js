@@ -81,13 +81,15 @@
     hotspotLayer.addTo(map);
     box.setAttribute("data-hotspots", String(mapData().hotspots.length));
   }
+  // the points grow with the wall (the root size follows the viewport: screen.css)
+  function pointRadius() { return Math.max(3, parseFloat(getComputedStyle(document.documentElement).fontSize) / 4); }
   function loadCases() {
     return getJSON(box.getAttribute("data-cases-url")).then(function (cases) {
       if (caseLayer) { map.removeLayer(caseLayer); }
       caseLayer = L.layerGroup();
       cases.features.forEach(function (f) {
         var c = f.geometry.coordinates;
-        L.circleMarker([c[1], c[0]], { radius: 3, stroke: false, fillColor: LIGHTS[f.properties.light] || LIGHTS[""], fillOpacity: 0.85, interactive: false }).addTo(caseLayer);
+        L.circleMarker([c[1], c[0]], { radius: pointRadius(), stroke: false, fillColor: LIGHTS[f.properties.light] || LIGHTS[""], fillOpacity: 0.85, interactive: false }).addTo(caseLayer);
       });
       caseLayer.addTo(map);
       box.setAttribute("data-cases", String(cases.features.length));
