@@ -18,8 +18,8 @@ from django.utils import timezone
 from dangqun.accounts.models import Membership, Role
 from dangqun.accounts.scope import get_scope
 from dangqun.analytics import dashcache
-from dangqun.analytics.command_data import figures_row
-from dangqun.analytics.kpis import case_kpis
+from dangqun.analytics.command_data import figures_row, period_start, ranking
+from dangqun.analytics.kpis import KpiGroup, KpiGroupBy, case_kpis
 from dangqun.cases.enums import OPEN_STATUSES
 from dangqun.cases.models import Case
 from dangqun.cases.permissions import kpi_scope_q, visible_cases_q
@@ -138,3 +138,16 @@ def open_cases_by_area(user: Any) -> dict[str, dict[str, int]]:
         for code, street_path in street_paths.items()
     }
     return {"grids": grids, "streets": streets}
+
+
+def community_ranking(user: Any, period: str) -> list[KpiGroup]:
+    """A street's or community's own ranking on its wall: its communities (the district ranks streets)."""
+    start = period_start(period)
+    scope_q = kpi_scope_q(user)
+    reader = dashcache.SHARED if scope_q is None else dashcache.scope_key(user)
+    return dashcache.cached(
+        "command.screen.communities",
+        (period, clock.local_today().isoformat()),
+        reader,
+        lambda: ranking(case_kpis(scope_q=scope_q, start=start, group_by=KpiGroupBy.COMMUNITY).groups),
+    )

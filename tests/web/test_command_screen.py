@@ -107,6 +107,9 @@ def test_a_streets_wall_counts_only_its_subtree(demo: Any) -> None:
     assert own.grid.code in data["open"]["grids"]
     assert foreign.grid.code not in data["open"]["grids"]
     assert set(data["open"]["streets"]) == {street.code}
+    # a street's wall ranks its communities, not the one street it is
+    assert "社区按时办结率排名" in html
+    assert "街道按时办结率排名" not in html
 
 
 def test_the_offline_base_map_draws_the_scopes_streets_and_communities(demo: Any) -> None:

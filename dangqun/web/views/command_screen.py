@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from dangqun.analytics import command_data as data
 from dangqun.analytics import screen_data
@@ -86,16 +87,20 @@ def _latest(user: Any) -> list[Case]:
 
 def _context(request: HttpRequest) -> dict[str, Any]:
     user = request.user
+    name = level_name(request)  # a street's or community's wall ranks its communities
     board = data.dashboard(user, SCREEN_PERIOD)
     hotspots = _hotspots(user)
     chart_data = board.chart_data()
     return {
-        "level_name": level_name(request),
+        "level_name": name,
         "screen": screen_data.screen_figures(user),
         "lights": data.light_counts(user),
         "chart_data": {"time": chart_data["time"], "category": chart_data["category"]},
         "department_ranking": board.department_ranking()[:RANKING_ROWS],
-        "street_ranking": board.street_ranking()[:RANKING_ROWS],
+        "area_ranking": (
+            screen_data.community_ranking(user, SCREEN_PERIOD) if name else board.street_ranking()
+        )[:RANKING_ROWS],
+        "area_ranking_title": (gettext("社区按时办结率排名") if name else gettext("街道按时办结率排名")),
         "overdue": data.overdue_cases(user, limit=LIST_ROWS),
         "latest": _latest(user),
         "hotspots": hotspots,
