@@ -154,3 +154,29 @@ def test_the_walls_queries_do_not_grow_with_cases(demo: Any, django_assert_max_n
 
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get("/command/screen/").status_code == 200
+
+
+def test_the_base_maps_buildings_come_by_view_within_the_scope(demo: Any) -> None:
+    inside = Building.objects.filter(grid__path__startswith=street_of_staff().path, lng__isnull=False).first()
+    outside = (
+        Building.objects.exclude(grid__path__startswith=street_of_staff().path)
+        .filter(lng__isnull=False)
+        .first()
+    )
+    assert inside is not None
+    assert outside is not None
+    west, east = sorted((inside.lng, outside.lng))
+    south, north = sorted((inside.lat, outside.lat))
+    bbox = f"{west - 0.001},{south - 0.001},{east + 0.001},{north + 0.001}"
+
+    own = as_user("street_staff").get(f"/command/map/grids.json?level=building&bbox={bbox}").json()
+    district = as_user("dispatcher").get(f"/command/map/grids.json?level=building&bbox={bbox}").json()
+    missing = as_user("dispatcher").get("/command/map/grids.json?level=building")
+
+    own_codes = {f["properties"]["code"] for f in own["features"]}
+    district_codes = {f["properties"]["code"] for f in district["features"]}
+    assert inside.code in own_codes
+    assert outside.code not in own_codes
+    assert {inside.code, outside.code} <= district_codes
+    assert missing.status_code == 422
+    assert "bbox" in missing.json()["detail"]

@@ -149,6 +149,11 @@ def map_grids(request: HttpRequest) -> JsonResponse:
     level = request.GET.get("level", "grid")
     crs = mapcrs.tile_crs()
     try:
+        if level == "building":  # the registry's buildings in the view: the offline base map's detail
+            bbox = data.parse_bbox(request.GET.get("bbox", ""))
+            if bbox is not None:
+                bbox = mapcrs.bbox_to_wgs84(bbox, crs)
+            return _json(mapcrs.geojson_to_map(data.building_points(request.user, bbox), crs))
         if level != "grid":  # the streets' or communities' outlines: the offline base map
             outlines = data.region_outlines(request.user, level)
             response = _json(mapcrs.geojson_to_map(outlines, crs))

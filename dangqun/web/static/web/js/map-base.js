@@ -1,6 +1,7 @@
 /* The background of every command map. With a tile URL (天地图, AMap, an intranet server) the tiles;
    without one (an offline district) the streets' and communities' own polygons with their names, from
-   the registry's geometry (grids.json?level=street|community), so the map still reads as the district.
+   our own geometry (grids.json?level=street|community), and zoomed in to a compound the registry's
+   buildings (level=building, by view), so the map still reads as the district.
    Attribution without Leaflet's flag. window.dangqunMapBase(map, box, options) → a promise. */
 (function () {
   "use strict";
@@ -29,6 +30,29 @@
     });
   }
 
+  // The registry's buildings once the map shows a compound (their positions, from our own data).
+  var BUILDINGS_ZOOM = 16, buildingLayer = null, buildingRequest = 0;
+  function buildings(map, url, dark) {
+    var request = ++buildingRequest;
+    if (map.getZoom() < BUILDINGS_ZOOM) {
+      if (buildingLayer) { map.removeLayer(buildingLayer); buildingLayer = null; }
+      return;
+    }
+    var b = map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
+    getJSON(url + (url.indexOf("?") < 0 ? "?" : "&") + "level=building&bbox=" + encodeURIComponent(bbox)).then(function (data) {
+      if (request !== buildingRequest) { return; }
+      if (buildingLayer) { map.removeLayer(buildingLayer); }
+      buildingLayer = L.geoJSON(data, {
+        pane: "dqBase",
+        pointToLayer: function (feature, latlng) {
+          return L.circleMarker(latlng, { pane: "dqBase", radius: 4, weight: 1, color: dark ? "#6d7d99" : "#8b9893", fillColor: dark ? "#2a3446" : "#cfd8d4", fillOpacity: 1 });
+        },
+        onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.name); }
+      }).addTo(map);
+    }).catch(function (error) { if (window.console) { window.console.error(error); } });
+  }
+
   window.dangqunMapBase = function (map, box, options) {
     var opts = options || {};
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
@@ -52,6 +76,7 @@
         }
         map.on("zoomend", names);
         names();
+        map.on("moveend", function () { buildings(map, url, dark); });
         return streets;
       });
     }).catch(function (error) { if (window.console) { window.console.error(error); } return null; });
