@@ -450,6 +450,7 @@ def building_points(user: Any, bbox: Bbox | None) -> dict[str, Any]:
             "properties": {"code": code, "name": name},
         }
         for code, name, lng, lat in rows[:BUILDING_MAP_LIMIT]
+        if lng is not None and lat is not None  # always, by the bbox filter (for the type checker)
     ]
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > BUILDING_MAP_LIMIT}
 
