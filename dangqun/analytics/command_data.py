@@ -29,6 +29,7 @@ from dangqun.cases.permissions import DISPATCH_ROLES, SUPERVISE_ROLES, kpi_scope
 from dangqun.core import clock
 from dangqun.orgs.models import Department
 from dangqun.regions.models import Region, RegionLevel
+from dangqun.registry.models import Building
 
 COMMAND_ROLES = frozenset({Role.DISPATCHER, Role.LEADER})
 QUEUE_LIMIT = 30
@@ -423,6 +424,50 @@ def grid_features(user: Any, bbox: Bbox | None = None) -> dict[str, Any]:
         streets = streets.filter(scope.region_q("path"))
     features, _ = _polygons(streets, GRID_MAP_LIMIT)
     return {"type": "FeatureCollection", "features": features, "grids": total, "overview": True}
+
+
+OUTLINE_LEVELS = {"street": RegionLevel.STREET, "community": RegionLevel.COMMUNITY}
+
+
+BUILDING_MAP_LIMIT = 2000
+
+
+def building_points(user: Any, bbox: Bbox | None) -> dict[str, Any]:
+    """The registry's buildings in the view (``bbox`` required), inside the user's scope, as points with
+    their names: the offline base map's detail once the map is zoomed in to a compound."""
+    if bbox is None:
+        raise ValidationError({"bbox": gettext("bbox 为必填项:楼栋按视野读取")})
+    west, south, east, north = bbox
+    scope = get_scope(user)
+    qs = Building.objects.filter(lng__gte=west, lng__lte=east, lat__gte=south, lat__lte=north)
+    if not scope.is_sysadmin:
+        qs = qs.filter(scope.region_q("grid__path"))
+    rows = list(qs.order_by("code").values_list("code", "name", "lng", "lat")[: BUILDING_MAP_LIMIT + 1])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(lng, MAP_DIGITS), round(lat, MAP_DIGITS)]},
+            "properties": {"code": code, "name": name},
+        }
+        for code, name, lng, lat in rows[:BUILDING_MAP_LIMIT]
+        if lng is not None and lat is not None  # always, by the bbox filter (for the type checker)
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > BUILDING_MAP_LIMIT}
+
+
+def region_outlines(user: Any, level: str) -> dict[str, Any]:
+    """The streets' or communities' polygons inside the user's scope, with their names: the base map
+    drawn from our own geometry when no tile server is configured (offline districts)."""
+    if level not in OUTLINE_LEVELS:
+        names = ", ".join(["grid", *OUTLINE_LEVELS, "building"])
+        message = gettext("level 应为 %(names)s 之一,收到 %(level)s") % {"level": level, "names": names}
+        raise ValidationError({"level": message})
+    scope = get_scope(user)
+    qs = Region.objects.filter(level=OUTLINE_LEVELS[level], is_active=True, boundary__isnull=False)
+    if not scope.is_sysadmin:
+        qs = qs.filter(scope.region_q("path"))
+    features, truncated = _polygons(qs, GRID_MAP_LIMIT)
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "level": level}
 
 
 def filter_choices() -> dict[str, Any]:

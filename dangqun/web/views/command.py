@@ -146,25 +146,24 @@ def map_cases(request: HttpRequest) -> JsonResponse:
 @gzip_page
 @command_required
 def map_grids(request: HttpRequest) -> JsonResponse:
+    level = request.GET.get("level", "grid")
+    crs = mapcrs.tile_crs()
     try:
+        if level == "building":  # the registry's buildings in the view: the offline base map's detail
+            bbox = data.parse_bbox(request.GET.get("bbox", ""))
+            if bbox is not None:
+                bbox = mapcrs.bbox_to_wgs84(bbox, crs)
+            return _json(mapcrs.geojson_to_map(data.building_points(request.user, bbox), crs))
+        if level != "grid":  # the streets' or communities' outlines: the offline base map
+            outlines = data.region_outlines(request.user, level)
+            response = _json(mapcrs.geojson_to_map(outlines, crs))
+            response["Cache-Control"] = "private, max-age=300"
+            return response
         bbox = data.parse_bbox(request.GET.get("bbox", ""))
     except ValidationError as exc:
         return _json({"detail": validation_text(exc)}, status=422)
-    crs = mapcrs.tile_crs()
     if bbox is not None:
         bbox = mapcrs.bbox_to_wgs84(bbox, crs)
     response = _json(mapcrs.geojson_to_map(data.grid_features(request.user, bbox), crs))
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-
-@command_required
-def big_screen(request: HttpRequest) -> HttpResponse:
-    """大屏: the figures, lights, charts and the latest overdue cases, refreshed by htmx polling."""
-    context = _dashboard_context(request)
-    context["overdue"] = data.overdue_cases(request.user, limit=10)
-    context["refresh_seconds"] = 60
-    template = (
-        "web/command/_screen_panel.html" if request.headers.get("HX-Request") else "web/command/screen.html"
-    )
-    return render(request, template, context)

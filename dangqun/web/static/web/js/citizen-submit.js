@@ -40,6 +40,7 @@
   const data = JSON.parse(document.getElementById("map-data").textContent);
   const map = L.map(box, { attributionControl: Boolean(data.tiles) });
   if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map);
+  if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); // no flag
   let marker = null;
   function place(latlng) {
     if (marker) marker.setLatLng(latlng);

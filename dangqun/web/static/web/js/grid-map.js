@@ -9,6 +9,7 @@
   const data = JSON.parse(source.textContent);
   const map = L.map(box, { zoomControl: true, attributionControl: Boolean(data.tiles) });
   if (data.tiles) L.tileLayer(data.tiles, { attribution: data.attribution || "", maxZoom: 19 }).addTo(map);
+  if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); // no flag
   let bounds = null;
   if (data.grid && data.grid.boundary) {
     const layer = L.geoJSON(data.grid.boundary, { style: { color: "#8c1d18", weight: 2, fillColor: "#b3261e", fillOpacity: 0.15 } });

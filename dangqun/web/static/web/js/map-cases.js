@@ -1,5 +1,6 @@
 /* 诉求地图: cases over the grid polygons (Leaflet), with clusters and a heat layer. Tiles come from
-   the configured URL template; without one the polygons draw on a plain background (offline). */
+   the configured URL template; without one the streets and communities are drawn with their names
+   from our own geometry (map-base.js). */
 (function () {
   "use strict";
   var box = document.getElementById("case-map");
@@ -10,12 +11,7 @@
 
   // maxZoom on the map itself: without a tile layer nothing else sets it (the cluster layer needs it)
   var map = L.map(box, { preferCanvas: true, keyboard: true, zoomControl: true, minZoom: 3, maxZoom: 19 });
-  var tileUrl = box.getAttribute("data-tile-url");
-  if (tileUrl) {
-    L.tileLayer(tileUrl, { attribution: box.getAttribute("data-tile-attribution") || "", maxZoom: 19 }).addTo(map);
-  } else {
-    box.classList.add("map-plain");
-  }
+  if (window.dangqunMapBase) { window.dangqunMapBase(map, box); }
   map.setView([30, 110], 4);
 
   function say(text) { if (status) { status.textContent = text; } }
@@ -31,6 +27,21 @@
   }
 
   var gridLayer = null, clusterLayer = null, heatLayer = null;
+
+  // The heat layer's scale from the data: leaflet.heat sums the points of each cell, and its default
+  // maximum (1) turns any two neighbours into the top colour. The maximum is the 90th percentile of
+  // the points per cell of about the heat radius (0.005°, some 500 m), so only the densest places
+  // reach red and the rest spread over the scale.
+  function heatMax(points) {
+    var cells = {};
+    points.forEach(function (p) {
+      var key = Math.round(p[0] / 0.005) + ":" + Math.round(p[1] / 0.005);
+      cells[key] = (cells[key] || 0) + 1;
+    });
+    var counts = Object.keys(cells).map(function (k) { return cells[k]; }).sort(function (a, b) { return a - b; });
+    if (!counts.length) { return 1; }
+    return Math.max(1, counts[Math.floor(0.9 * (counts.length - 1))]);
+  }
   var heatBox = document.getElementById("layer-heat");
   var pointsBox = document.getElementById("layer-points");
 
@@ -91,7 +102,7 @@
     var heat = [];
     cases.features.forEach(function (f) {
       var p = f.properties, c = f.geometry.coordinates;
-      heat.push([c[1], c[0], 0.6]);
+      heat.push([c[1], c[0], 1]);
       var marker = L.circleMarker([c[1], c[0]], { radius: 6, color: "#fff", weight: 1, fillColor: COLORS[p.light] || COLORS[""], fillOpacity: 0.9 });
       marker.bindPopup('<a href="' + caseUrl + encodeURIComponent(p.code) + '/">' + escape(p.code) + "</a><br>" +
         escape(p.title) + "<br>" + escape(p.status_label) + (p.category ? " · " + escape(p.category) : ""));
@@ -99,7 +110,7 @@
     });
     if (pointsBox ? pointsBox.checked : true) { clusterLayer.addTo(map); }
     if (L.heatLayer) {
-      heatLayer = L.heatLayer(heat, { radius: 22, blur: 18, minOpacity: 0.3 });
+      heatLayer = L.heatLayer(heat, { radius: 22, blur: 18, minOpacity: 0.3, max: heatMax(heat) });
       if (heatBox ? heatBox.checked : true) { heatLayer.addTo(map); }
     }
     if (!gridLayer || !gridLayer.getLayers().length) {
