@@ -739,7 +739,7 @@ class PartyLifeSeeder:
             terms.append(
                 Term(
                     org=org, elected_on=elected, term_years=years, expires_on=expires, secretary=secretary,
-                    deputies=deputies, members=people[len(deputies):],
+                    deputies=deputies, members=people[len(deputies):], committee_size=size,
                 )
             )  # fmt: skip
         self.ctx.insert(Term, terms, label="party_terms")

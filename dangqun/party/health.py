@@ -39,11 +39,13 @@ class Violation:
 
 
 def health_check(root: PartyOrg) -> list[Violation]:
-    branches = list(
-        PartyOrg.objects.filter(path__subtree=root.path, kind__in=BRANCH_KINDS, is_active=True).order_by(
-            "path"
-        )
+    # Only what the rules and the listing read: a district holds thousands of organisations.
+    elected = list(
+        PartyOrg.objects.filter(path__subtree=root.path, kind__in=ELECTED_KINDS, is_active=True)
+        .only("pk", "code", "name", "kind", "path", "secretary_name")
+        .order_by("path")
     )
+    branches = [o for o in elected if o.kind in BRANCH_KINDS]
     counts = {
         row["party_org"]: row
         for row in PartyMember.objects.filter(party_org__path__subtree=root.path, status=MemberStatus.ACTIVE)

@@ -362,6 +362,8 @@ class Term(TimeStampedModel):
     secretary = models.CharField(_("书记"), max_length=50)
     deputies = models.JSONField(_("副书记"), default=list, blank=True)
     members = models.JSONField(_("委员"), default=list, blank=True)
+    # Secretary, deputies and members together, kept with the names (the checks count thousands).
+    committee_size = models.PositiveSmallIntegerField(_("委员会人数"), default=1)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         "accounts.User", verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -375,8 +377,3 @@ class Term(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.org_id}:{self.elected_on}"
-
-    @property
-    def committee_size(self) -> int:
-        """Secretary, deputies and members together (the 委员 of the committee)."""
-        return 1 + len(self.deputies) + len(self.members)

@@ -8,9 +8,9 @@ decreases); the organisations by kind; and the branches with 7 or more full memb
 支部委员会 (正式党员7人以上的支部应设支委会), with those that have none (no elected committee of three or
 more on record, and no 支委会 held that year).
 
-A handful of queries whatever the size of the subtree: the members are read as one list of seven
-columns, every other count is an aggregate joined by the subtree's path (never an ``__in`` list of
-ids, which SQLite caps at 32,766 parameters).
+A handful of queries whatever the size of the subtree: every count is an aggregate grouped in the
+database and joined by the subtree's path (never an ``__in`` list of ids, which SQLite caps at
+32,766 parameters); age and years in the Party are banded in SQL.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from dangqun.core import clock
 from dangqun.orgs.models import PartyOrg, PartyOrgKind
+from dangqun.party.dates import add_months
 from dangqun.party.meeting_rules import BRANCH_KINDS
 from dangqun.party.models import (
     OUT_OF_PARTY,
@@ -36,10 +38,10 @@ from dangqun.party.models import (
     MeetingKind,
     MemberStatus,
     PartyMember,
-    Term,
     Transfer,
     TransferStatus,
 )
+from dangqun.party.terms import current_terms
 
 HAN = "汉族"  # i18n: data - the ethnicity stored for the majority
 COMMITTEE_FROM = 7  # full members from which a branch must have a 支部委员会
@@ -111,17 +113,6 @@ class AnnualStatistics:
         return sum(r.count for r in self.left_by_reason)
 
 
-def _years_between(start: dt.date, end: dt.date) -> int:
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-
-
-def _band(value: int, bands: tuple[tuple[int, Promise], ...]) -> int:
-    for index, (upper, _label) in enumerate(bands):
-        if value <= upper:
-            return index
-    return len(bands) - 1
-
-
 def _banded(counter: Counter[int], unknown: int, bands: tuple[tuple[int, Promise], ...]) -> list[Row]:
     rows = [Row(str(i), str(label), counter[i]) for i, (_upper, label) in enumerate(bands)]
     if unknown:
@@ -143,47 +134,42 @@ def on_rolls_q(as_of: dt.date) -> Q:
     return joined & (Q(status=MemberStatus.ACTIVE) | Q(status=MemberStatus.LEFT, left_on__gt=as_of))
 
 
+def _band_case(field: str, bands: tuple[tuple[int, Promise], ...], as_of: dt.date) -> Case:
+    """The band index of a date column (birth or joining) in whole years to ``as_of``, in SQL: at
+    most ``k`` years ⇔ the date is after ``as_of`` less ``k + 1`` years. -1 when the date is empty."""
+    whens = [When(**{f"{field}__isnull": True}, then=Value(-1))]
+    whens += [
+        When(**{f"{field}__gt": add_months(as_of, -12 * (upper + 1))}, then=Value(i))
+        for i, (upper, _label) in enumerate(bands[:-1])
+    ]
+    return Case(*whens, default=Value(len(bands) - 1), output_field=IntegerField())
+
+
 def _members(stats: AnnualStatistics) -> None:
-    rows = (
-        PartyMember.objects.filter(on_rolls_q(stats.as_of), party_org__path__subtree=stats.org.path)
-        .order_by()
-        .values_list(
-            "gender", "birth_date", "education", "ethnicity", "occupation", "joined_on", "is_probationary"
-        )
-    )
-    genders: Counter[str] = Counter()
-    ages: Counter[int] = Counter()
-    standing: Counter[int] = Counter()
-    educations: Counter[str] = Counter()
-    ethnicities: Counter[str] = Counter()
-    occupations: Counter[str] = Counter()
-    no_birth = no_joined = probationary = 0
-    for gender, birth, education, ethnicity, occupation, joined_on, is_probationary in rows.iterator(
-        chunk_size=10_000
-    ):
-        genders[gender] += 1
-        if birth is None:
-            no_birth += 1
-        else:
-            ages[_band(_years_between(birth, stats.as_of), AGE_BANDS)] += 1
-        if joined_on is None:
-            no_joined += 1
-        else:
-            standing[_band(_years_between(joined_on, stats.as_of), STANDING_BANDS)] += 1
-        educations[education or ""] += 1
-        ethnicities[ethnicity or ""] += 1
-        occupations[occupation or ""] += 1
-        probationary += bool(is_probationary)
+    """Every make-up count is one aggregate over the subtree's rolls, grouped in the database."""
+    rolls = PartyMember.objects.filter(
+        on_rolls_q(stats.as_of), party_org__path__subtree=stats.org.path
+    ).order_by()
+
+    def counts(column: str, expression: Any = None) -> Counter[Any]:
+        qs = rolls.annotate(**{column: expression}) if expression is not None else rolls
+        return Counter(dict(qs.values(column).annotate(n=Count("id")).values_list(column, "n")))
+
+    genders = counts("gender")
+    ages = counts("age_band", _band_case("birth_date", AGE_BANDS, stats.as_of))
+    standing = counts("standing_band", _band_case("joined_on", STANDING_BANDS, stats.as_of))
+    probationary = counts("is_probationary")
+    ethnicities = counts("ethnicity")
     stats.total = sum(genders.values())
-    stats.probationary = probationary
-    stats.full = stats.total - probationary
+    stats.probationary = probationary[True]
+    stats.full = stats.total - stats.probationary
     stats.by_gender = [Row("M", _("男"), genders["M"]), Row("F", _("女"), genders["F"])]
-    stats.by_age = _banded(ages, no_birth, AGE_BANDS)
-    stats.by_standing = _banded(standing, no_joined, STANDING_BANDS)
-    stats.by_education = _values(educations)
+    stats.by_age = _banded(ages, ages[-1], AGE_BANDS)
+    stats.by_standing = _banded(standing, standing[-1], STANDING_BANDS)
+    stats.by_education = _values(counts("education"))
     stats.by_ethnicity = _values(ethnicities)
     stats.minority = sum(n for k, n in ethnicities.items() if k and k != HAN)
-    stats.by_occupation = _values(occupations)
+    stats.by_occupation = _values(counts("occupation"))
 
 
 def _changes(stats: AnnualStatistics) -> None:
@@ -240,9 +226,9 @@ def _orgs(stats: AnnualStatistics) -> None:
     )
     branches = [
         b
-        for b in PartyOrg.objects.filter(path__subtree=path, is_active=True, kind__in=BRANCH_KINDS).order_by(
-            "path"
-        )
+        for b in PartyOrg.objects.filter(path__subtree=path, is_active=True, kind__in=BRANCH_KINDS)
+        .only("pk", "code", "name", "path", "kind")
+        .order_by("path")
         if full.get(b.pk, 0) >= COMMITTEE_FROM
     ]
     stats.committee_required = len(branches)
@@ -265,14 +251,11 @@ def _orgs(stats: AnnualStatistics) -> None:
 def committees_on_record(path: str, as_of: dt.date) -> set[int]:
     """Organisations of the subtree whose newest term elected by ``as_of`` has a committee of three or
     more (a 支部委员会, not a lone 书记)."""
-    latest: dict[int, Term] = {}
-    for term in (
-        Term.objects.filter(org__path__subtree=path, elected_on__lte=as_of)
-        .order_by("org_id", "elected_on", "id")
-        .only("org_id", "elected_on", "deputies", "members")
-    ):
-        latest[term.org_id] = term
-    return {org_id for org_id, term in latest.items() if term.committee_size >= COMMITTEE_MIN_SIZE}
+    return {
+        org_id
+        for org_id, term in current_terms(path, as_of).items()
+        if term.committee_size >= COMMITTEE_MIN_SIZE
+    }
 
 
 def annual_statistics(org: PartyOrg, year: int, today: dt.date | None = None) -> AnnualStatistics:

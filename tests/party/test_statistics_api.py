@@ -166,3 +166,17 @@ def test_a_secretary_cannot_read_the_street_or_another_branch(api_as, party):
     assert client.get(f"/api/v1/party/orgs/{party.street.code}/statistics").status_code == 404
     assert client.get(f"/api/v1/party/orgs/{party.other.code}/statistics.xlsx").status_code == 404
     assert api_as("grid_worker").get(f"/api/v1/party/orgs/{party.branch.code}/statistics").status_code == 404
+
+
+def test_the_age_bands_counted_in_the_database_match_the_members_ages(api_as, party):
+    stats = _stats(api_as("party_admin"), party.street)
+    as_of = dt.date.fromisoformat(stats["as_of"])
+    uppers = (30, 35, 40, 45, 50, 55, 60, 70, 80, 999)
+    expected = [0] * len(uppers)
+    for birth in PartyMember.objects.filter(
+        party_org__path__startswith=party.street.path, status=MemberStatus.ACTIVE, birth_date__isnull=False
+    ).values_list("birth_date", flat=True):
+        age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
+        expected[next(i for i, upper in enumerate(uppers) if age <= upper)] += 1
+
+    assert [r["count"] for r in stats["by_age"] if r["key"]] == expected

@@ -88,6 +88,7 @@ def term_record(
         secretary=secretary,
         deputies=deputy_names,
         members=member_names,
+        committee_size=len(everyone),
         note=note,
         recorded_by=actor if actor is not None and actor.pk else None,  # type: ignore[misc]
     )
