@@ -33,8 +33,14 @@ from dangqun.party.development import DevelopmentWorkflow, development_of, devel
 from dangqun.party.dues import LedgerRow, dues_ledger, dues_summary, month_start, parse_month
 from dangqun.party.dues_export import XLSX, export_dues
 from dangqun.party.health import health_check
-from dangqun.party.models import Development, Meeting, PartyMember, Transfer
+from dangqun.party.models import Development, Meeting, PartyMember, Term, Transfer
 from dangqun.party.services import development_apply, dues_base_set, dues_pay, meeting_record, transfer_issue
+from dangqun.party.services.members import member_leave
+from dangqun.party.services.terms import term_record
+from dangqun.party.statistics import Row as StatRow
+from dangqun.party.statistics import annual_statistics
+from dangqun.party.statistics_export import export_statistics
+from dangqun.party.terms import term_state, terms_of
 from dangqun.party.transfers import TransferWorkflow
 
 router = Router(tags=["party"])
@@ -719,3 +725,218 @@ def org_health(request: HttpRequest, code: str) -> list[dict[str, Any]]:
         {"org_code": v.org.code, "org_name": v.org.name, "rule": v.rule, "text": v.text}
         for v in health_check(org)
     ]
+
+
+# --- 党内统计年报 ---------------------------------------------------------------------------------------
+
+
+class StatRowOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class StatOrgOut(Schema):
+    code: str
+    name: str
+
+
+class StatisticsOut(Schema):
+    org_code: str
+    year: int
+    as_of: dt.date
+    total: int
+    full: int
+    probationary: int
+    minority: int
+    by_gender: list[StatRowOut]
+    by_age: list[StatRowOut]
+    by_education: list[StatRowOut]
+    by_ethnicity: list[StatRowOut]
+    by_occupation: list[StatRowOut]
+    by_standing: list[StatRowOut]
+    developed: int
+    transferred_in: int
+    transferred_out: int
+    died: int
+    out_of_party: int
+    left: int
+    left_by_reason: list[StatRowOut]
+    orgs_by_kind: list[StatRowOut]
+    committee_required: int
+    committee_set: int
+    committee_missing: list[StatOrgOut]
+
+
+def _statistics_year(year: int | None) -> int:
+    """A year of the 年报: 1921 to this year (a year to come has no statistics) → else 422 ``year``."""
+    value = _year(year)
+    if value > clock.local_today().year:
+        raise ValidationError({"year": _("年度不能晚于今年")})
+    return value
+
+
+def _stat_rows(rows: list[StatRow]) -> list[dict[str, Any]]:
+    return [{"key": r.key, "label": r.label, "count": r.count} for r in rows]
+
+
+@router.get("/party/orgs/{code}/statistics", response=StatisticsOut, summary="党内统计年报")
+def party_statistics(request: HttpRequest, code: str, year: int | None = None) -> dict[str, Any]:
+    org = access_party_org_by_code(request.user, code)
+    s = annual_statistics(org, _statistics_year(year))
+    return {
+        "org_code": org.code,
+        "year": s.year,
+        "as_of": s.as_of,
+        "total": s.total,
+        "full": s.full,
+        "probationary": s.probationary,
+        "minority": s.minority,
+        **{
+            name: _stat_rows(getattr(s, name))
+            for name in (
+                "by_gender",
+                "by_age",
+                "by_education",
+                "by_ethnicity",
+                "by_occupation",
+                "by_standing",
+                "left_by_reason",
+                "orgs_by_kind",
+            )
+        },
+        "developed": s.developed,
+        "transferred_in": s.transferred_in,
+        "transferred_out": s.transferred_out,
+        "died": s.died,
+        "out_of_party": s.out_of_party,
+        "left": s.left,
+        "committee_required": s.committee_required,
+        "committee_set": s.committee_set,
+        "committee_missing": [{"code": o.code, "name": o.name} for o in s.committee_missing],
+    }
+
+
+@router.get(
+    "/party/orgs/{code}/statistics.xlsx",
+    summary="导出党内统计年报(Excel)",
+    response={200: None},
+    url_name="party_statistics_export",
+)
+def party_statistics_export(request: HttpRequest, code: str, year: int | None = None) -> HttpResponse:
+    org = access_party_org_by_code(request.user, code)
+    stats = annual_statistics(org, _statistics_year(year))
+    response = HttpResponse(export_statistics(stats), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="statistics-{org.code}-{stats.year}.xlsx"'
+    return response
+
+
+# --- 减少党员 -----------------------------------------------------------------------------------------------
+
+
+class MemberLeaveIn(Schema):
+    left_reason: str
+    left_on: str
+
+
+class MemberLeftOut(Schema):
+    id: int
+    name: str
+    status: str
+    status_label: str
+    left_on: dt.date | None
+    left_reason: str
+    left_reason_label: str
+
+
+@router.post("/party/members/{member_id}/leave", response=MemberLeftOut, summary="减少党员(死亡、出党等)")
+def party_member_leave(request: HttpRequest, member_id: int, payload: MemberLeaveIn) -> dict[str, Any]:
+    member = access_party_member_by_id(request.user, member_id)
+    left = member_leave(
+        actor=request.user, member=member, left_reason=payload.left_reason, left_on=payload.left_on
+    )
+    return {
+        "id": left.pk,
+        "name": left.name,
+        "status": left.status,
+        "status_label": left.get_status_display(),
+        "left_on": left.left_on,
+        "left_reason": left.left_reason,
+        "left_reason_label": left.get_left_reason_display(),
+    }
+
+
+# --- 换届选举 -------------------------------------------------------------------------------------------
+
+
+class TermIn(Schema):
+    elected_on: str
+    secretary: str
+    deputies: list[str] = Field(default_factory=list)
+    members: list[str] = Field(default_factory=list)
+    term_years: int | None = None
+    note: str = ""
+
+
+class TermOut(Schema):
+    id: int
+    org_code: str
+    elected_on: dt.date
+    term_years: int
+    expires_on: dt.date
+    secretary: str
+    deputies: list[str]
+    members: list[str]
+    committee_size: int
+    note: str
+
+
+class TermsOut(Schema):
+    org_code: str
+    state: str  # none / current / due (runs out within six months) / expired
+    current: TermOut | None
+    terms: list[TermOut]
+
+
+def _term(term: Term) -> dict[str, Any]:
+    return {
+        "id": term.pk,
+        "org_code": term.org.code,
+        "elected_on": term.elected_on,
+        "term_years": term.term_years,
+        "expires_on": term.expires_on,
+        "secretary": term.secretary,
+        "deputies": list(term.deputies),
+        "members": list(term.members),
+        "committee_size": term.committee_size,
+        "note": term.note,
+    }
+
+
+@router.get("/party/orgs/{code}/terms", response=TermsOut, summary="换届选举记录与任期状态")
+def party_terms(request: HttpRequest, code: str) -> dict[str, Any]:
+    org = access_party_org_by_code(request.user, code)
+    terms = terms_of(org)
+    current = terms[0] if terms else None
+    return {
+        "org_code": org.code,
+        "state": term_state(current, clock.local_today()),
+        "current": _term(current) if current else None,
+        "terms": [_term(t) for t in terms],
+    }
+
+
+@router.post("/party/orgs/{code}/terms", response={201: TermOut}, summary="登记换届选举")
+def party_term_record(request: HttpRequest, code: str, payload: TermIn) -> Status:
+    org = access_party_org_by_code(request.user, code)
+    term = term_record(
+        actor=request.user,
+        org=org,
+        elected_on=payload.elected_on,
+        secretary=payload.secretary,
+        deputies=payload.deputies,
+        members=payload.members,
+        term_years=payload.term_years,
+        note=payload.note,
+    )
+    return Status(201, _term(term))

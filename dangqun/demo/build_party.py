@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 
 from dangqun.accounts.models import User
@@ -27,15 +28,18 @@ from dangqun.party.models import (
     DuesBase,
     DuesCategory,
     DuesPayment,
+    LeaveReason,
     Meeting,
     MeetingAttendance,
     MeetingKind,
     MemberStatus,
     PartyMember,
     PaymentMethod,
+    Term,
     Transfer,
     TransferStatus,
 )
+from dangqun.party.terms import TERM_YEARS
 from dangqun.registry.models import Business, Institution, Resident
 
 PROBATIONARY_RATE = 0.08
@@ -65,6 +69,34 @@ def joined(rng: random.Random, birth_date: dt.date) -> tuple[dt.date, bool]:
     return earliest + dt.timedelta(days=rng.randrange((latest - earliest).days + 1)), False
 
 
+_ETHNICITIES = ("汉族", "满族", "朝鲜族", "蒙古族", "回族")
+_ETHNICITY_WEIGHTS = (80, 15, 3, 1, 1)  # Dandong: a large Manchu minority, a Korean one by the river
+_TOWN_JOBS = ("工人", "企事业单位管理人员", "专业技术人员", "党政机关工作人员", "其他职业")
+_TOWN_JOB_WEIGHTS = (30, 20, 25, 10, 15)
+_UNIT_JOBS = ("专业技术人员", "企事业单位管理人员", "工人")
+_UNIT_JOB_WEIGHTS = (45, 30, 25)
+
+
+def profile(rng: random.Random, birth_date: dt.date, *, village: bool, unit: str = "") -> tuple[str, str]:
+    """(ethnicity, occupation) as the 党内统计年报 counts them: retirees past 60, farmers in the
+    villages, students under 23, the working trades in town; ``unit`` members work at their unit."""
+    ethnicity = rng.choices(_ETHNICITIES, weights=_ETHNICITY_WEIGHTS)[0]
+    age = (REFERENCE_DATE - birth_date).days // 365
+    if unit == "department":
+        occupation = "党政机关工作人员"
+    elif unit:
+        occupation = rng.choices(_UNIT_JOBS, weights=_UNIT_JOB_WEIGHTS)[0]
+    elif age >= 60:
+        occupation = "离退休人员"
+    elif age < 23:
+        occupation = "学生"
+    elif village and rng.random() < 0.7:
+        occupation = "农牧渔民"
+    else:
+        occupation = rng.choices(_TOWN_JOBS, weights=_TOWN_JOB_WEIGHTS)[0]
+    return ethnicity, occupation
+
+
 class PartySeeder:
     def __init__(self, ctx: SeedContext, tree: RegionTree) -> None:
         self.ctx = ctx
@@ -77,6 +109,9 @@ class PartySeeder:
                 self.groups.setdefault(org.parent_id, []).append(org)
         self.unit_branches = [o for o in orgs if o.region_id is None]
         self.sizes = self._unit_sizes()
+        self.department_branches = set(
+            Department.objects.filter(party_org__isnull=False).values_list("party_org_id", flat=True)
+        )
         self.ids = identifiers.IdNumberAllocator()
         self.ids.reserve(
             Resident.objects.filter(grid__path__subtree=tree.district.path).values_list(
@@ -89,6 +124,10 @@ class PartySeeder:
         grid = self.tree.by_id[grid_id]
         parent = self.tree.by_id[grid.parent_id or 0]
         return self.org_by_region[parent.pk]
+
+    def is_village_grid(self, grid_id: int) -> bool:
+        grid = self.tree.by_id[grid_id]
+        return self.tree.is_village(self.tree.by_id[grid.parent_id or 0])
 
     def group_for(self, rng: random.Random, branch: PartyOrg) -> PartyOrg | None:
         """Every member of a branch with 党小组 belongs to one of them."""
@@ -107,6 +146,11 @@ class PartySeeder:
             rng = self.ctx.rng("member", resident.id_number)
             joined_on, probationary = joined(rng, resident.birth_date)
             branch = self.branch_for_grid(resident.grid_id)
+            ethnicity, occupation = profile(
+                self.ctx.rng("member-profile", resident.id_number),
+                resident.birth_date,
+                village=self.is_village_grid(resident.grid_id),
+            )
             members.append(
                 PartyMember(
                     party_org=branch,
@@ -121,6 +165,8 @@ class PartySeeder:
                     joined_on=joined_on,
                     is_probationary=probationary,
                     work_unit=resident.work_unit,
+                    ethnicity=ethnicity,
+                    occupation=occupation,
                 )
             )
         for branch in self.ctx.progress(self.unit_branches, "党员"):
@@ -129,6 +175,8 @@ class PartySeeder:
 
     def _working_members(self, branch: PartyOrg) -> list[PartyMember]:
         rng = self.ctx.rng("unit-members", branch.code)
+        profile_rng = self.ctx.rng("unit-member-profiles", branch.code)
+        unit = "department" if branch.pk in self.department_branches else "unit"
         unit_name = branch.short_name.removesuffix("党支部")
         size = self.sizes.get(branch.pk, 20)
         rows = []
@@ -136,6 +184,7 @@ class PartySeeder:
             gender = "M" if rng.random() < 0.55 else "F"
             birth = random_birth_date(rng, rng.randint(24, 59))
             joined_on, probationary = joined(rng, birth)
+            ethnicity, occupation = profile(profile_rng, birth, village=False, unit=unit)
             area = DISTRICT_CODE if rng.random() < 0.7 else rng.choice(identifiers.LIAONING_AREA_CODES)
             rows.append(
                 PartyMember(
@@ -149,6 +198,8 @@ class PartySeeder:
                     joined_on=joined_on,
                     is_probationary=probationary,
                     work_unit=unit_name,
+                    ethnicity=ethnicity,
+                    occupation=occupation,
                 )
             )
         return rows
@@ -230,6 +281,9 @@ class PartyLifeSeeder:
         self.development()
         self.dues()
         self.vacancies()
+        self.profiles()
+        self.leavers()
+        self.terms()
 
     def persona_member(self) -> None:
         user = User.objects.get(username="party_member")
@@ -561,6 +615,134 @@ class PartyLifeSeeder:
         if near:
             vacant.append(near[-1])
         PartyOrg.objects.filter(pk__in=[o.pk for o in vacant]).update(secretary_name="")
+
+    def profiles(self) -> None:
+        """Ethnicity and occupation for the members made in this stage (the persona, the admitted)."""
+        rng = self.ctx.rng("late-profiles")
+        rows = PartyMember.objects.filter(party_org__path__subtree=f"/P{DISTRICT_CODE}/", occupation="").only(
+            "pk", "birth_date"
+        )
+        updated = []
+        for member in rows.order_by("pk"):
+            member.ethnicity, member.occupation = profile(
+                rng, member.birth_date or REFERENCE_DATE, village=False
+            )
+            updated.append(member)
+        PartyMember.objects.bulk_update(updated, ["ethnicity", "occupation"], batch_size=2000)
+
+    def leavers(self) -> None:
+        """Members who left the rolls this year (减少党员, for the 年报): about one in three hundred,
+        mostly deaths of the oldest, a few 出党; two of them in the persona street, never at the
+        persona branch or with a letter waiting."""
+        rng = self.ctx.rng("leavers")
+        year_start = dt.date(self.today.year, 1, 1)
+        days = (self.today - year_start).days
+        waiting = set(
+            Transfer.objects.filter(status=TransferStatus.ISSUED).values_list("member_id", flat=True)
+        )
+        street_path = self.branch.path.rsplit("/", 3)[0] + "/"
+        rows = (
+            PartyMember.objects.filter(
+                party_org__path__subtree=f"/P{DISTRICT_CODE}/",
+                status=MemberStatus.ACTIVE,
+                user__isnull=True,
+                is_probationary=False,
+            )
+            .exclude(party_org=self.branch)
+            .select_related("party_org")
+            .only("pk", "birth_date", "joined_on", "party_org__path")
+            .order_by("pk")
+        )
+        leaving = []
+        near = 0
+        for member in rows.iterator(chunk_size=5000):
+            if member.pk in waiting:
+                continue
+            in_street = member.party_org.path.startswith(street_path)
+            if not (rng.random() < 1 / 300 or (in_street and near < 2 and rng.random() < 0.2)):
+                continue
+            near += in_street
+            old = member.birth_date is not None and (self.today - member.birth_date).days > 75 * 365
+            reason = (
+                LeaveReason.DEATH
+                if old or rng.random() < 0.6
+                else rng.choice(
+                    [LeaveReason.LAPSED, LeaveReason.REMOVED, LeaveReason.EXPELLED, LeaveReason.WITHDREW]
+                )
+            )
+            left_on = year_start + dt.timedelta(days=rng.randrange(days + 1))
+            if member.joined_on is not None and left_on < member.joined_on:
+                continue
+            member.status, member.left_on, member.left_reason, member.party_group = (
+                MemberStatus.LEFT, left_on, reason, None
+            )  # fmt: skip
+            leaving.append(member)
+        PartyMember.objects.bulk_update(
+            leaving, ["status", "left_on", "left_reason", "party_group"], batch_size=2000
+        )
+        self.ctx.counts["party_members_left"] += len(leaving)
+
+    def terms(self) -> None:
+        """换届选举 on record: most 党支部, 党总支 and 基层党委 within their term; the persona branch's
+        term runs out within six months; about one in twenty-five has run out and one in thirty has
+        none (always one each in the persona street); branches without a 书记 ran out. Committees of
+        three to five where there are seven full members or more (a few large branches have only a
+        书记: the 年报 lists them), a lone 书记 elsewhere."""
+        rng = self.ctx.rng("terms")
+        full = dict(
+            PartyMember.objects.filter(
+                party_org__path__subtree=f"/P{DISTRICT_CODE}/",
+                status=MemberStatus.ACTIVE,
+                is_probationary=False,
+            )
+            .order_by()
+            .values("party_org")
+            .annotate(n=Count("id"))
+            .values_list("party_org", "n")
+        )
+        street_path = self.branch.path.rsplit("/", 3)[0] + "/"
+        orgs = list(
+            PartyOrg.objects.filter(
+                path__subtree=f"/P{DISTRICT_CODE}/", is_active=True, kind__in=list(TERM_YEARS)
+            ).order_by("path")
+        )
+        near = [
+            o
+            for o in orgs
+            if o.path.startswith(street_path) and o.pk != self.branch.pk and o.kind in BRANCH_KINDS
+        ]
+        no_term = {near[0].pk} if near else set()
+        expired = {near[1].pk} if len(near) > 1 else set()
+        terms: list[Term] = []
+        for org in orgs:
+            years = TERM_YEARS[org.kind]
+            if org.pk in no_term or (
+                org.pk not in expired and org.pk != self.branch.pk and rng.random() < 1 / 30
+            ):
+                continue
+            if org.pk == self.branch.pk:
+                expires = add_months(self.today, 3)
+            elif org.pk in expired or not org.secretary_name or rng.random() < 1 / 25:
+                expires = self.today - dt.timedelta(days=rng.randrange(20, 300))
+            else:
+                expires = self.today + dt.timedelta(days=rng.randrange(200, years * 365 - 30))
+            elected = add_months(expires, -12 * years)
+            size = rng.choice((3, 3, 5)) if full.get(org.pk, 0) >= 7 and rng.random() < 0.9 else 1
+            if org.kind == PartyOrgKind.COMMITTEE:
+                size = rng.choice((5, 7))
+            people = [names.person_name(rng, gender=rng.choice("MF"), birth_year=rng.randint(1965, 1990))
+                      for _ in range(size - 1)]  # fmt: skip
+            deputies = people[:1] if size >= 5 else []
+            secretary = org.secretary_name or names.person_name(
+                rng, gender="M", birth_year=rng.randint(1960, 1985)
+            )
+            terms.append(
+                Term(
+                    org=org, elected_on=elected, term_years=years, expires_on=expires, secretary=secretary,
+                    deputies=deputies, members=people[len(deputies):], committee_size=size,
+                )
+            )  # fmt: skip
+        self.ctx.insert(Term, terms, label="party_terms")
 
 
 def seed_party_life(ctx: SeedContext, tree: RegionTree) -> None:

@@ -19,3 +19,5 @@ class PartyEvent(AuditEventType):
     DUES_PAID = "party.dues_paid", _("登记党费缴纳")
     DEVELOPMENT_APPLIED = "party.development_applied", _("登记入党申请")
     DEVELOPMENT_MOVED = "party.development_moved", _("发展党员环节")
+    MEMBER_LEFT = "party.member_left", _("减少党员")
+    TERM_RECORDED = "party.term_recorded", _("登记换届选举")

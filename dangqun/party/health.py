@@ -4,7 +4,9 @@ them. Read from the members' counts in two queries:
 - a branch with fewer than 3 full members should join others in a 联合党支部;
 - a branch with more than 50 members may become a 党总支, one with 100 or more a 基层党委;
 - a branch with 7 or more full members must have a 支部委员会 (its 支委会 meets monthly: none this
-  quarter is flagged), and every branch needs a 书记 on record.
+  quarter is flagged), and every branch needs a 书记 on record;
+- every 党支部, 党总支 and 基层党委 has an elected term on record (``no_term``), not run out
+  (``term_expired``); one running out within six months is a reminder to prepare 换届 (``term_due``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dangqun.core import clock
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.meeting_rules import BRANCH_KINDS
 from dangqun.party.models import Meeting, MeetingKind, MemberStatus, PartyMember
+from dangqun.party.terms import ELECTED_KINDS, current_terms, term_state
 
 JOINT_BRANCH_BELOW = 3
 COMMITTEE_FROM = 7
@@ -36,11 +39,13 @@ class Violation:
 
 
 def health_check(root: PartyOrg) -> list[Violation]:
-    branches = list(
-        PartyOrg.objects.filter(path__subtree=root.path, kind__in=BRANCH_KINDS, is_active=True).order_by(
-            "path"
-        )
+    # Only what the rules and the listing read: a district holds thousands of organisations.
+    elected = list(
+        PartyOrg.objects.filter(path__subtree=root.path, kind__in=ELECTED_KINDS, is_active=True)
+        .only("pk", "code", "name", "kind", "path", "secretary_name")
+        .order_by("path")
     )
+    branches = [o for o in elected if o.kind in BRANCH_KINDS]
     counts = {
         row["party_org"]: row
         for row in PartyMember.objects.filter(party_org__path__subtree=root.path, status=MemberStatus.ACTIVE)
@@ -83,4 +88,27 @@ def health_check(root: PartyOrg) -> list[Violation]:
             )
         if not branch.secretary_name:
             out.append(Violation(branch, "secretary", _("未配备党支部书记")))
+    out.extend(term_violations(root, today))
+    return out
+
+
+def term_violations(root: PartyOrg, today: dt.date) -> list[Violation]:
+    """换届: organisations with no term on record, a term run out, or one running out within six months."""
+    terms = current_terms(root.path)
+    out: list[Violation] = []
+    for org in PartyOrg.objects.filter(
+        path__subtree=root.path, kind__in=ELECTED_KINDS, is_active=True
+    ).order_by("path"):
+        term = terms.get(org.pk)
+        state = term_state(term, today)
+        if state == "none":
+            out.append(Violation(org, "no_term", _("没有换届选举记录")))
+        elif state == "expired" and term is not None:
+            out.append(
+                Violation(org, "term_expired", _("任期已于%(day)s届满,应按期换届") % {"day": term.expires_on})
+            )
+        elif state == "due" and term is not None:
+            out.append(
+                Violation(org, "term_due", _("任期将于%(day)s届满,请做好换届准备") % {"day": term.expires_on})
+            )
     return out

@@ -17,6 +17,24 @@ class MemberStatus(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", _("已转出")
     DECEASED = "deceased", _("已去世")
     CANCELLED = "cancelled", _("已取消预备党员资格")
+    LEFT = "left", _("已减少")
+
+
+class LeaveReason(models.TextChoices):
+    """Why a member leaves the rolls (减少党员, as the 党内统计年报 counts it)."""
+
+    DEATH = "death", _("死亡")
+    EXPELLED = "expelled", _("开除党籍")
+    REMOVED = "removed", _("除名")
+    WITHDREW = "withdrew", _("退党")
+    LAPSED = "lapsed", _("自行脱党")
+    OTHER = "other", _("其他")
+
+
+# The reasons the 年报 counts as 出党 (leaving the Party, as against dying in it).
+OUT_OF_PARTY = frozenset(
+    {LeaveReason.EXPELLED, LeaveReason.REMOVED, LeaveReason.WITHDREW, LeaveReason.LAPSED}
+)
 
 
 class PartyMember(BlindIndexedModel, TimeStampedModel):
@@ -45,6 +63,10 @@ class PartyMember(BlindIndexedModel, TimeStampedModel):
         _("状态"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
     work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    occupation = models.CharField(_("职业"), max_length=40, blank=True)
+    left_on = models.DateField(_("减少日期"), null=True, blank=True)
+    left_reason = models.CharField(_("减少原因"), max_length=20, choices=LeaveReason.choices, blank=True)
     # The 党小组 of the member's branch the member belongs to (a subdivision: ``party_org`` stays the
     # branch, which holds the member's organisational relation).
     party_group = models.ForeignKey(
@@ -324,3 +346,34 @@ class Development(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Term(TimeStampedModel):
+    """One elected term (届) of an organisation's committee (换届选举): when it was elected, for how
+    many years, and who sits on it. The newest term (by ``elected_on``) is the current one."""
+
+    # An organisation is deactivated rather than deleted; deleting one (the demo reset) drops its terms.
+    org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="terms"
+    )
+    elected_on = models.DateField(_("选举日期"))
+    term_years = models.PositiveSmallIntegerField(_("任期(年)"))
+    expires_on = models.DateField(_("任期届满日期"), db_index=True)
+    secretary = models.CharField(_("书记"), max_length=50)
+    deputies = models.JSONField(_("副书记"), default=list, blank=True)
+    members = models.JSONField(_("委员"), default=list, blank=True)
+    # Secretary, deputies and members together, kept with the names (the checks count thousands).
+    committee_size = models.PositiveSmallIntegerField(_("委员会人数"), default=1)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("换届选举")
+        verbose_name_plural = _("换届选举")
+        ordering: ClassVar[list[str]] = ["org", "-elected_on", "-id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "elected_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_id}:{self.elected_on}"

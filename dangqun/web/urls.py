@@ -17,6 +17,7 @@ from dangqun.web.views import (
     home,
     jsi18n,
     party,
+    party_statistics,
     pwa,
     regions,
     workbench,
@@ -62,6 +63,9 @@ urlpatterns = [
         name="party_development_move",
     ),
     path("party/meetings/<int:meeting_id>/", party.meeting_page, name="party_meeting"),
+    path("party/orgs/<str:code>/statistics/", party_statistics.statistics_page, name="party_statistics"),
+    path("party/orgs/<str:code>/terms/", party_statistics.record_term, name="party_record_term"),
+    path("party/orgs/<str:code>/leave/", party_statistics.leave_member, name="party_member_leave"),
     path("party/transfers/<int:transfer_id>/<str:action>/", party.move_transfer, name="party_transfer_move"),
     # phone terminals: grid-worker app (PWA) and citizen app
     path("sw.js", pwa.service_worker, name="service_worker"),

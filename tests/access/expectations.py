@@ -268,6 +268,15 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/party/me": Spec("roles", roles=frozenset({"party_member"}), denied=404),
     "GET /api/v1/party/orgs/{code}/development": Spec("scoped", target="party_org"),
     "GET /api/v1/party/orgs/{code}/health": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/statistics": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/statistics.xlsx": Spec("scoped", target="party_org"),
+    "POST /api/v1/party/members/{member_id}/leave": Spec(
+        "scoped", target="party_member", body=lambda _w: {"left_reason": "death", "left_on": "2999-01-01"}
+    ),
+    "GET /api/v1/party/orgs/{code}/terms": Spec("scoped", target="party_org"),
+    "POST /api/v1/party/orgs/{code}/terms": Spec(
+        "scoped", target="party_org", body=lambda _w: {"elected_on": "2999-01-01", "secretary": ""}
+    ),
     "POST /api/v1/party/orgs/{code}/development": Spec(
         "scoped", target="party_org", body=lambda _w: {"name": "", "gender": "F", "applied_on": "2026-01-05"}
     ),
@@ -456,6 +465,9 @@ ROUTES: dict[str, Spec] = {
     "POST /party/orgs/{code}/transfers/": PARTY_ORG_WEB,
     "POST /party/orgs/{code}/dues/": PARTY_ORG_WEB,
     "POST /party/orgs/{code}/development/": PARTY_ORG_WEB,
+    "GET /party/orgs/{code}/statistics/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/terms/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/leave/": PARTY_ORG_WEB,
     "POST /party/development/{development_id}/{action}/": Spec(
         "scoped", anon=302, target="party_development", params=(("action", "talk"),)
     ),

@@ -16,7 +16,7 @@ def test_the_street_lists_its_branches_that_break_the_rules(api_as, party):
     assert rows, "the demo has branches breaking the rules"
     branch_codes = set(
         PartyOrg.objects.filter(
-            path__startswith=party.street.path, kind__in=["branch", "general_branch"]
+            path__startswith=party.street.path, kind__in=["branch", "general_branch", "committee"]
         ).values_list("code", flat=True)
     )
     assert {r["org_code"] for r in rows} <= branch_codes

@@ -17,10 +17,12 @@ from dangqun.core.records import (
 )
 from dangqun.core.workflow import Actor
 from dangqun.party.events import PartyEvent
+from dangqun.party.leaving import MemberWorkflow
 from dangqun.party.models import PartyMember
 from dangqun.registry.services.checks import clean_values
 
-PARTY_MEMBER_FIELDS = editable_fields(PartyMember)
+# Leaving the rolls (its date and reason) is a move through ``MemberWorkflow``, not an edit.
+PARTY_MEMBER_FIELDS = tuple(f for f in editable_fields(PartyMember) if f not in {"left_on", "left_reason"})
 PARTY_MEMBERS = RecordKind(
     model=PartyMember,
     fields=PARTY_MEMBER_FIELDS,
@@ -43,3 +45,10 @@ def party_member_update(*, actor: Actor, member: PartyMember, **values: Any) -> 
 
 def party_member_delete(*, actor: Actor, member: PartyMember) -> None:
     record_delete(PARTY_MEMBERS, actor=actor, obj=member)
+
+
+def member_leave(*, actor: Actor, member: PartyMember, left_reason: str, left_on: Any) -> PartyMember:
+    """减少党员: the member leaves the rolls (death, 出党 …) on ``left_on``, through the member's door."""
+    return MemberWorkflow.apply(
+        obj=member.pk, action="leave", actor=actor, left_reason=left_reason, left_on=left_on
+    )

@@ -38,8 +38,9 @@ from dangqun.party.development import DevelopmentWorkflow, development_of, devel
 from dangqun.party.dues import dues_ledger, dues_summary, month_start
 from dangqun.party.health import health_check
 from dangqun.party.meeting_rules import DUE_EVERY, kinds_for, periods
-from dangqun.party.models import Meeting, MeetingKind, PaymentMethod, Transfer, TransferStatus
+from dangqun.party.models import LeaveReason, Meeting, MeetingKind, PaymentMethod, Transfer, TransferStatus
 from dangqun.party.services import development_apply, dues_pay, meeting_record, transfer_issue
+from dangqun.party.terms import ELECTED_KINDS, TERM_YEARS, term_state, terms_of
 from dangqun.party.transfers import TransferWorkflow
 from dangqun.web.access import not_found_as_404
 
@@ -143,6 +144,21 @@ def _org_context(request: HttpRequest, org: PartyOrg, year: int) -> dict[str, An
         "form": {},
         **_dues_context(org),
         **_development_context(request, org),
+        **_terms_context(org),
+    }
+
+
+def _terms_context(org: PartyOrg) -> dict[str, Any]:
+    """换届选举: the organisation's terms, the current one's state, and the 减少党员 reasons."""
+    terms = terms_of(org) if org.kind in ELECTED_KINDS else []
+    today = clock.local_today()
+    return {
+        "elected": org.kind in ELECTED_KINDS,
+        "terms": terms,
+        "term_state": term_state(terms[0] if terms else None, today),
+        "term_years": TERM_YEARS.get(org.kind, 3),
+        "leave_reasons": LeaveReason.choices,
+        "today": today,
     }
 
 

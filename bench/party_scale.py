@@ -1,0 +1,239 @@
+"""党务 at district scale: the 党内统计年报 and the organisation-health check over 100,000 members and
+5,000 organisations (see docs/benchmarks.md, "Party statistics and health at district scale").
+
+    python bench/party_scale.py --db sqlite
+    python bench/party_scale.py --db pg
+
+Builds a throw-away database (PostgreSQL: ``dangqun_bench_party`` on the server of ``--pg-server``;
+SQLite: ``var/bench_party.sqlite3`` with the app's options), migrates it and writes a synthetic party
+tree: one district committee, 20 street working committees, 10 community committees under each and
+24 branches under each community (5,021 organisations), then ``--members`` members spread over the
+branches (with sex, birth date, education, ethnicity, occupation, joining date, 8 % probationary),
+one term per elected organisation (a twentieth without one), 2,000 accepted transfers, 3,000
+admissions this year, 300 members who left this year and one 支委会 per branch in nine of ten.
+Rows go in by ``bulk_create`` (not through the services). Then, ``--repeat`` times after one warm-up,
+``party.statistics.annual_statistics`` and ``party.health.health_check`` over the whole district and
+over one street. Prints the median and the spread in milliseconds. The database is dropped at the
+end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.case_kpis import pg_admin, setup_django  # noqa: E402
+
+PG_NAME = "dangqun_bench_party"
+STREETS, COMMUNITIES, BRANCHES = 20, 10, 24
+YEAR = 2026
+TODAY = dt.date(YEAR, 12, 5)
+ETHNICITIES = ("汉族", "满族", "朝鲜族", "蒙古族", "回族")
+OCCUPATIONS = (
+    "工人",
+    "农牧渔民",
+    "企事业单位管理人员",
+    "专业技术人员",
+    "党政机关工作人员",
+    "学生",
+    "离退休人员",
+)
+EDUCATION = ("初中及以下", "高中/中专", "大专", "大学本科", "研究生")
+
+
+def build(members: int, seed: int) -> dict[str, Any]:
+    from dangqun.core.fields import join_path
+    from dangqun.orgs.models import PartyOrg, PartyOrgKind
+    from dangqun.party.models import (
+        Development,
+        DevelopmentStage,
+        LeaveReason,
+        Meeting,
+        MeetingKind,
+        MemberStatus,
+        PartyMember,
+        Term,
+        Transfer,
+        TransferStatus,
+    )
+
+    rng = random.Random(seed)
+    district = PartyOrg.objects.create(
+        code="BP", name="区委", kind=PartyOrgKind.COMMITTEE, path=join_path(None, "BP"), secretary_name="甲"
+    )
+    streets = PartyOrg.objects.bulk_create(
+        [
+            PartyOrg(code=f"BP{s:02d}", name=f"街道{s}", kind=PartyOrgKind.WORKING_COMMITTEE, parent=district,
+                     path=join_path(district.path, f"BP{s:02d}"), secretary_name="乙")
+            for s in range(STREETS)
+        ]
+    )  # fmt: skip
+    communities = PartyOrg.objects.bulk_create(
+        [
+            PartyOrg(code=f"{st.code}C{c:02d}", name=f"社区{c}", kind=PartyOrgKind.COMMITTEE, parent=st,
+                     path=join_path(st.path, f"{st.code}C{c:02d}"), secretary_name="丙")
+            for st in streets
+            for c in range(COMMUNITIES)
+        ]
+    )  # fmt: skip
+    branches = PartyOrg.objects.bulk_create(
+        [
+            PartyOrg(code=f"{co.code}B{b:02d}", name=f"支部{b}", kind=PartyOrgKind.BRANCH, parent=co,
+                     path=join_path(co.path, f"{co.code}B{b:02d}"), secretary_name="丁")
+            for co in communities
+            for b in range(BRANCHES)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    rows = []
+    for i in range(members):
+        birth = dt.date(rng.randint(1935, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        joined = min(TODAY, dt.date(birth.year + rng.randint(18, 45), rng.randint(1, 12), 1))
+        rows.append(
+            PartyMember(
+                party_org=branches[i % len(branches)], name=f"党员{i}", gender=rng.choice("MF"),
+                birth_date=birth,
+                education=rng.choice(EDUCATION), ethnicity=rng.choices(ETHNICITIES, (80, 15, 3, 1, 1))[0],
+                occupation=rng.choice(OCCUPATIONS), joined_on=joined, is_probationary=rng.random() < 0.08,
+            )
+        )  # fmt: skip
+    created = PartyMember.objects.bulk_create(rows, batch_size=5000)
+    left = rng.sample(created, 300)
+    for m in left:
+        m.status, m.left_on, m.left_reason = (
+            MemberStatus.LEFT,
+            dt.date(YEAR, rng.randint(1, 11), 1),
+            LeaveReason.DEATH,
+        )
+    PartyMember.objects.bulk_update(left, ["status", "left_on", "left_reason"], batch_size=2000)
+    elected = [district, *communities, *branches]
+    Term.objects.bulk_create(
+        [
+            Term(org=o, elected_on=dt.date(YEAR - rng.randint(0, 4), 6, 1), term_years=3,
+                 expires_on=dt.date(YEAR - rng.randint(0, 4) + 3, 6, 1), secretary="丁",
+                 committee_size=3 if rng.random() < 0.7 else 1)
+            for o in elected
+            if rng.random() > 0.05
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    decided = dt.datetime(YEAR, 6, 1, 10, tzinfo=dt.UTC)
+    Transfer.objects.bulk_create(
+        [
+            Transfer(member=created[i], from_org=created[i].party_org,
+                     to_org=branches[(i * 7 + 3) % len(branches)], letter_no=f"BT{i}", valid_months=3,
+                     issued_on=dt.date(YEAR, 5, 1),
+                     expires_on=dt.date(YEAR, 8, 1), status=TransferStatus.ACCEPTED, decided_at=decided)
+            for i in range(0, min(2000 * 37, len(created)), 37)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    Development.objects.bulk_create(
+        [
+            Development(branch=branches[i % len(branches)], name=f"发展{i}", gender="F",
+                        stage=DevelopmentStage.PROBATIONARY, applied_on=dt.date(YEAR - 3, 1, 1),
+                        admitted_on=dt.date(YEAR, rng.randint(1, 11), 1))
+            for i in range(3000)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    Meeting.objects.bulk_create(
+        [
+            Meeting(org=b, kind=MeetingKind.COMMITTEE, topic="支委会", held_at=decided, place="站", host="丁")
+            for b in branches
+            if rng.random() < 0.9
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    return {
+        "district": district,
+        "street": streets[0],
+        "orgs": 1 + len(streets) + len(communities) + len(branches),
+    }
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    fn()  # warm-up
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--pg-server", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    sqlite_path = ROOT / "var" / "bench_party.sqlite3"
+    url = ""
+    if args.db == "pg":
+        url = args.pg_server.rsplit("/", 1)[0] + "/" + PG_NAME
+        pg_admin(args.pg_server, f"DROP DATABASE IF EXISTS {PG_NAME}")
+        pg_admin(args.pg_server, f"CREATE DATABASE {PG_NAME}")
+    else:
+        sqlite_path.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    setup_django(database_url=url, sqlite_path="" if url else str(sqlite_path))
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dangqun.core import clock
+    from dangqun.party.health import health_check
+    from dangqun.party.statistics import annual_statistics
+
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    ref = build(args.members, args.seed)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"built {ref['orgs']} organisations, {args.members} members in {time.perf_counter() - start:.0f} s")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
+    )
+    clock.local_today = lambda: TODAY  # type: ignore[assignment] - the synthetic year is 2026
+    for label, org in (("district", ref["district"]), ("street", ref["street"])):
+        for name, fn in (
+            ("statistics", lambda org=org: annual_statistics(org, YEAR, TODAY)),
+            ("health", lambda org=org: health_check(org)),
+        ):
+            runs = timed(fn, args.repeat)
+            print(
+                f"{args.db:6} {label:8} {name:10} median {statistics.median(runs):7.0f} ms"
+                f"  min {min(runs):7.0f}  max {max(runs):7.0f}"
+            )
+    stats = annual_statistics(ref["district"], YEAR, TODAY)
+    print(f"check: total {stats.total}, left {stats.left}, developed {stats.developed}, "
+          f"committee missing {len(stats.committee_missing)} of {stats.committee_required}")  # fmt: skip
+    connection.close()
+    if not args.keep:
+        if args.db == "pg":
+            pg_admin(args.pg_server, f"DROP DATABASE IF EXISTS {PG_NAME}")
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
