@@ -29,7 +29,7 @@ from dangqun.partywork.models import MemberReport, NavKind, ServicePost, Service
 from dangqun.partywork.services import post_create, report_request, signup_create
 from dangqun.partywork.workflow import ReportWorkflow, SignupWorkflow
 
-router = Router(tags=["党员服务"])
+router = Router(tags=["partywork"])
 
 MAX_LIMIT = 50
 

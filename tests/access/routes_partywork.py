@@ -7,7 +7,7 @@ community and its rows, in tests/partywork/test_access.py (``SCOPED``)."""
 
 from __future__ import annotations
 
-from tests.access.expectations import LOGIN, PUBLIC_API, Spec
+from tests.access.expectations import LOGIN, PUBLIC_API, WEB_LOGIN, Spec
 
 COVERED = "scoped to a community party organisation: probed per persona in tests/partywork/test_access.py"
 
@@ -28,4 +28,18 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/partywork/units/{code}/feedback": Spec("skip", why=COVERED),
     "GET /api/v1/partywork/me": Spec("roles", roles=frozenset({"party_member"})),
     "GET /api/v1/partywork/ranking": LOGIN,
+    # --- web ---
+    "GET /partywork/nav/": Spec("public", anon=200),
+    "GET /citizen/partywork/": WEB_LOGIN,
+    "POST /citizen/partywork/report/": Spec(
+        "skip", why="the member's own write: tests/partywork/test_pages.py"
+    ),
+    "GET /partywork/": WEB_LOGIN,
+    "GET /partywork/ranking/": WEB_LOGIN,
+    "GET /partywork/communities/{code}/": Spec("skip", why=COVERED),
+    "POST /partywork/communities/{code}/posts/": Spec("skip", why=COVERED),
+    "GET /partywork/units/{code}/": Spec("skip", why=COVERED),
+    "POST /partywork/reports/{report_id}/{action}/": Spec("skip", why=COVERED),
+    "POST /partywork/posts/{post_id}/signup/": Spec("skip", why=COVERED),
+    "POST /partywork/signups/{signup_id}/{action}/": Spec("skip", why=COVERED),
 }
