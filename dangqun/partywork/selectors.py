@@ -51,26 +51,22 @@ class Near:
 
 
 def nearest(lat: float, lng: float, *, limit: int = 10, q: str = "", kind: str = "") -> list[Near]:
-    """The ``limit`` nearest points, nearest first: a bounding box on the (lat, lng) index that
-    doubles until it holds ``limit`` points, then exact distances (a point outside the box's inscribed
-    circle may be farther than one just outside the box, so the box is searched at √2 its radius)."""
+    """The ``limit`` nearest points, nearest first. One query on the (lat, lng) index for a box of
+    half-width ``r``; every point within ``r`` km lies in that box, so when at least ``limit`` of the
+    box's points are within ``r`` they are the nearest ones. Else ``r`` doubles (rarely: sparse areas)."""
     base = nav_points(q=q, kind=kind)
     radius = START_RADIUS_KM
     cos_lat = max(0.01, math.cos(math.radians(lat)))
     while True:
         dlat = radius / KM_PER_DEG_LAT
         dlng = radius / (KM_PER_DEG_LAT * cos_lat)
-        box = base.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
-        if radius >= MAX_RADIUS_KM or box.count() >= limit:
-            break
+        rows = base.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
+        found = sorted(
+            (Near(p, distance_km(lat, lng, p.lat, p.lng)) for p in rows), key=lambda n: (n.km, n.point.pk)
+        )
+        if radius >= MAX_RADIUS_KM or sum(1 for n in found if n.km <= radius) >= limit:
+            return found[:limit]
         radius *= 2
-    wider = radius * math.sqrt(2)
-    dlat, dlng = wider / KM_PER_DEG_LAT, wider / (KM_PER_DEG_LAT * cos_lat)
-    rows = list(base.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng)))
-    found = sorted(
-        (Near(p, distance_km(lat, lng, p.lat, p.lng)) for p in rows), key=lambda n: (n.km, n.point.pk)
-    )
-    return found[:limit]
 
 
 def community_reports(org: PartyOrg, status: str = "") -> QuerySet[MemberReport]:
