@@ -77,6 +77,10 @@ PERSONAS: tuple[Persona, ...] = (
         "演示党支部的一名党员(账号关联党员档案)",
     ),
     Persona(
+        "working_member", "韩立群", Role.CITIZEN, "在职党员", PersonaScope.NONE,
+        "区直单位党支部的一名党员,已向居住地社区(演示社区)报到",
+    ),
+    Persona(
         "sysadmin", "吴昊", Role.SYSADMIN, "系统管理员", PersonaScope.NONE, "系统设置(超级用户)",
         is_superuser=True,
     ),
