@@ -29,4 +29,8 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/community/units": LOGIN,
     "GET /api/v1/community/regions/{code}/lists": Spec("scoped", target="region_page"),
     "GET /api/v1/community/wall/{code}": Spec("public", anon=200, target="region_page"),
+    "GET /community/regions/{code}/": Spec("scoped", anon=302, target="region_page"),
+    "GET /community/needs/{need_id}/": Spec("skip", why=_OBJECT),
+    "POST /community/needs/{need_id}/act/": Spec("skip", why=_OBJECT),
+    "GET /wall/{code}/": Spec("public", anon=200, target="region_page"),
 }
