@@ -7,8 +7,10 @@ the row; a need is cut when it is matched. The score of a usable resource (some 
 - 0.3 in the need's own community (the same region or one inside it), 0.15 in the same street;
 - up to 0.2 for the words they share (the share of the need's words the resource names).
 
-Ties go to the resource with more left, then the newer one. One query reads the candidates' few
-columns; scoring is plain Python over them.
+Ties go to the resource with more left, then the newer one. One query reads the few columns of the
+usable resources of the need's category or street; scoring is plain Python over them. Only when
+fewer than ``limit`` of those exist are the others (which can score by shared words alone) read too:
+a resource of another category in another street (at best 0.2, on words) is considered only then.
 """
 
 from __future__ import annotations
@@ -55,11 +57,21 @@ def rank(need: Need, candidates: QuerySet[Resource], *, today: dt.date, limit: i
     need_path = need.region.path
     community = _prefix(need_path, STREET_DEPTH + 1)
     street = _prefix(need_path, STREET_DEPTH)
-    rows = (
-        candidates.filter(Q(available_until__isnull=True) | Q(available_until__gte=today), remaining__gt=0)
-        .values_list("pk", "category", "region__path", "keywords", "remaining")
-        .iterator(chunk_size=2000)
+    usable = candidates.filter(
+        Q(available_until__isnull=True) | Q(available_until__gte=today), remaining__gt=0
     )
+    near = usable.filter(Q(category=need.category) | Q(region__path__subtree=street))
+    scored = _score(need, near, words, community, street)
+    if len(scored) < limit:  # few of the need's category or street: words alone may find the rest
+        scored = _score(need, usable, words, community, street)
+    scored.sort(key=lambda item: item[:3])
+    return [item[3] for item in scored[:limit]]
+
+
+def _score(
+    need: Need, qs: QuerySet[Resource], words: set[str], community: str, street: str
+) -> list[tuple[float, int, int, Match]]:
+    rows = qs.values_list("pk", "category", "region__path", "keywords", "remaining")
     scored: list[tuple[float, int, int, Match]] = []
     for pk, category, path, keywords, remaining in rows:
         same_category = category == need.category
@@ -76,5 +88,4 @@ def rank(need: Need, candidates: QuerySet[Resource], *, today: dt.date, limit: i
             continue
         match = Match(pk, round(score, 4), same_category, place, tuple(sorted(shared)))
         scored.append((-score, -remaining, -pk, match))
-    scored.sort(key=lambda item: item[:3])
-    return [item[3] for item in scored[:limit]]
+    return scored
