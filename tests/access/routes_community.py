@@ -1,7 +1,36 @@
-"""Access rules of the 区域化党建 routes (``dangqun.community``), merged into ``expectations.ROUTES``."""
+"""Access rules of the 区域化党建 routes (``dangqun.community``), merged into ``expectations.ROUTES``.
+
+Region-coded routes follow the registry's reach (the staff who read the grid registries, in their
+subtrees). The need and project routes name objects the shared access world does not place; their
+404 outside scope, 403 for the wrong role and 409 for an illegal move are tested in
+tests/community/test_lists_api.py.
+"""
 
 from __future__ import annotations
 
 from tests.access.expectations import Spec
 
-ROUTES: dict[str, Spec] = {}
+_OBJECT = "need/project scope, role and moves: tests/community/test_lists_api.py"
+LOGIN = Spec("login")
+
+ROUTES: dict[str, Spec] = {
+    "POST /api/v1/community/needs": Spec("skip", why="writes a need: tests/community/test_lists_api.py"),
+    "GET /api/v1/community/needs": LOGIN,
+    "GET /api/v1/community/needs/{need_id}": Spec("skip", why=_OBJECT),
+    "GET /api/v1/community/needs/{need_id}/matches": Spec("skip", why=_OBJECT),
+    "POST /api/v1/community/needs/{need_id}/claim": Spec("skip", why=_OBJECT),
+    "POST /api/v1/community/needs/{need_id}/project": Spec("skip", why=_OBJECT),
+    "POST /api/v1/community/needs/{need_id}/{action}": Spec("skip", why=_OBJECT),
+    "POST /api/v1/community/projects/{project_id}/{action}": Spec("skip", why=_OBJECT),
+    "POST /api/v1/community/resources": Spec(
+        "skip", why="writes a resource: tests/community/test_resources_api.py"
+    ),
+    "GET /api/v1/community/resources": LOGIN,
+    "GET /api/v1/community/units": LOGIN,
+    "GET /api/v1/community/regions/{code}/lists": Spec("scoped", target="region_page"),
+    "GET /api/v1/community/wall/{code}": Spec("public", anon=200, target="region_page"),
+    "GET /community/regions/{code}/": Spec("scoped", anon=302, target="region_page"),
+    "GET /community/needs/{need_id}/": Spec("skip", why=_OBJECT),
+    "POST /community/needs/{need_id}/act/": Spec("skip", why=_OBJECT),
+    "GET /wall/{code}/": Spec("public", anon=200, target="region_page"),
+}

@@ -77,9 +77,9 @@ def test_citizen_home_is_the_citizen_app(client_as) -> None:
     ("username", "entries"),
     [
         ("citizen", {"home", "find_grid"}),
-        ("grid_worker", {"home", "region", "find_grid"}),
-        ("community_staff", {"home", "region", "workbench", "find_grid"}),
-        ("dispatcher", {"home", "region", "command", "find_grid"}),
+        ("grid_worker", {"home", "region", "community", "find_grid"}),
+        ("community_staff", {"home", "region", "workbench", "community", "find_grid"}),
+        ("dispatcher", {"home", "region", "command", "community", "find_grid"}),
         ("department_staff", {"home", "workbench", "department", "find_grid"}),
         ("party_admin", {"home", "party", "find_grid"}),
         ("sysadmin", {"home", "command", "find_grid", "admin"}),

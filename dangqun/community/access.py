@@ -1,0 +1,87 @@
+"""The only way to load the four lists' objects for a user: ``access_*`` helpers.
+
+Needs, resources, projects and responsibilities are placed in a region (a community or a grid); the
+staff who may read the grid registries (网格员 up to 领导) see those of their regions' subtrees; a
+resident sees the needs they raised. Out of scope and nonexistent look the same (404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from dangqun.accounts.models import Role
+from dangqun.accounts.scope import REGISTRY_READ_ROLES, get_scope
+from dangqun.community.models import CoUnit, Need, Project, Resource, Responsibility
+from dangqun.core.errors import NotFoundError
+from dangqun.regions.models import Region
+
+# Who manages the lists (claims for a unit, starts and closes projects): community staff and above.
+MANAGER_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.LEADER})
+
+
+def region_q(user: object, lookup: str = "region__path") -> Q:
+    return get_scope(user).region_q(lookup, REGISTRY_READ_ROLES)
+
+
+def needs_visible_q(user: object) -> Q:
+    q = region_q(user)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(raised_by=user)
+    return q
+
+
+def needs_for(user: object) -> QuerySet[Need]:
+    return Need.objects.select_related("region", "claimed_by").filter(needs_visible_q(user))
+
+
+def access_need_by_id(user: object, need_id: int) -> Need:
+    need = needs_for(user).filter(pk=need_id).first()
+    if need is None:
+        raise NotFoundError(_("需求不存在或无权访问"))
+    return need
+
+
+def resources_for(user: object) -> QuerySet[Resource]:
+    return Resource.objects.select_related("region", "unit").filter(region_q(user))
+
+
+def projects_for(user: object) -> QuerySet[Project]:
+    return Project.objects.select_related("need", "need__region", "owner_unit").filter(
+        region_q(user, "need__region__path")
+    )
+
+
+def access_project_by_id(user: object, project_id: int) -> Project:
+    project = projects_for(user).filter(pk=project_id).first()
+    if project is None:
+        raise NotFoundError(_("项目不存在或无权访问"))
+    return project
+
+
+def responsibilities_for(user: object) -> QuerySet[Responsibility]:
+    return Responsibility.objects.select_related("unit", "region").filter(region_q(user))
+
+
+def units_for(user: object) -> QuerySet[CoUnit]:
+    """Co-building units of the user's regions, and of the streets above them (a street's 大工委
+    serves its communities)."""
+    scope = get_scope(user)
+    q = region_q(user)
+    for path in scope.region_paths(REGISTRY_READ_ROLES):
+        parts = path.strip("/").split("/")
+        for i in range(1, len(parts)):
+            q |= Q(region__path="/" + "/".join(parts[:i]) + "/")
+    return CoUnit.objects.select_related("region").filter(q, is_active=True)
+
+
+def access_region_by_code(user: object, code: str) -> Region:
+    """A region whose lists the user may read (their subtree); else 404."""
+    region = Region.objects.filter(code=code, is_active=True).first()
+    if region is None or not get_scope(user).covers_path(region.path, REGISTRY_READ_ROLES):
+        raise NotFoundError(_("区域不存在或无权访问"))
+    return region
+
+
+def is_manager(user: object, region: Region) -> bool:
+    return get_scope(user).covers_path(region.path, MANAGER_ROLES)

@@ -1,0 +1,17 @@
+"""Audit event types of 区域化党建 (``dangqun.community``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dangqun.core.audit import AuditEventType
+
+
+class CommunityEvent(AuditEventType):
+    NEED_CREATED = "community.need_created", _("登记需求")
+    NEED_CLAIMED = "community.need_claimed", _("认领需求")
+    NEED_STARTED = "community.need_started", _("需求立项")
+    NEED_RESOLVED = "community.need_resolved", _("需求解决")
+    NEED_CANCELLED = "community.need_cancelled", _("撤销需求")
+    NEED_RATED = "community.need_rated", _("居民评价需求")
+    RESOURCE_CREATED = "community.resource_created", _("登记资源")
+    PROJECT_COMPLETED = "community.project_completed", _("项目完成")
+    PROJECT_CANCELLED = "community.project_cancelled", _("项目终止")
