@@ -59,6 +59,15 @@ def the_space() -> tuple[int, list[dt.datetime]]:
     return space.pk, hours
 
 
+def wait_ready(port: int, tries: int = 8) -> None:
+    """The workers load the app on their first requests: answer a few before anyone logs in."""
+    for _ in range(tries):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
+        conn.request("GET", "/api/v1/volunteers/spaces")
+        conn.getresponse().read()
+        conn.close()
+
+
 def burst(
     port: int, sessions: list[Session], space_id: int, start: dt.datetime, clients: int
 ) -> dict[str, Any]:
@@ -132,6 +141,7 @@ def main() -> None:
     proc = start_gunicorn(args.db, args.pg_server, args.sqlite_path, args.workers, port, threads=args.threads)
     try:
         space_id, hours = the_space()
+        wait_ready(port)
         sessions = [Session(port, name) for name in PERSONAS]
         burst(port, sessions, space_id, hours[-1], min(args.clients, 8))  # warm-up, unmeasured
         statuses: Counter[int] = Counter()

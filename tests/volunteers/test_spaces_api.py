@@ -211,3 +211,16 @@ def test_usage_counts_only_confirmed_hours(api_as) -> None:
     assert usage["booked_hours"] == expected > 0
     assert sum(usage["by_purpose"].values()) == expected
     assert 0 < usage["rate"] <= 100
+
+
+def test_the_catalogue_and_the_booking_list_take_a_fixed_number_of_queries(
+    api_as, django_assert_max_num_queries
+) -> None:
+    staff = api_as("street_staff")
+    staff.get("/api/v1/volunteers/spaces")  # the session and the scope warm up
+    with django_assert_max_num_queries(12):
+        spaces = staff.get("/api/v1/volunteers/spaces").json()
+    assert len(spaces) >= 3
+    with django_assert_max_num_queries(12):
+        bookings = staff.get("/api/v1/volunteers/bookings").json()
+    assert len(bookings) > 10  # the street's hall and activity room, with their moves
