@@ -77,6 +77,10 @@ PERSONAS: tuple[Persona, ...] = (
         "演示党支部的一名党员(账号关联党员档案)",
     ),
     Persona(
+        "enterprise", "郑海波", Role.CITIZEN, "企业联系人", PersonaScope.NONE,
+        "广济街道一家餐饮商户的联系人(账号关联企业,接收惠企政策)",
+    ),
+    Persona(
         "sysadmin", "吴昊", Role.SYSADMIN, "系统管理员", PersonaScope.NONE, "系统设置(超级用户)",
         is_superuser=True,
     ),
