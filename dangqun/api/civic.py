@@ -23,7 +23,7 @@ from dangqun.civic.policies import PolicyWorkflow
 from dangqun.civic.rules import describe_fields, rule_text
 from dangqun.civic.services import policy_create, policy_mark_read, policy_update, region_in_scope
 
-router = Router(tags=["惠民服务"])
+router = Router(tags=["civic"])
 
 
 class CivicRuleIn(Schema):

@@ -49,5 +49,16 @@ ROUTES: dict[str, Spec] = {
     "GET /api/v1/civic/me/policies/{policy_id}": Spec(
         "roles", roles=frozenset(), denied=404, params=NO_POLICY
     ),
+    # --- pages: the staff's policy library, the citizen app's "policies for me" ---
+    "GET /civic/policies/": Spec("roles", anon=302, roles=POLICY_STAFF),
+    # An empty form past the role gate: 422 (no region), nothing written.
+    "POST /civic/policies/new/": Spec("roles", anon=302, roles=POLICY_STAFF, allowed=422),
+    "GET /civic/policies/{policy_id}/": Spec(
+        "roles", anon=302, roles=POLICY_STAFF, params=NO_POLICY, allowed=404
+    ),
+    "POST /civic/policies/{policy_id}/{action}/": Spec(
+        "roles", anon=302, roles=POLICY_STAFF, params=NO_POLICY, allowed=404
+    ),
+    "GET /civic/my/": WEB_LOGIN,
+    "GET /civic/my/{policy_id}/": Spec("roles", anon=302, roles=frozenset(), denied=404, params=NO_POLICY),
 }
-del WEB_LOGIN
