@@ -179,7 +179,13 @@ def civic_list_policies(
     qs = selectors.policy_list(request.user, status=status, q=q)
     limit = max(1, min(limit, 200))
     items = list(qs[max(0, offset) : max(0, offset) + limit])
-    return {"count": qs.count(), "items": [_policy(p, request.user) for p in items]}
+    return {
+        "count": qs.count(),
+        "items": [
+            _policy(p, request.user, {"reached": p.reach_n, "read": p.read_n})  # type: ignore[attr-defined]
+            for p in items
+        ],
+    }
 
 
 @router.post("/civic/policies", response={201: CivicPolicyOut}, summary="新建政策(草稿)")

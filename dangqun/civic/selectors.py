@@ -24,7 +24,10 @@ def policy_list(user: object, *, status: str = "", q: str = "") -> QuerySet[Poli
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(issuer__icontains=q) | Q(benefit__icontains=q))
-    return qs.order_by("-created_at", "-id")
+    return qs.annotate(
+        reach_n=Count("reach", distinct=True),
+        read_n=Count("reach", filter=Q(reach__read_at__isnull=False), distinct=True),
+    ).order_by("-created_at", "-id")
 
 
 def reach_stats(policy: Policy) -> dict[str, int]:

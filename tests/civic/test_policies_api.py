@@ -223,3 +223,17 @@ def test_the_demo_pushed_policies_to_the_personas_they_fit(api_as, civic):
     assert "小微餐饮企业房租减免" in mine
     assert "社区老年食堂助餐补贴" in citizen
     assert not set(mine) & set(citizen)
+
+
+def test_the_library_list_does_not_grow_its_queries_with_its_rows(
+    api_as, civic, django_assert_max_num_queries
+):
+    staff = api_as("street_staff")
+    staff.get("/api/v1/civic/policies?limit=1")  # warm the session and scope
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert len(staff.get("/api/v1/civic/policies?limit=1").json()["items"]) == 1
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(staff.get("/api/v1/civic/policies?limit=50").json()["items"]) > 3
