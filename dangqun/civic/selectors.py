@@ -15,7 +15,7 @@ from dangqun.regions.models import Region
 
 def preview_count(audience: str, rules: list[Any], region: Region) -> int:
     """How many residents or businesses the rules fit now (422 on a bad rule, nothing written)."""
-    return matching(audience, rules, region, today=clock.now().date()).count()
+    return matching(audience, rules, region, today=clock.local_today()).count()
 
 
 def policy_list(user: object, *, status: str = "", q: str = "") -> QuerySet[Policy]:

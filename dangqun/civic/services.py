@@ -77,7 +77,7 @@ def policy_create(
     if audience not in Audience.values:
         raise ValidationError({"audience": _("对象须为 resident 或 business")})
     region = region_in_scope(actor, region_code)
-    compile_rules(audience, rules, today=clock.now().date())
+    compile_rules(audience, rules, today=clock.local_today())
     _check_period(valid_from, valid_until)
     fields = _clean_text(
         {"title": title, "issuer": issuer, "benefit": benefit, "how_to_apply": how_to_apply, "body": body}
@@ -113,7 +113,7 @@ def policy_update(*, actor: User, policy: Policy, changes: dict[str, Any]) -> Po
     if unknown:
         raise ValidationError({name: _("不能修改此项") for name in sorted(unknown)})
     if "rules" in changes:
-        compile_rules(locked.audience, changes["rules"], today=clock.now().date())
+        compile_rules(locked.audience, changes["rules"], today=clock.local_today())
     changes = _clean_text(changes)
     for name, value in changes.items():
         setattr(locked, name, value)
