@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from dangqun.accounts.models import Role
 from dangqun.accounts.scope import DataScope
+from dangqun.civic.access import POLICY_STAFF_ROLES
 
 
 def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, str]]:
     """(key, label, url) for the menu entries the request user may open in this domain."""
+    if scope.is_sysadmin or scope.roles & POLICY_STAFF_ROLES:
+        return [("civic_policies", _("政策库"), reverse("web:civic_policies"))]
+    if not scope.roles or Role.CITIZEN in scope.roles:
+        return [("civic_my_policies", _("惠民政策"), reverse("web:civic_my_policies"))]
     return []

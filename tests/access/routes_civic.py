@@ -1,7 +1,64 @@
-"""Access rules of the 惠民服务 routes (``dangqun.civic``), merged into ``expectations.ROUTES``."""
+"""Access rules of the 惠民服务 routes (``dangqun.civic``), merged into ``expectations.ROUTES``.
+
+Policies are managed by community, street and district staff (a role gate, 403 for the others, then
+the policy's region: 404 outside it — tests/civic covers the scope with real policies). A policy id
+that does not exist answers 404 to everyone past the role gate, which is what the matrix probes."""
 
 from __future__ import annotations
 
-from tests.access.expectations import Spec
+from typing import Any
 
-ROUTES: dict[str, Spec] = {}
+from tests.access.expectations import DISTRICT_WIDE, LOGIN, WEB_LOGIN, Spec
+
+POLICY_STAFF = frozenset({*DISTRICT_WIDE, "street_staff", "community_staff"})
+NO_POLICY = (("policy_id", "999999999"), ("action", "publish"))
+
+
+def _policy_body(world: Any) -> dict[str, Any]:
+    """A policy in a region that does not exist: 422 (``region``) once past the role gate."""
+    return {
+        "title": "矩阵政策",
+        "issuer": "矩阵",
+        "region": "NO-SUCH-REGION",
+        "audience": "business",
+        "valid_from": "2026-01-01",
+        "rules": [],
+    }
+
+
+def _preview_body(world: Any) -> dict[str, Any]:
+    return {"region": "NO-SUCH-REGION", "audience": "business", "rules": []}
+
+
+ROUTES: dict[str, Spec] = {
+    "GET /api/v1/civic/rule-fields": LOGIN,
+    "GET /api/v1/civic/policies": Spec("roles", roles=POLICY_STAFF),
+    "POST /api/v1/civic/policies": Spec("roles", roles=POLICY_STAFF, body=_policy_body, allowed=422),
+    "POST /api/v1/civic/policies/preview": Spec("roles", roles=POLICY_STAFF, body=_preview_body, allowed=422),
+    "GET /api/v1/civic/policies/{policy_id}": Spec(
+        "roles", roles=POLICY_STAFF, params=NO_POLICY, allowed=404
+    ),
+    "PATCH /api/v1/civic/policies/{policy_id}": Spec(
+        "roles", roles=POLICY_STAFF, params=NO_POLICY, allowed=404, body=lambda _w: {"title": "矩阵"}
+    ),
+    "POST /api/v1/civic/policies/{policy_id}/{action}": Spec(
+        "roles", roles=POLICY_STAFF, params=NO_POLICY, allowed=404, body=lambda _w: {}
+    ),
+    "GET /api/v1/civic/me/policies": LOGIN,
+    # Only a policy pushed to the reader opens: a guessed id is 404 for everyone.
+    "GET /api/v1/civic/me/policies/{policy_id}": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_POLICY
+    ),
+    # --- pages: the staff's policy library, the citizen app's "policies for me" ---
+    "GET /civic/policies/": Spec("roles", anon=302, roles=POLICY_STAFF),
+    # An empty form past the role gate: 422 (no region), nothing written.
+    "POST /civic/policies/new/": Spec("roles", anon=302, roles=POLICY_STAFF, allowed=422),
+    "GET /civic/policies/{policy_id}/": Spec(
+        "roles", anon=302, roles=POLICY_STAFF, params=NO_POLICY, allowed=404
+    ),
+    "POST /civic/policies/{policy_id}/{action}/": Spec(
+        "roles", anon=302, roles=POLICY_STAFF, params=NO_POLICY, allowed=404
+    ),
+    "GET /civic/my/": WEB_LOGIN,
+    "GET /civic/my/{policy_id}/": Spec("roles", anon=302, roles=frozenset(), denied=404, params=NO_POLICY),
+}

@@ -1,0 +1,14 @@
+"""Audit event types of the 惠民服务 app (structured data, never translated text)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dangqun.core.audit import AuditEventType
+
+
+class CivicEvent(AuditEventType):
+    POLICY_CREATED = "civic.policy_created", _("新建惠民政策")
+    POLICY_UPDATED = "civic.policy_updated", _("修改惠民政策")
+    POLICY_PUBLISHED = "civic.policy_published", _("发布惠民政策")
+    POLICY_WITHDRAWN = "civic.policy_withdrawn", _("撤回惠民政策")
+    POLICY_PUSHED = "civic.policy_pushed", _("推送惠民政策")
+    CONTACT_LINKED = "civic.contact_linked", _("关联居民/企业账号")
