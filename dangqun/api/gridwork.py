@@ -15,10 +15,22 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from dangqun.core import clock
+from dangqun.core.errors import ForbiddenError
 from dangqun.gridwork import selectors
-from dangqun.gridwork.access import access_grid_for_visits, access_visit_by_id, visits_for
+from dangqun.gridwork.access import access_grid_for_visits, access_visit_by_id, own_grid, visits_for
 from dangqun.gridwork.due import visits_refresh
-from dangqun.gridwork.models import Visit, VisitStatus
+from dangqun.gridwork.models import Patrol, Visit, VisitStatus
+from dangqun.gridwork.patrols import (
+    MissedRow,
+    PatrolWorkflow,
+    PointIn,
+    access_patrol_by_id,
+    missed_patrols,
+    patrol_end,
+    patrol_finding,
+    patrol_points,
+    patrol_start,
+)
 from dangqun.gridwork.questions import QUESTION_BY_KEY
 from dangqun.gridwork.services import visit_cancel, visit_questions, visit_record
 from dangqun.gridwork.visits import VisitWorkflow
@@ -180,3 +192,146 @@ def gridwork_record_visit(request: HttpRequest, visit_id: int, payload: Gridwork
 def gridwork_cancel_visit(request: HttpRequest, visit_id: int, payload: GridworkCancelIn) -> dict[str, Any]:
     visit_cancel(actor=request.user, visit_id=visit_id, reason=payload.reason)
     return gridwork_visit_detail(access_visit_by_id(request.user, visit_id), request.user)
+
+
+# --- 一日两巡 patrols -------------------------------------------------------------------------------
+
+
+class GridworkPointIn(Schema):
+    at: dt.datetime
+    lng: float
+    lat: float
+
+
+class GridworkPointsIn(Schema):
+    points: list[GridworkPointIn]
+
+
+class GridworkPointsOut(Schema):
+    added: int
+    flagged: int
+    points_count: int
+
+
+class GridworkFindingIn(Schema):
+    title: str
+    description: str
+    lng: float | None = None
+    lat: float | None = None
+    address: str = ""
+
+
+class GridworkFindingOut(Schema):
+    case_code: str
+    patrol_id: int
+
+
+class GridworkTrackPointOut(Schema):
+    at: dt.datetime
+    lng: float
+    lat: float
+    flag: str
+
+
+class GridworkPatrolOut(Schema):
+    id: int
+    grid_code: str
+    worker: str
+    day: dt.date
+    slot: str
+    slot_label: str
+    status: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    points_count: int
+    flagged_count: int
+    findings: list[str]
+    track: list[GridworkTrackPointOut]
+    moves: list[GridworkMoveOut]
+
+
+class GridworkMissedOut(Schema):
+    grid_code: str
+    grid_name: str
+    day: dt.date
+    missing: list[str]
+
+
+def gridwork_patrol_detail(patrol: Patrol, user: Any) -> dict[str, Any]:
+    return {
+        "id": patrol.pk,
+        "grid_code": patrol.grid.code,
+        "worker": patrol.worker.get_username(),
+        "day": patrol.day,
+        "slot": patrol.slot,
+        "slot_label": patrol.get_slot_display(),
+        "status": patrol.status,
+        "started_at": patrol.started_at,
+        "ended_at": patrol.ended_at,
+        "points_count": patrol.points_count,
+        "flagged_count": patrol.flagged_count,
+        "findings": list(patrol.findings.values_list("case__code", flat=True)),
+        "track": list(patrol.points.values("at", "lng", "lat", "flag")),
+        "moves": [
+            {"action": t.action, "label": str(t.label)} for t in PatrolWorkflow.available_moves(patrol, user)
+        ],
+    }
+
+
+@router.post(
+    "/gridwork/patrols", response={200: GridworkPatrolOut, 201: GridworkPatrolOut}, summary="开始巡查"
+)
+def gridwork_start_patrol(request: HttpRequest) -> Status:
+    grid = own_grid(request.user)
+    if grid is None:
+        raise ForbiddenError(_("只有网格员可以巡查"))
+    patrol, created = patrol_start(
+        actor=request.user, grid=grid, idempotency_key=request.headers.get("Idempotency-Key", "")
+    )
+    detail = gridwork_patrol_detail(access_patrol_by_id(request.user, patrol.pk), request.user)
+    return Status(201 if created else 200, detail)
+
+
+@router.get("/gridwork/patrols/missed", response=list[GridworkMissedOut], summary="漏巡(按网格和日期)")
+def gridwork_missed_patrols(request: HttpRequest, day: dt.date | None = None) -> list[MissedRow]:
+    return missed_patrols(request.user, day=day or clock.local_today())
+
+
+@router.get("/gridwork/patrols/{patrol_id}", response=GridworkPatrolOut, summary="巡查详情与轨迹")
+def gridwork_patrol(request: HttpRequest, patrol_id: int) -> dict[str, Any]:
+    return gridwork_patrol_detail(access_patrol_by_id(request.user, patrol_id), request.user)
+
+
+@router.post(
+    "/gridwork/patrols/{patrol_id}/points", response=GridworkPointsOut, summary="上传轨迹点(同一时间只记一次)"
+)
+def gridwork_patrol_points(request: HttpRequest, patrol_id: int, payload: GridworkPointsIn) -> dict[str, Any]:
+    points = [PointIn(at=p.at, lng=p.lng, lat=p.lat) for p in payload.points]
+    added, flagged = patrol_points(actor=request.user, patrol_id=patrol_id, points=points)
+    patrol = access_patrol_by_id(request.user, patrol_id)
+    return {"added": added, "flagged": flagged, "points_count": patrol.points_count}
+
+
+@router.post(
+    "/gridwork/patrols/{patrol_id}/findings",
+    response={200: GridworkFindingOut, 201: GridworkFindingOut},
+    summary="巡查发现转诉求(隐患随手拍)",
+)
+def gridwork_patrol_finding(request: HttpRequest, patrol_id: int, payload: GridworkFindingIn) -> Status:
+    case, created = patrol_finding(
+        actor=request.user,
+        patrol_id=patrol_id,
+        title=payload.title,
+        description=payload.description,
+        lng=payload.lng,
+        lat=payload.lat,
+        address=payload.address,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201 if created else 200, {"case_code": case.code, "patrol_id": patrol_id})
+
+
+@router.post("/gridwork/patrols/{patrol_id}/end", response=GridworkPatrolOut, summary="结束巡查")
+def gridwork_end_patrol(request: HttpRequest, patrol_id: int) -> dict[str, Any]:
+    patrol_end(actor=request.user, patrol_id=patrol_id)
+    return gridwork_patrol_detail(access_patrol_by_id(request.user, patrol_id), request.user)

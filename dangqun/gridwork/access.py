@@ -58,3 +58,12 @@ def access_grid_for_visits(user: object, code: str) -> Region:
     if grid is None or not get_scope(user).covers_path(grid.path, roles=VISIT_READ_ROLES):
         raise NotFoundError()
     return grid
+
+
+def own_grid(user: object) -> Region | None:
+    """The grid a grid worker or grid leader works in (their first grid), or None."""
+    scope = get_scope(user)
+    paths = scope.region_paths(VISIT_RECORD_ROLES)
+    if not paths:
+        return None
+    return Region.objects.filter(path__in=paths, level=RegionLevel.GRID).order_by("path").first()

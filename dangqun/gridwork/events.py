@@ -9,3 +9,7 @@ class GridworkEvent(AuditEventType):
     VISIT_RECORDED = "gridwork.visit_recorded", _("记录走访")
     VISIT_CANCELLED = "gridwork.visit_cancelled", _("取消走访")
     VISITS_REFRESHED = "gridwork.visits_refreshed", _("生成应访名单")
+    PATROL_STARTED = "gridwork.patrol_started", _("开始巡查")
+    PATROL_ENDED = "gridwork.patrol_ended", _("结束巡查")
+    PATROL_POINTS = "gridwork.patrol_points", _("上传巡查轨迹")
+    PATROL_FINDING = "gridwork.patrol_finding", _("巡查发现转诉求")

@@ -134,3 +134,94 @@ class EventCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.last_id}"
+
+
+class PatrolSlot(models.TextChoices):
+    MORNING = "morning", _("早巡")
+    EVENING = "evening", _("晚巡")
+
+
+class PatrolStatus(models.TextChoices):
+    ACTIVE = "active", _("巡查中")
+    ENDED = "ended", _("已结束")
+
+
+class Patrol(TimeStampedModel):
+    """一日两巡: one patrol of a grid by one worker, with its GPS track (``PatrolPoint``)."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("网格员"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid_path = PathField(_("网格路径"))
+    day = models.DateField(_("日期"), db_index=True)
+    slot = models.CharField(_("班次"), max_length=10, choices=PatrolSlot.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PatrolStatus.choices, default=PatrolStatus.ACTIVE
+    )
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    start_key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True, unique=True)
+    points_count = models.PositiveIntegerField(_("轨迹点数"), default=0)
+    flagged_count = models.PositiveIntegerField(_("异常点数"), default=0)
+
+    class Meta:
+        verbose_name = _("巡查")
+        verbose_name_plural = _("巡查")
+        ordering: ClassVar[list[str]] = ["-started_at"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["grid_path", "day"], name="gridwork_patrol_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id} {self.day} {self.slot}"
+
+
+class PointFlag(models.TextChoices):
+    OK = "", _("正常")
+    OUTSIDE = "outside", _("超出网格")
+    SPEED = "speed", _("速度异常")
+
+
+class PatrolPoint(models.Model):
+    """One position of a patrol's track; a batch uploaded twice is stored once ((patrol, at) unique)."""
+
+    patrol = models.ForeignKey(
+        Patrol, verbose_name=_("巡查"), on_delete=models.CASCADE, related_name="points"
+    )
+    at = models.DateTimeField(_("时间"))
+    lng = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    flag = models.CharField(_("标记"), max_length=10, choices=PointFlag.choices, default="", blank=True)
+
+    class Meta:
+        verbose_name = _("轨迹点")
+        verbose_name_plural = _("轨迹点")
+        ordering: ClassVar[list[str]] = ["at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["patrol", "at"], name="gridwork_point_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_id}@{self.at}"
+
+
+class PatrolFinding(models.Model):
+    """A finding on a patrol that became a case (through the cases' intake)."""
+
+    patrol = models.ForeignKey(
+        Patrol, verbose_name=_("巡查"), on_delete=models.CASCADE, related_name="findings"
+    )
+    case = models.ForeignKey("cases.Case", verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("巡查发现")
+        verbose_name_plural = _("巡查发现")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["patrol", "case"], name="gridwork_finding_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_id}:{self.case_id}"

@@ -19,6 +19,8 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
     entries: list[tuple[str, Promise, str]] = []
     if user_role(request).role in (Role.GRID_WORKER, Role.GRID_LEADER):
         entries.append(("gridwork_visits", _("走访"), reverse("web:gridwork_visits")))
+        entries.append(("gridwork_patrol", _("巡查"), reverse("web:gridwork_patrol")))
     if scope.is_sysadmin or scope.roles & VISIT_SUPERVISE_ROLES:
         entries.append(("gridwork_overdue", _("逾期走访"), reverse("web:gridwork_overdue")))
+        entries.append(("gridwork_missed", _("漏巡"), reverse("web:gridwork_missed")))
     return entries

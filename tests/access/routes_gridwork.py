@@ -8,6 +8,10 @@ VISIT_WHY = (
     "visits are not objects of the access world; tests/gridwork/test_visits_api.py probes them in and "
     "out of scope (404), by role (403) and by status (409)"
 )
+PATROL_WHY = (
+    "patrols are not objects of the access world; tests/gridwork/test_patrols_api.py probes them in and "
+    "out of scope (404), by owner (403/409) and by status (409)"
+)
 SUPERVISORS = frozenset({"grid_leader", "community_staff", "street_staff", "sysadmin"})
 
 ROUTES: dict[str, Spec] = {
@@ -20,4 +24,13 @@ ROUTES: dict[str, Spec] = {
     "GET /grid/visits/": GRID_APP,
     "GET /grid/visits/{visit_id}/": Spec("skip", why=VISIT_WHY),
     "GET /gridwork/overdue/": Spec("roles", anon=302, roles=SUPERVISORS),
+    "GET /gridwork/patrols/missed/": Spec("roles", anon=302, roles=SUPERVISORS),
+    "GET /grid/patrol/": GRID_APP,
+    # starting a patrol: only a grid worker or grid leader (their own grid); others 403
+    "POST /api/v1/gridwork/patrols": Spec("roles", roles=frozenset({"grid_worker", "grid_leader"})),
+    "GET /api/v1/gridwork/patrols/missed": LOGIN,
+    "GET /api/v1/gridwork/patrols/{patrol_id}": Spec("skip", why=PATROL_WHY),
+    "POST /api/v1/gridwork/patrols/{patrol_id}/points": Spec("skip", why=PATROL_WHY),
+    "POST /api/v1/gridwork/patrols/{patrol_id}/findings": Spec("skip", why=PATROL_WHY),
+    "POST /api/v1/gridwork/patrols/{patrol_id}/end": Spec("skip", why=PATROL_WHY),
 }

@@ -8,7 +8,7 @@ from django.test import Client
 
 from dangqun.core import clock
 from dangqun.demo.personas import DEMO_PASSWORD
-from dangqun.gridwork.models import Visit, VisitStatus
+from dangqun.gridwork.models import Patrol, PatrolSlot, Visit, VisitStatus
 
 
 def _login(username: str) -> Client:
@@ -64,3 +64,24 @@ def test_the_due_list_reads_a_fixed_number_of_queries(grid_world, django_assert_
     client.get("/grid/visits/")
     with django_assert_max_num_queries(40):
         assert client.get("/grid/visits/").status_code == 200
+
+
+def test_the_patrol_page_offers_start_then_end(grid_world):
+    client = _login("grid_worker")
+    page = client.get("/grid/patrol/").content.decode()
+    assert 'id="patrol-start"' in page
+    assert 'href="/grid/patrol/"' in page  # in the app's tab bar
+
+    Patrol.objects.create(
+        worker=grid_world.worker,
+        grid=grid_world.grid,
+        grid_path=grid_world.grid.path,
+        day=clock.local_today(),
+        slot=PatrolSlot.MORNING,
+        started_at=clock.now(),
+    )
+
+    page = client.get("/grid/patrol/").content.decode()
+    assert 'id="patrol-end"' in page
+    assert 'id="finding-form"' in page
+    assert _login("grid_worker").get("/gridwork/patrols/missed/").status_code == 403
