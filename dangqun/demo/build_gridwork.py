@@ -1,14 +1,162 @@
-"""The demo's 网格工作 (``dangqun.gridwork``): one seed stage and what the reset deletes."""
+"""The demo's 网格工作 (``dangqun.gridwork``): one seed stage and what the reset deletes.
+
+The visit rules (a migration's defaults) make every tagged resident's visit due; then a month of
+history is written: most were visited within their rhythm (by their grid's worker, with the 五问
+answers), some are overdue by a few days, the rest due today. The cases closed in the last two weeks
+are due for 回访. Anchored to the demo's end day, deterministic from the seed."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
+from django.utils import timezone
+
+from dangqun.accounts.models import Membership, Role
+from dangqun.demo.calendar import reference_end
 from dangqun.demo.context import SeedContext
+from dangqun.gridwork.due import visits_refresh
+from dangqun.gridwork.models import (
+    EventCursor,
+    Patrol,
+    PatrolPoint,
+    PatrolSlot,
+    PatrolStatus,
+    Visit,
+    VisitStatus,
+)
+from dangqun.gridwork.questions import QUESTION_BY_KEY, question_keys
 from dangqun.regions.models import Region
+from dangqun.registry.models import Resident
+
+PATROL_DAYS = 30
+PATROL_MISSED_SHARE = 0.06
+TRACK_POINTS = 90  # 45 minutes at one point every 30 s
+
+ANSWERS = {
+    "living": ("生活基本稳定,低保按时发放", "住房需维修,已记录", "吃穿不愁,子女常来看望"),
+    "health": ("身体尚可,按时服药", "腿脚不便,需要上门送药", "血压偏高,已提醒社区医生随访"),
+    "employment": ("有求职意向,已推荐岗位",),
+    "retirement": ("适应良好,参加社区合唱队",),
+    "thinking": ("思想稳定,情绪平和",),
+}
 
 
 def seed_gridwork(ctx: SeedContext) -> None:
     """Seed stage (its own transaction, after the cases): this domain's demo rows, anchored to today."""
+    end = ctx.end or reference_end()
+    today = timezone.localdate(end)
+    visits_refresh(today=today)
+    rng = ctx.rng("gridwork", "visits")
+    workers: dict[int, int] = {}
+    for grid_id, user_id in (
+        Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__isnull=False)
+        .order_by("id")
+        .values_list("region_id", "user_id")
+    ):
+        workers.setdefault(grid_id, user_id)
+    due = list(Visit.objects.filter(status=VisitStatus.DUE, resident__isnull=False).select_related("rule"))
+    tags: dict[int, list[str]] = {}
+    for resident_id, code in Resident.tags.through.objects.filter(
+        resident_id__in=[v.resident_id for v in due]
+    ).values_list("resident_id", "residenttag__code"):
+        tags.setdefault(resident_id, []).append(code)
+    done: list[Visit] = []
+    moved: list[Visit] = []
+    for visit in sorted(due, key=lambda v: v.pk):
+        roll = rng.random()
+        interval = max(visit.rule.interval_days, 2)
+        if roll < 0.7:  # visited within the rhythm
+            days_ago = rng.randint(1, interval - 1)
+            at = end - dt.timedelta(days=days_ago, hours=rng.randint(0, 6), minutes=rng.randint(0, 59))
+            visit.status = VisitStatus.DONE
+            visit.done_at = at
+            visit.due_date = timezone.localdate(at)
+            visit.done_by_id = workers.get(visit.grid_id)
+            keys = question_keys(tags.get(visit.resident_id or 0, ()))
+            visit.answers = {k: rng.choice(ANSWERS[k]) for k in keys if k in QUESTION_BY_KEY}
+            visit.follow_up = rng.random() < 0.1
+            done.append(visit)
+        elif roll < 0.85:  # overdue by a few days
+            visit.due_date = today - dt.timedelta(days=rng.randint(1, 10))
+            moved.append(visit)
+    fields = ["status", "done_at", "due_date", "done_by", "answers", "follow_up"]
+    Visit.objects.bulk_update(done, fields, batch_size=2000)
+    Visit.objects.bulk_update(moved, ["due_date"], batch_size=2000)
+    result = visits_refresh(today=today)  # the next visit of those just visited
+    ctx.counts["visits_done"] += len(done)
+    ctx.counts["visits_due"] += len(due) - len(done) + result.created
+    seed_patrols(ctx, end)
+
+
+def seed_patrols(ctx: SeedContext, end: dt.datetime) -> None:
+    """The last 30 days of 一日两巡 in every grid: most slots patrolled by the grid's worker (a short
+    track in the persona's grid), a few missed, so that the missed-patrol page has real rows."""
+    rng = ctx.rng("gridwork", "patrols")
+    today = timezone.localdate(end)
+    grids = list(
+        Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__isnull=False)
+        .order_by("region__path", "id")
+        .values_list("region_id", "region__path", "user_id", "region__centroid_lng", "region__centroid_lat")
+    )
+    persona_grid = (
+        Membership.objects.filter(user__username="grid_worker", role=Role.GRID_WORKER)
+        .values_list("region_id", flat=True)
+        .first()
+    )
+    seen: set[int] = set()
+    patrols: list[Patrol] = []
+    tracks: list[tuple[int, float | None, float | None]] = []
+    for grid_id, path, user_id, lng, lat in grids:
+        if grid_id in seen:
+            continue
+        seen.add(grid_id)
+        for days_ago in range(PATROL_DAYS, 0, -1):
+            day = today - dt.timedelta(days=days_ago)
+            for slot, hour in ((PatrolSlot.MORNING, 8), (PatrolSlot.EVENING, 17)):
+                if rng.random() < PATROL_MISSED_SHARE:
+                    continue
+                start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, rng.randint(0, 50))))
+                patrols.append(
+                    Patrol(
+                        worker_id=user_id,
+                        grid_id=grid_id,
+                        grid_path=path,
+                        day=day,
+                        slot=slot,
+                        status=PatrolStatus.ENDED,
+                        started_at=start,
+                        ended_at=start + dt.timedelta(minutes=rng.randint(30, 70)),
+                    )
+                )
+                if grid_id == persona_grid:
+                    tracks.append((len(patrols) - 1, lng, lat))
+    ctx.insert(Patrol, patrols, label="patrols")
+    points: list[PatrolPoint] = []
+    for index, lng, lat in tracks:  # the persona grid's month, with tracks
+        if lng is None or lat is None:
+            continue
+        patrol = patrols[index]
+        for i in range(TRACK_POINTS):
+            points.append(
+                PatrolPoint(
+                    patrol=patrol,
+                    at=patrol.started_at + dt.timedelta(seconds=30 * i),
+                    lng=lng + 0.0004 * math.sin(i / 6),
+                    lat=lat + 0.0004 * math.cos(i / 6),
+                )
+            )
+        patrol.points_count = TRACK_POINTS
+    ctx.insert(PatrolPoint, points, label="patrol_points")
+    Patrol.objects.bulk_update([patrols[i] for i, _lng, _lat in tracks], ["points_count"])
 
 
 def delete_gridwork(district: Region | None, deleted: dict[str, int]) -> None:
     """Reset: delete this domain's demo rows (runs first, before the registry and the accounts)."""
+    if district is None:
+        deleted["visits"] = Visit.objects.all().delete()[0]
+        deleted["patrols"] = Patrol.objects.all().delete()[0]
+    else:
+        deleted["visits"] = Visit.objects.filter(grid_path__subtree=district.path).delete()[0]
+        deleted["patrols"] = Patrol.objects.filter(grid_path__subtree=district.path).delete()[0]
+    EventCursor.objects.all().delete()

@@ -1,1 +1,227 @@
-"""网格工作: the models of this domain."""
+"""网格工作: the models of this domain.
+
+五访五问 visits: ``VisitRule`` rows say which residents are visited how often (by tag) and which
+events make a visit due (a new household, a case closed in the grid: 回访); ``Visit`` is one due
+visit, recorded (with the 五问 answers) or cancelled through ``visits.VisitWorkflow``."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangqun.core.fields import PathField
+from dangqun.core.models import TimeStampedModel
+
+
+class VisitTrigger(models.TextChoices):
+    TAG = "tag", _("按人员标签定期走访")
+    NEW_HOUSEHOLD = "new_household", _("新迁入家庭")
+    NEW_RESIDENT = "new_resident", _("新登记居民")
+    CASE_CLOSED = "case_closed", _("诉求办结回访")
+
+
+class VisitRule(TimeStampedModel):
+    """A rule that makes visits due: every ``interval_days`` for residents with ``tag_code``, or
+    ``due_days`` after an event of kind ``trigger``."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    trigger = models.CharField(_("触发方式"), max_length=20, choices=VisitTrigger.choices)
+    tag_code = models.CharField(_("人员标签编码"), max_length=40, blank=True)
+    interval_days = models.PositiveSmallIntegerField(_("走访周期(天)"), default=0)
+    due_days = models.PositiveSmallIntegerField(_("事件后应访期限(天)"), default=3)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("走访规则")
+        verbose_name_plural = _("走访规则")
+        ordering: ClassVar[list[str]] = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VisitStatus(models.TextChoices):
+    DUE = "due", _("待走访")
+    DONE = "done", _("已走访")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Visit(TimeStampedModel):
+    """One visit a rule made due, in one grid: to a resident, a household, or the reporter of a case."""
+
+    rule = models.ForeignKey(VisitRule, verbose_name=_("规则"), on_delete=models.PROTECT, related_name="+")
+    # What made it due, unique per rule ("r<resident>:<date>", "h<household>", "c<case>").
+    source_key = models.CharField(_("来源"), max_length=60)
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid_path = PathField(_("网格路径"))
+    resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("走访对象"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("住户"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("诉求"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject = models.CharField(_("对象"), max_length=120)
+    due_date = models.DateField(_("应访日期"), db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=VisitStatus.choices, default=VisitStatus.DUE, db_index=True
+    )
+    done_at = models.DateTimeField(_("走访时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("走访人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answers = models.JSONField(_("五问记录"), default=dict, blank=True)
+    notes = models.TextField(_("走访情况"), blank=True)
+    follow_up = models.BooleanField(_("需跟进"), default=False)
+    # The phone's idempotency key of the record: a retried upload is stored once.
+    record_key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True, unique=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("走访")
+        verbose_name_plural = _("走访")
+        ordering: ClassVar[list[str]] = ["due_date", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["rule", "source_key"], name="gridwork_visit_rule_source"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["grid_path", "status", "due_date"], name="gridwork_visit_scope"),
+            models.Index(fields=["resident", "status"], name="gridwork_visit_resident"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.due_date}"
+
+
+class EventCursor(models.Model):
+    """How far the visit rules have read a stream of events (audit events, case events)."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    last_id = models.BigIntegerField(_("已读到"), default=0)
+
+    class Meta:
+        verbose_name = _("事件读取位置")
+        verbose_name_plural = _("事件读取位置")
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.last_id}"
+
+
+class PatrolSlot(models.TextChoices):
+    MORNING = "morning", _("早巡")
+    EVENING = "evening", _("晚巡")
+
+
+class PatrolStatus(models.TextChoices):
+    ACTIVE = "active", _("巡查中")
+    ENDED = "ended", _("已结束")
+
+
+class Patrol(TimeStampedModel):
+    """一日两巡: one patrol of a grid by one worker, with its GPS track (``PatrolPoint``)."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("网格员"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid_path = PathField(_("网格路径"))
+    day = models.DateField(_("日期"), db_index=True)
+    slot = models.CharField(_("班次"), max_length=10, choices=PatrolSlot.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PatrolStatus.choices, default=PatrolStatus.ACTIVE
+    )
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    start_key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True, unique=True)
+    points_count = models.PositiveIntegerField(_("轨迹点数"), default=0)
+    flagged_count = models.PositiveIntegerField(_("异常点数"), default=0)
+
+    class Meta:
+        verbose_name = _("巡查")
+        verbose_name_plural = _("巡查")
+        ordering: ClassVar[list[str]] = ["-started_at"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["grid_path", "day"], name="gridwork_patrol_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id} {self.day} {self.slot}"
+
+
+class PointFlag(models.TextChoices):
+    OK = "", _("正常")
+    OUTSIDE = "outside", _("超出网格")
+    SPEED = "speed", _("速度异常")
+
+
+class PatrolPoint(models.Model):
+    """One position of a patrol's track; a batch uploaded twice is stored once ((patrol, at) unique)."""
+
+    patrol = models.ForeignKey(
+        Patrol, verbose_name=_("巡查"), on_delete=models.CASCADE, related_name="points"
+    )
+    at = models.DateTimeField(_("时间"))
+    lng = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    flag = models.CharField(_("标记"), max_length=10, choices=PointFlag.choices, default="", blank=True)
+
+    class Meta:
+        verbose_name = _("轨迹点")
+        verbose_name_plural = _("轨迹点")
+        ordering: ClassVar[list[str]] = ["at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["patrol", "at"], name="gridwork_point_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_id}@{self.at}"
+
+
+class PatrolFinding(models.Model):
+    """A finding on a patrol that became a case (through the cases' intake)."""
+
+    patrol = models.ForeignKey(
+        Patrol, verbose_name=_("巡查"), on_delete=models.CASCADE, related_name="findings"
+    )
+    case = models.ForeignKey("cases.Case", verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("巡查发现")
+        verbose_name_plural = _("巡查发现")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["patrol", "case"], name="gridwork_finding_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_id}:{self.case_id}"

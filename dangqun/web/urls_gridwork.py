@@ -1,5 +1,13 @@
 """网格工作 (``dangqun.gridwork``): this domain's pages, in ``web.urls``."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from dangqun.web.views import gridwork_patrols, gridwork_visits
+
+urlpatterns: list[URLPattern] = [
+    path("grid/visits/", gridwork_visits.gridwork_visits, name="gridwork_visits"),
+    path("grid/visits/<int:visit_id>/", gridwork_visits.gridwork_visit, name="gridwork_visit"),
+    path("grid/patrol/", gridwork_patrols.gridwork_patrol, name="gridwork_patrol"),
+    path("gridwork/overdue/", gridwork_visits.gridwork_overdue, name="gridwork_overdue"),
+    path("gridwork/patrols/missed/", gridwork_patrols.gridwork_missed, name="gridwork_missed"),
+]

@@ -2,6 +2,35 @@
 
 from __future__ import annotations
 
-from tests.access.expectations import Spec
+from tests.access.expectations import GRID_APP, LOGIN, Spec
 
-ROUTES: dict[str, Spec] = {}
+VISIT_WHY = (
+    "visits are not objects of the access world; tests/gridwork/test_visits_api.py probes them in and "
+    "out of scope (404), by role (403) and by status (409)"
+)
+PATROL_WHY = (
+    "patrols are not objects of the access world; tests/gridwork/test_patrols_api.py probes them in and "
+    "out of scope (404), by owner (403/409) and by status (409)"
+)
+SUPERVISORS = frozenset({"grid_leader", "community_staff", "street_staff", "sysadmin"})
+
+ROUTES: dict[str, Spec] = {
+    # a list filtered to the reader's scope: empty for anyone without a grid role
+    "GET /api/v1/gridwork/visits": LOGIN,
+    "GET /api/v1/gridwork/visits/overdue-by-grid": LOGIN,
+    "GET /api/v1/gridwork/visits/{visit_id}": Spec("skip", why=VISIT_WHY),
+    "POST /api/v1/gridwork/visits/{visit_id}/record": Spec("skip", why=VISIT_WHY),
+    "POST /api/v1/gridwork/visits/{visit_id}/cancel": Spec("skip", why=VISIT_WHY),
+    "GET /grid/visits/": GRID_APP,
+    "GET /grid/visits/{visit_id}/": Spec("skip", why=VISIT_WHY),
+    "GET /gridwork/overdue/": Spec("roles", anon=302, roles=SUPERVISORS),
+    "GET /gridwork/patrols/missed/": Spec("roles", anon=302, roles=SUPERVISORS),
+    "GET /grid/patrol/": GRID_APP,
+    # starting a patrol: only a grid worker or grid leader (their own grid); others 403
+    "POST /api/v1/gridwork/patrols": Spec("roles", roles=frozenset({"grid_worker", "grid_leader"})),
+    "GET /api/v1/gridwork/patrols/missed": LOGIN,
+    "GET /api/v1/gridwork/patrols/{patrol_id}": Spec("skip", why=PATROL_WHY),
+    "POST /api/v1/gridwork/patrols/{patrol_id}/points": Spec("skip", why=PATROL_WHY),
+    "POST /api/v1/gridwork/patrols/{patrol_id}/findings": Spec("skip", why=PATROL_WHY),
+    "POST /api/v1/gridwork/patrols/{patrol_id}/end": Spec("skip", why=PATROL_WHY),
+}

@@ -1,0 +1,15 @@
+"""Audit event types of the 网格工作 app. A visit's events name the fields written, never the answers."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dangqun.core.audit import AuditEventType
+
+
+class GridworkEvent(AuditEventType):
+    VISIT_RECORDED = "gridwork.visit_recorded", _("记录走访")
+    VISIT_CANCELLED = "gridwork.visit_cancelled", _("取消走访")
+    VISITS_REFRESHED = "gridwork.visits_refreshed", _("生成应访名单")
+    PATROL_STARTED = "gridwork.patrol_started", _("开始巡查")
+    PATROL_ENDED = "gridwork.patrol_ended", _("结束巡查")
+    PATROL_POINTS = "gridwork.patrol_points", _("上传巡查轨迹")
+    PATROL_FINDING = "gridwork.patrol_finding", _("巡查发现转诉求")
