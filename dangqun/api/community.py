@@ -25,7 +25,7 @@ from dangqun.community.workflow import NeedWorkflow, ProjectWorkflow
 from dangqun.core.errors import NotFoundError
 from dangqun.regions.models import Region
 
-router = Router(tags=["区域化党建"])  # i18n: data (the OpenAPI tag)
+router = Router(tags=["community"])
 
 
 class CommunityMoveOut(Schema):

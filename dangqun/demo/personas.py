@@ -79,6 +79,8 @@ PERSONAS: tuple[Persona, ...] = (
     Persona(
         "working_member", "韩立群", Role.CITIZEN, "在职党员", PersonaScope.NONE,
         "区直单位党支部的一名党员,已向居住地社区(演示社区)报到",
+    ),
+    Persona(
         "enterprise", "郑海波", Role.CITIZEN, "企业联系人", PersonaScope.NONE,
         "广济街道一家餐饮商户的联系人(账号关联企业,接收惠企政策)",
     ),
