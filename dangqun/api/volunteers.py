@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from dangqun.core import clock
 from dangqun.regions.models import Region
@@ -45,8 +45,9 @@ class VolunteersSpaceOut(Schema):
     address: str
     capacity: int
     equipment: str
-    opens_at: dt.time
-    closes_at: dt.time
+    # Local wall-clock opening hours, "HH:MM" (no offset: a room opens at 08:00 whatever the zone).
+    opens_at: str = Field(pattern=r"^\d{2}:\d{2}$")
+    closes_at: str = Field(pattern=r"^\d{2}:\d{2}$")
     open_days: str
     open_days_label: str
     requires_approval: bool
@@ -67,8 +68,8 @@ def _space(space: Space, usage: selectors.Usage) -> dict[str, Any]:
         "address": space.address,
         "capacity": space.capacity,
         "equipment": space.equipment,
-        "opens_at": space.opens_at,
-        "closes_at": space.closes_at,
+        "opens_at": space.opens_at.strftime("%H:%M"),
+        "closes_at": space.closes_at.strftime("%H:%M"),
         "open_days": space.open_weekdays,
         "open_days_label": weekdays_label(space.open_weekdays),
         "requires_approval": space.requires_approval,

@@ -119,7 +119,7 @@ class PartyworkSeeder:
                 name = f"{region.name}党群服务站"
                 points.append(_point(self.ctx, org, region, kind=NavKind.SERVICE_SITE, name=name, n=n))
                 self.community_orgs[region.pk] = org
-        self.ctx.insert(NavPoint, [p for p in points if p is not None], label="导航点位")
+        self.ctx.insert(NavPoint, [p for p in points if p is not None], label="nav_points")
 
     def reports(self, persona_org: PartyOrg, others: list[PartyOrg]) -> None:
         working = list(
@@ -157,7 +157,7 @@ class PartyworkSeeder:
                     decided_at=_at(asked + dt.timedelta(days=rng.randint(1, 5)), 10) if accepted else None,
                 )
             )  # fmt: skip
-        self.ctx.insert(MemberReport, rows, label="党员报到")
+        self.ctx.insert(MemberReport, rows, label="member_reports")
         for r in rows:
             if r.status == ReportStatus.ACCEPTED:
                 self.accepted.setdefault(r.community_org_id, []).append(r)
@@ -179,7 +179,7 @@ class PartyworkSeeder:
                         status=PostStatus.CLOSED if days < -CLOSE_AFTER_DAYS else PostStatus.OPEN,
                     )
                 )  # fmt: skip
-        return self.ctx.insert(ServicePost, posts, label="服务岗")
+        return self.ctx.insert(ServicePost, posts, label="service_posts")
 
     def signups(self, posts: list[ServicePost]) -> None:
         rows: list[ServiceSignup] = []
@@ -203,7 +203,7 @@ class PartyworkSeeder:
                         confirmed_at=_at(post.date + dt.timedelta(days=1), 9) if confirmed else None,
                     )
                 )  # fmt: skip
-        self.ctx.insert(ServiceSignup, rows, label="服务报名")
+        self.ctx.insert(ServiceSignup, rows, label="service_signups")
 
 
 def seed_partywork(ctx: SeedContext) -> None:
@@ -217,10 +217,10 @@ def delete_partywork(district: Region | None, deleted: dict[str, int]) -> None:
         return
     under = _org_root(district)
     for label, qs in (
-        ("服务报名", ServiceSignup.objects.filter(post__community_org__path__subtree=under)),
-        ("服务岗", ServicePost.objects.filter(community_org__path__subtree=under)),
-        ("党员报到", MemberReport.objects.filter(community_org__path__subtree=under)),
-        ("导航点位", NavPoint.objects.filter(party_org__path__subtree=under)),
+        ("service_signups", ServiceSignup.objects.filter(post__community_org__path__subtree=under)),
+        ("service_posts", ServicePost.objects.filter(community_org__path__subtree=under)),
+        ("member_reports", MemberReport.objects.filter(community_org__path__subtree=under)),
+        ("nav_points", NavPoint.objects.filter(party_org__path__subtree=under)),
     ):
         count, _ = qs.delete()
         deleted[label] = deleted.get(label, 0) + count

@@ -47,12 +47,16 @@ def test_a_cached_home_reads_fewer_queries(demo: Any, cached_minute: Any) -> Non
     new_case("楼道堆物")
     client = as_user("dispatcher")
 
+    leader = as_user("leader")
+    screen_cold = _queries(leader, "/command/screen/")
+    cache.clear()
+
     cold = _queries(client, "/command/")
     warm = _queries(client, "/command/")
-    screen = _queries(as_user("leader"), "/command/screen/")  # the 大屏 reads the same reports
+    screen = _queries(leader, "/command/screen/")  # the 大屏 reads the reports the command page cached
 
     assert warm < cold
-    assert screen < cold
+    assert screen < screen_cold
 
 
 def test_a_narrower_reader_never_gets_the_district_report(demo: Any, cached_minute: Any) -> None:

@@ -76,13 +76,55 @@ def test_citizen_home_is_the_citizen_app(client_as) -> None:
 @pytest.mark.parametrize(
     ("username", "entries"),
     [
-        ("citizen", {"home", "find_grid"}),
-        ("grid_worker", {"home", "region", "community", "find_grid"}),
-        ("community_staff", {"home", "region", "workbench", "community", "find_grid"}),
-        ("dispatcher", {"home", "region", "command", "community", "find_grid"}),
-        ("department_staff", {"home", "workbench", "department", "find_grid"}),
-        ("party_admin", {"home", "party", "find_grid"}),
-        ("sysadmin", {"home", "command", "find_grid", "admin"}),
+        # every signed-in user may book a shared space (共享空间); residents read the policies meant for them
+        ("citizen", {"home", "find_grid", "volunteers_spaces", "civic_my_policies"}),
+        (
+            "grid_worker",
+            {
+                "home",
+                "region",
+                "community",
+                "gridwork_visits",
+                "gridwork_patrol",
+                "volunteers_spaces",
+                "find_grid",
+            },
+        ),
+        (
+            "community_staff",
+            {
+                "home",
+                "region",
+                "workbench",
+                "community",
+                "gridwork_overdue",
+                "gridwork_missed",
+                "partywork",
+                "volunteers_spaces",
+                "civic_policies",
+                "find_grid",
+            },
+        ),
+        (
+            "dispatcher",
+            {"home", "region", "command", "community", "volunteers_spaces", "civic_policies", "find_grid"},
+        ),
+        ("department_staff", {"home", "workbench", "department", "volunteers_spaces", "find_grid"}),
+        ("party_admin", {"home", "party", "partywork", "volunteers_spaces", "find_grid"}),
+        (
+            "sysadmin",
+            {
+                "home",
+                "command",
+                "gridwork_overdue",
+                "gridwork_missed",
+                "partywork",
+                "volunteers_spaces",
+                "civic_policies",
+                "find_grid",
+                "admin",
+            },
+        ),
     ],
 )
 def test_menu_lists_only_what_the_role_may_use(client_as, username: str, entries: set[str]) -> None:
