@@ -1,10 +1,12 @@
 """指挥中心大屏 in a real browser at 1366×768, 1920×1080 and 3840×2160: one wall without scrolling,
 the map drawn (offline: the streets' own outlines with their names, grids coloured, open cases as
-points), every panel with content, the attribution without Leaflet's flag. The 1920×1080 wall is kept
-as docs/screenshots/big-screen-1920x1080.png."""
+points), every panel with content, the attribution without Leaflet's flag. The 1920×1080 walls go
+to test-results/screenshots/; with DANGQUN_DOCS_SCREENSHOTS=1 they also refresh docs/screenshots/ (a
+test run never rewrites tracked files on its own)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,14 @@ import pytest
 from tests.browser.test_whole_loop import shot
 
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def docs_shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The viewport as test-results/screenshots/<name>.png, and in docs/ when asked for."""
+    shot(page, name)
+    if os.environ.get("DANGQUN_DOCS_SCREENSHOTS") == "1":
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"))
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (3840, 2160)])
@@ -54,8 +64,7 @@ def test_the_big_screen_fills_the_wall_without_scrolling(login, size):  # type: 
     assert errors == []
     shot(page, f"big-screen-{size[0]}x{size[1]}")
     if size == (1920, 1080):
-        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS_SHOTS / "big-screen-1920x1080.png"))
+        docs_shot(page, "big-screen-1920x1080")
 
 
 def test_a_streets_wall_and_command_view(login):  # type: ignore[no-untyped-def]
@@ -67,12 +76,11 @@ def test_a_streets_wall_and_command_view(login):  # type: ignore[no-untyped-def]
     page.wait_for_function("() => document.getElementById('screen-map').hasAttribute('data-coloured')")
     scroll = page.evaluate("[document.scrollingElement.scrollHeight, window.innerHeight]")
     assert scroll[0] <= scroll[1], scroll
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_SHOTS / "street-big-screen-1920x1080.png"))
+    docs_shot(page, "street-big-screen-1920x1080")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto("/command/")
     assert page.locator("[data-light]").count() == 3
-    page.screenshot(path=str(DOCS_SHOTS / "street-command.png"))
+    docs_shot(page, "street-command")
 
 
 def test_the_case_map_draws_its_own_base_map_and_a_heat_scale_from_the_data(login):  # type: ignore[no-untyped-def]
