@@ -4,7 +4,8 @@ them. Read from the members' counts in two queries:
 - a branch with fewer than 3 full members should join others in a 联合党支部;
 - a branch with more than 50 members may become a 党总支, one with 100 or more a 基层党委;
 - a branch with 7 or more full members must have a 支部委员会 (its 支委会 meets monthly: none this
-  quarter is flagged), and every branch needs a 书记 on record;
+  quarter is flagged) of 3 to 5 people (a current term with fewer is ``committee_size``: 应设尽设),
+  and every branch needs a 书记 on record;
 - every 党支部, 党总支 and 基层党委 has an elected term on record (``no_term``), not run out
   (``term_expired``); one running out within six months is a reminder to prepare 换届 (``term_due``).
 """
@@ -23,10 +24,11 @@ from dangqun.core import clock
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.meeting_rules import BRANCH_KINDS
 from dangqun.party.models import Meeting, MeetingKind, MemberStatus, PartyMember
-from dangqun.party.terms import ELECTED_KINDS, current_terms, term_state
+from dangqun.party.terms import ELECTED_KINDS, CurrentTerm, current_terms, term_state
 
 JOINT_BRANCH_BELOW = 3
 COMMITTEE_FROM = 7
+COMMITTEE_SIZE_MIN = 3
 GENERAL_BRANCH_ABOVE = 50
 BASE_COMMITTEE_FROM = 100
 
@@ -62,6 +64,7 @@ def health_check(root: PartyOrg) -> list[Violation]:
         .values_list("org_id", flat=True)
         .order_by()
     )
+    terms = current_terms(root.path)
     out: list[Violation] = []
     for branch in branches:
         row = counts.get(branch.pk, {"total": 0, "full": 0})
@@ -86,15 +89,25 @@ def health_check(root: PartyOrg) -> list[Violation]:
                     branch, "committee", _("正式党员%(n)s人,应设支部委员会,本季度未召开支委会") % {"n": full}
                 )
             )
+        term = terms.get(branch.pk)
+        if full >= COMMITTEE_FROM and term is not None and term.committee_size < COMMITTEE_SIZE_MIN:
+            out.append(
+                Violation(
+                    branch,
+                    "committee_size",
+                    _("正式党员%(n)s人,支部委员会应由3至5人组成(本届%(k)s人),应设尽设")
+                    % {"n": full, "k": term.committee_size},
+                )
+            )
         if not branch.secretary_name:
             out.append(Violation(branch, "secretary", _("未配备党支部书记")))
-    out.extend(term_violations(root, today))
+    out.extend(term_violations(root, today, terms))
     return out
 
 
-def term_violations(root: PartyOrg, today: dt.date) -> list[Violation]:
-    """换届: organisations with no term on record, a term run out, or one running out within six months."""
-    terms = current_terms(root.path)
+def term_violations(root: PartyOrg, today: dt.date, terms: dict[int, CurrentTerm]) -> list[Violation]:
+    """换届: organisations with no term on record, a term run out, or one running out within six months
+    (``terms``: the subtree's current terms, read once by ``health_check``)."""
     out: list[Violation] = []
     for org in PartyOrg.objects.filter(
         path__subtree=root.path, kind__in=ELECTED_KINDS, is_active=True

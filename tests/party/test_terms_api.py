@@ -12,7 +12,7 @@ from dangqun.core import clock
 from dangqun.core.models import AuditEvent
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.dates import add_months
-from dangqun.party.models import Term
+from dangqun.party.models import MemberStatus, PartyMember, Term
 
 
 def _term(**body) -> dict:  # type: ignore[no-untyped-def]
@@ -92,3 +92,25 @@ def test_other_scopes_are_404(api_as, party):
     assert secretary.get(f"/api/v1/party/orgs/{party.street.code}/terms").status_code == 404
     assert secretary.post_json(f"/api/v1/party/orgs/{party.other.code}/terms", _term()).status_code == 404
     assert api_as("grid_worker").get(f"/api/v1/party/orgs/{party.branch.code}/terms").status_code == 404
+
+
+def test_a_branch_of_seven_full_members_with_a_committee_of_one_is_flagged(api_as, party):
+    """支部工作条例: 正式党员7人以上的党支部设立支部委员会, 由3至5人组成 (应设尽设)."""
+    movers = PartyMember.objects.filter(status=MemberStatus.ACTIVE, is_probationary=False).exclude(
+        party_org=party.branch
+    )[:7]
+    PartyMember.objects.filter(pk__in=[m.pk for m in movers]).update(party_org=party.branch)
+    client = api_as("branch_secretary")
+    url = f"/api/v1/party/orgs/{party.branch.code}/terms"
+    health = f"/api/v1/party/orgs/{party.branch.code}/health"
+
+    assert client.post_json(url, _term(deputies=[], members=[])).status_code == 201  # a secretary alone
+    flagged = [r for r in client.get(health).json() if r["rule"] == "committee_size"]
+    assert len(flagged) == 1
+    assert "3至5人" in flagged[0]["text"]
+    assert "本届1人" in flagged[0]["text"]
+
+    yesterday = (clock.local_today() - dt.timedelta(days=1)).isoformat()
+    again = client.post_json(url, _term(elected_on=yesterday, deputies=["孙丽"], members=["吴涛"]))  # three
+    assert again.status_code == 201, again.content
+    assert "committee_size" not in {r["rule"] for r in client.get(health).json()}
