@@ -272,8 +272,9 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    db: str, url: str, sqlite_path: str, workers: int, port: int, *, threads: int = 1
+    db: str, url: str, sqlite_path: str, workers: int, port: int, *, threads: int = 1, root: Path = ROOT
 ) -> subprocess.Popen[bytes]:
+    """gunicorn serving the code of ``root`` (this checkout, or another revision's worktree)."""
     env = {
         **os.environ,
         "DANGQUN_RATE_INTAKE": "1000000000",  # one client address and one user: no per-minute limit
@@ -282,7 +283,7 @@ def start_gunicorn(
         **bench_pii_keys(),
         "DJANGO_SECURE": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(root),
     }
     env.pop("DANGQUN_TESTING", None)
     if db == "pg":
@@ -301,7 +302,7 @@ def start_gunicorn(
         "--log-level", "warning",
         "bench.case_intake:make_app()",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603
+    proc = subprocess.Popen(cmd, cwd=root, env=env)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

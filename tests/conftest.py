@@ -138,13 +138,18 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
 def _fresh_process_caches():  # type: ignore[no-untyped-def]
     """Rolled-back calendar overrides, routing rules and grids must not leak into the next test through
     the process caches. A grid index built during a test may hold that test's own (rolled-back) grids,
-    and within ``GEO_INDEX_CHECK_SECONDS`` the next test would be answered from it without a check."""
+    and within ``GEO_INDEX_CHECK_SECONDS`` the next test would be answered from it without a check.
+    Rate-limit counters are keyed by primary keys that a rolled-back test hands on to the next one
+    (an Open311 client's id): the cache starts empty for every test."""
+    from django.core.cache import cache
+
     from dangqun.cases.routing import clear_rules_cache
     from dangqun.core import workcal
     from dangqun.regions import geoindex
 
     workcal.invalidate_workcal_cache()
     clear_rules_cache()
+    cache.clear()
     index_before = geoindex._cache.index
     yield
     workcal.invalidate_workcal_cache()

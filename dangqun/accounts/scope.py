@@ -116,6 +116,7 @@ def get_scope(user: User | object) -> DataScope:
     memberships = list(
         Membership.objects.filter(user=user, is_active=True)
         .select_related("region", "party_org", "department")
+        .defer("region__boundary")  # read on every request of a staff member; nothing here draws it
         .order_by("id")
     )
     scope = compute_scope(user, memberships)

@@ -15,6 +15,7 @@ from dangqun.cases.permissions import STAFF_RELATIONS, relations
 from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
 from dangqun.cases.services.contact import reporter_contact_view
 from dangqun.cases.workflow import Action
+from dangqun.core.choices import label
 from dangqun.core.masking import mask_person_name
 
 # The URL segment of each move: POST /cases/{code}/<segment>. BREACH is the worker's, not an endpoint.
@@ -264,7 +265,7 @@ def list_item(case: Case) -> dict[str, Any]:
         "code": case.code,
         "title": case.title,
         "status": case.status,
-        "status_label": case.get_status_display(),
+        "status_label": label(CaseStatus, case.status),
         "channel": case.channel,
         "case_type": case.case_type,
         "priority": case.priority,

@@ -83,6 +83,7 @@ def client_for_key(raw: str) -> Open311Client | None:
         return None
     return (
         Open311Client.objects.select_related("district")
+        .defer("district__boundary")
         .filter(key_hash=hash_key(raw), is_active=True)
         .first()
     )

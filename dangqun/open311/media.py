@@ -38,18 +38,22 @@ def max_age() -> int:
     return int(getattr(settings, "DANGQUN", {}).get("OPEN311_MEDIA_URL_SECONDS", DEFAULT_MAX_AGE))
 
 
-def media_path(posted: Open311Request) -> str:
-    """The app path of ``posted``'s uploaded photo, signed now."""
-    return reverse("open311:media", kwargs={"signed": signing.dumps(posted.pk, salt=SALT, compress=True)})
+def media_path(posted: Open311Request | int) -> str:
+    """The app path of ``posted``'s uploaded photo (the request or its id), signed now."""
+    pk = posted if isinstance(posted, int) else posted.pk
+    return reverse("open311:media", kwargs={"signed": signing.dumps(pk, salt=SALT, compress=True)})
 
 
-def media_url(posted: Open311Request | None, absolute: Callable[[str], str]) -> str:
-    """What ``media_url`` shows: the signed URL of an uploaded photo, else the URL the client sent."""
-    if posted is None:
+def media_url_of(
+    pk: int | None, media_file: str | None, sent_url: str | None, absolute: Callable[[str], str]
+) -> str:
+    """What ``media_url`` shows for the Open311 request ``pk`` (``None``: the case did not come in
+    through Open311): the signed URL of an uploaded photo, else the URL the client sent."""
+    if pk is None:
         return ""
-    if posted.media_file:
-        return absolute(media_path(posted))
-    return posted.media_url
+    if media_file:
+        return absolute(media_path(pk))
+    return sent_url or ""
 
 
 def media_request(signed: str) -> Open311Request | None:

@@ -15,10 +15,11 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from dangqun.cases.enums import CaseChannel, TaskRole
+from dangqun.cases.enums import CaseChannel, CaseStatus, TaskRole
 from dangqun.cases.models import Case, CaseEvent, CaseTask, Category
 from dangqun.cases.public import PUBLIC_EVENTS, PUBLIC_REASON_EVENTS
-from dangqun.open311.media import media_url
+from dangqun.core.choices import label
+from dangqun.open311.media import media_url_of
 from dangqun.open311.models import Open311Client, Open311Request, ServiceAttribute
 from dangqun.open311.render import Open311Error, iso
 from dangqun.open311.statuses import (
@@ -40,7 +41,7 @@ def mask_name(name: str) -> str:
 
 def jurisdiction(jurisdiction_id: str) -> Region:
     """The district (a root region) named by ``jurisdiction_id``; optional when there is only one."""
-    roots = Region.objects.filter(parent__isnull=True, is_active=True)
+    roots = Region.objects.filter(parent__isnull=True, is_active=True).defer("boundary")
     code = (jurisdiction_id or "").strip()
     if not code:
         only = list(roots[:2])
@@ -123,10 +124,23 @@ def requests_qs(district: Region) -> QuerySet[Case]:
     )
     return (
         Case.objects.filter(region_path__subtree=district.path)
-        .select_related("category", "lead_department", "open311_request", "grid")
         .annotate(lead_region_name=lead_region)
         .order_by("-submitted_at", "-id")
     )
+
+
+# What ``request_out`` shows, and nothing else, read as plain rows: a list of 1,000 builds no model
+# instances, decrypts no phone numbers and parses no routing suggestions it never prints.
+REQUEST_FIELDS = (
+    *("id", "code", "status", "result", "channel", "title", "description", "address", "lat", "lng"),
+    *("submitted_at", "updated_at", "resolve_due_at", "lead_region_name"),
+    *("category__code", "category__name", "lead_department__name", "grid__code"),
+    *("open311_request__id", "open311_request__media_file", "open311_request__media_url"),
+)
+
+
+def request_rows(qs: QuerySet[Case]) -> list[dict[str, Any]]:
+    return list(qs.values(*REQUEST_FIELDS))
 
 
 def filter_requests(
@@ -170,54 +184,54 @@ def _notes(case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return notes
 
 
-def _open311(case: Case) -> Open311Request | None:
-    try:
-        return case.open311_request
-    except Open311Request.DoesNotExist:
-        return None
-
-
 def request_out(
-    case: Case, *, absolute: Callable[[str], str], notes: list[dict[str, Any]] | None = None
+    row: dict[str, Any],
+    *,
+    absolute: Callable[[str], str],
+    notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """One request as the spec lists it; ``absolute`` turns an app path into a full URL. Optional
-    fields we have no value for (``zipcode``) are left out, never sent as ``""``."""
-    posted = _open311(case)
-    agency = case.lead_department.name if case.lead_department else getattr(case, "lead_region_name", None)
-    closed = georeport_status(case.status) == "closed"
+    """One request (a row of ``request_rows``) as the spec lists it; ``absolute`` turns an app path
+    into a full URL. Optional fields we have no value for (``zipcode``) are left out, never ``""``."""
+    status = row["status"]
+    closed = georeport_status(status) == "closed"
     # Cases from other channels (a hotline call, a grid worker's report) show their title and grid,
     # never the caller's text, address or exact point.
-    public = case.channel == CaseChannel.OPEN311
+    public = row["channel"] == CaseChannel.OPEN311
     out: dict[str, Any] = {
-        "service_request_id": case.code,
-        "status": georeport_status(case.status),
-        "status_notes": case.result if closed and case.result else case.get_status_display(),
-        "service_name": case.category.name if case.category else "",
-        "service_code": case.category.code if case.category else "",
-        "description": case.description if public else case.title,
-        "agency_responsible": agency or "",
+        "service_request_id": row["code"],
+        "status": georeport_status(status),
+        "status_notes": row["result"] if closed and row["result"] else label(CaseStatus, status),
+        "service_name": row["category__name"] or "",
+        "service_code": row["category__code"] or "",
+        "description": row["description"] if public else row["title"],
+        "agency_responsible": row["lead_department__name"] or row["lead_region_name"] or "",
         "service_notice": "",
-        "requested_datetime": iso(case.submitted_at),
-        "updated_datetime": iso(case.updated_at),
-        "expected_datetime": iso(case.resolve_due_at),
-        "address": case.address if public else "",
-        "address_id": case.grid.code if case.grid else "",
-        "lat": case.lat if public else None,
-        "long": case.lng if public else None,
-        "media_url": media_url(posted, absolute),
+        "requested_datetime": iso(row["submitted_at"]),
+        "updated_datetime": iso(row["updated_at"]),
+        "expected_datetime": iso(row["resolve_due_at"]),
+        "address": row["address"] if public else "",
+        "address_id": row["grid__code"] or "",
+        "lat": row["lat"] if public else None,
+        "long": row["lng"] if public else None,
+        "media_url": media_url_of(
+            row["open311_request__id"],
+            row["open311_request__media_file"],
+            row["open311_request__media_url"],
+            absolute,
+        ),
     }
     if notes is not None:
-        out["extended_attributes"] = {"detailed_status": extended_status(case.status)}
+        out["extended_attributes"] = {"detailed_status": extended_status(status)}
         out["notes"] = notes
     return out
 
 
 def requests_out(
-    cases: list[Case], *, extensions: bool, absolute: Callable[[str], str]
+    rows: list[dict[str, Any]], *, extensions: bool, absolute: Callable[[str], str]
 ) -> list[dict[str, Any]]:
-    notes = _notes([c.pk for c in cases]) if extensions else {}
+    notes = _notes([r["id"] for r in rows]) if extensions else {}
     return [
-        request_out(c, absolute=absolute, notes=notes.get(c.pk, []) if extensions else None) for c in cases
+        request_out(r, absolute=absolute, notes=notes.get(r["id"], []) if extensions else None) for r in rows
     ]
 
 

@@ -23,7 +23,6 @@ from dangqun.open311.events import Open311Event
 from dangqun.open311.models import Open311Client, Open311Request, Open311Update, ServiceAttribute
 from dangqun.open311.render import Open311Error
 from dangqun.open311.statuses import CLIENT_UPDATE_STATUSES
-from dangqun.regions import selectors as region_selectors
 from dangqun.regions.models import Region
 
 MAX_DESCRIPTION = 4000
@@ -64,20 +63,14 @@ def _description(raw: str) -> str:
     return text
 
 
-def _coordinates(data: RequestInput, district: Region) -> tuple[float, float] | None:
+def _coordinates(data: RequestInput) -> tuple[float, float] | None:
+    """The point, parsed; intake locates its grid and checks it lies in the district (``within``)."""
     if not data.lat.strip() and not data.long.strip():
         return None
     try:
-        lat, lng = float(data.lat), float(data.long)
+        return float(data.long), float(data.lat)
     except ValueError:
         raise Open311Error(400, _("lat 和 long 须同时提供且为数字")) from None
-    try:
-        grid = region_selectors.locate_grid(lng, lat)
-    except ValidationError as exc:
-        raise Open311Error(400, "; ".join(exc.messages)) from None
-    if not grid.path.startswith(district.path):
-        raise Open311Error(400, _("坐标不在本 jurisdiction 内"))
-    return lng, lat
 
 
 def _region(address_id: str, district: Region) -> Region | None:
@@ -120,7 +113,7 @@ def request_create(
     description = _description(data.description) or category.name
     definitions = list(ServiceAttribute.objects.filter(category=category).order_by("order", "id"))
     values = validate_attributes(definitions, data.attributes)
-    coords = _coordinates(data, district)
+    coords = _coordinates(data)
     region = _region(data.address_id, district)
     address = _clean_text(data.address_string, "address_string", 200)
     if coords is None and region is None and not address:
@@ -153,6 +146,7 @@ def request_create(
                 reporter_phone=phone,
                 idempotency_key=key,
                 idempotency_owner=owner if key else "",
+                within=district,
             )
         except ConflictError as exc:
             raise Open311Error(400, exc.message) from None

@@ -96,7 +96,11 @@ def _client(request: HttpRequest, *, write: bool) -> Open311Client:
 
 
 def _district(request: HttpRequest, client: Open311Client | None = None) -> Any:
-    district = selectors.jurisdiction(_params(request).get("jurisdiction_id", ""))
+    code = _params(request).get("jurisdiction_id", "").strip()
+    own = client.district if client is not None else None
+    if own is not None and code == own.code and own.is_active and own.parent_id is None:
+        return own  # the key's own district, read with the key: no second lookup
+    district = selectors.jurisdiction(code)
     if client is not None and client.district_id != district.pk:
         raise Open311Error(403, _("该 api_key 不属于此 jurisdiction"))
     return district
@@ -251,7 +255,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = selectors.requests_qs(district)
     ids = _multi(params, "service_request_id")
     if ids:
-        cases = list(qs.filter(code__in=ids[:MAX_RECORDS]))
+        rows = selectors.request_rows(qs.filter(code__in=ids[:MAX_RECORDS]))
     else:
         start, end = _window(params)
         qs = selectors.filter_requests(
@@ -264,23 +268,23 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         page_size = _positive(params, "page_size", MAX_RECORDS, MAX_RECORDS)
         page = _positive(params, "page", 1, 1_000_000)
         offset = (page - 1) * page_size
-        cases = list(qs[offset : offset + page_size])
-    body = selectors.requests_out(cases, extensions=extensions, absolute=request.build_absolute_uri)
+        rows = selectors.request_rows(qs[offset : offset + page_size])
+    body = selectors.requests_out(rows, extensions=extensions, absolute=request.build_absolute_uri)
     return respond(fmt, "service_requests", "request", body)
 
 
 @georeport(("GET",))
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
     district = _district(request)
-    case = selectors.requests_qs(district).filter(code=service_request_id).first()
-    if case is None:
+    rows = selectors.request_rows(selectors.requests_qs(district).filter(code=service_request_id)[:1])
+    if not rows:
         raise Open311Error(
             404,
             _("未找到 service_request_id: %(service_request_id)s")
             % {"service_request_id": service_request_id[:40]},
         )
     extensions = request.GET.get("extensions", "").lower() == "true"
-    body = selectors.requests_out([case], extensions=extensions, absolute=request.build_absolute_uri)
+    body = selectors.requests_out(rows, extensions=extensions, absolute=request.build_absolute_uri)
     return respond(fmt, "service_requests", "request", body)
 
 

@@ -60,7 +60,9 @@ def locate_grid(lng: float, lat: float, crs: CoordSystem | str = CoordSystem.WGS
     w_lng, w_lat = to_wgs84(x, y, system)
     grid_id = get_grid_index().locate(w_lng, w_lat)
     grid = (
-        Region.objects.filter(pk=grid_id, level=RegionLevel.GRID, is_active=True).first()
+        # Its boundary stays in the database: the index already answered the geometry question, and
+        # a grid's polygon is the widest column of the row (read lazily by the rare caller that needs it).
+        Region.objects.filter(pk=grid_id, level=RegionLevel.GRID, is_active=True).defer("boundary").first()
         if grid_id is not None
         else None
     )

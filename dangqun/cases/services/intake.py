@@ -105,7 +105,7 @@ def _locate(
     return None, None, None, root, (located.details if located is not None else None)
 
 
-def _handling_region(channel: str, region: Region, actor: Any) -> Region:
+def _handling_region(channel: str, region: Region, actor: Any, known: Region | None = None) -> Region:
     """首问负责: a grid worker's or staff member's own report stays at their own level (the shallowest
     region above the case that their scope covers); the public channels go to the command centre."""
     paths = region.ancestor_paths()
@@ -113,8 +113,10 @@ def _handling_region(channel: str, region: Region, actor: Any) -> Region:
         scope = get_scope(actor)
         for path in paths:
             if scope.covers_path(path):
-                return Region.objects.get(path=path)
-    return Region.objects.get(path=paths[0])
+                return Region.objects.defer("boundary").get(path=path)
+    if known is not None and known.path == paths[0]:
+        return known  # the district in hand (an Open311 client's): no second read
+    return Region.objects.defer("boundary").get(path=paths[0])
 
 
 def _create(
@@ -128,12 +130,13 @@ def _create(
     lat: float | None,
     idempotency: tuple[str, str, str] | None,
     photos: Sequence[StoredFile] = (),
+    within: Region | None = None,
 ) -> tuple[Case, CaseEvent | None]:
     at = clock.now()
     # Everything is read and computed before the transaction: the code counter's row lock
     # (PostgreSQL) and the database's one write lock (SQLite, IMMEDIATE transactions) are held
     # only for the counter bump, the three inserts and the commit, not for the classifier or routing.
-    handling_region = _handling_region(fields["channel"], region, actor)
+    handling_region = _handling_region(fields["channel"], region, actor, within)
     unit = actor_unit(actor)
     # No category given: the triage classifier (if one is registered and trained) suggests one for
     # routing; the case's own category stays empty until the dispatcher confirms it.
@@ -243,9 +246,12 @@ def case_create(
     idempotency_key: str = "",
     idempotency_owner: str = "",
     photos: Sequence[Upload] = (),
+    within: Region | None = None,
 ) -> IntakeResult:
     """Create a case from any channel, with the reporter's photos (at most ``MAX_REPORT_PHOTOS``
     images) in the same transaction. Routing runs here; status changes go through case_transition.
+    ``within``: the region the case must lie in (an Open311 client's district), checked where the
+    point is located, so the grid is looked up once.
 
     Bad input is a ``ValidationError`` naming the field, a refused photo an ``UploadRejectedError``
     (413/415) naming the file; nothing is written then."""
@@ -313,6 +319,8 @@ def case_create(
         wlng, wlat, grid, where, address_match = _locate(
             lng=lng, lat=lat, crs=CoordSystem(crs), region=region, address=str(fields["address"])
         )
+        if within is not None and not where.path.startswith(within.path):
+            raise ValidationError({"lat": _("坐标不在本 jurisdiction 内")})
         fields["address_match"] = address_match
         # Stored before the transaction (named by their hash: a rolled-back intake leaves at most
         # unreferenced copies), so no lock is held while the images are re-encoded.
@@ -327,6 +335,7 @@ def case_create(
             lat=wlat,
             idempotency=idempotency,
             photos=stored,
+            within=within,
         )
     except (IntegrityError, ValidationError) as error:
         # A retry answers with the first submission's case even if its point or the rules would no
