@@ -9,9 +9,16 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dangqun.accounts.models import Membership, Role, User
-from dangqun.civic.models import ApplicationHandover, ServiceApplication, ServiceItem
+from dangqun.civic.guide_selectors import light_of
+from dangqun.civic.models import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationHandover,
+    ServiceApplication,
+    ServiceItem,
+)
 from dangqun.core.models import AuditEvent
 from dangqun.demo.build_guides import seed_village
+from dangqun.demo.calendar import anchor_end
 from dangqun.demo.personas import DEMO_PASSWORD
 from dangqun.demo.tree import RegionTree
 from dangqun.regions.models import Region, RegionLevel
@@ -238,3 +245,15 @@ def test_the_workbench_lists_overdue_first_with_lights(api_as, civic) -> None:
     assert dues == sorted(dues)
     assert {a["light"] for a in items} <= {"green", "yellow", "red"}
     assert "red" in {a["light"] for a in items}
+
+
+def test_the_demo_applications_are_in_flight_at_the_seeds_end(civic) -> None:
+    end = anchor_end()
+    rows = list(ServiceApplication.objects.select_related("item"))
+
+    assert len(rows) == 13
+    assert {r.status for r in rows} == {"submitted", "accepted", "handed_over", "done", "returned"}
+    assert all(r.submitted_at <= end for r in rows)
+    lights = {light_of(r, now=end).colour for r in rows if r.status in OPEN_APPLICATION_STATUSES}
+    assert {"green", "red"} <= lights
+    assert ApplicationHandover.objects.filter(application__in=rows).count() >= 7
