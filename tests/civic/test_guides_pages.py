@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dangqun.accounts.models import User
 from dangqun.civic.models import ApplicationHandover, ServiceApplication, ServiceItem
@@ -105,3 +107,34 @@ def test_a_move_the_door_refuses_changes_nothing(civic) -> None:
     application.refresh_from_db()
     assert application.status == "submitted"
     assert "操作未完成" in response.content.decode()
+
+
+def _queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_workbench_and_the_catalogue_read_a_fixed_number_of_queries(civic) -> None:
+    staff, anonymous = _client("community_staff"), Client()
+    for client, path in ((staff, "/civic/service-desk/"), (anonymous, "/civic/services/")):
+        client.get(path)  # warm the per-process caches (calendar, scope)
+    desk = _queries(staff, "/civic/service-desk/?status=")
+    catalogue = _queries(anonymous, f"/civic/services/?region={civic.community.code}")
+    mine = _queries(_client("citizen"), "/civic/applications/")
+    first = ServiceApplication.objects.filter(item__region=civic.community).first()
+    for n in range(3):
+        ServiceApplication.objects.create(
+            code=f"DBQ{n}",
+            item=first.item,
+            applicant=first.applicant,
+            submitted_at=first.submitted_at,
+            due_at=first.due_at,
+        )
+        ServiceItem.objects.create(
+            code=f"Q-{n}", name=f"事项{n}", region=civic.community, level="community", time_limit_days=1
+        )
+
+    assert _queries(staff, "/civic/service-desk/?status=") == desk
+    assert _queries(anonymous, f"/civic/services/?region={civic.community.code}") == catalogue
+    assert _queries(_client("citizen"), "/civic/applications/") == mine
