@@ -6,6 +6,8 @@ resident and another community's staff get 404."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dangqun.accounts.models import Membership, Role, User
@@ -18,7 +20,7 @@ from dangqun.civic.models import (
 )
 from dangqun.core.models import AuditEvent
 from dangqun.demo.build_guides import seed_village
-from dangqun.demo.calendar import anchor_end
+from dangqun.demo.calendar import anchor_end, demo_shift
 from dangqun.demo.personas import DEMO_PASSWORD
 from dangqun.demo.tree import RegionTree
 from dangqun.regions.models import Region, RegionLevel
@@ -257,3 +259,18 @@ def test_the_demo_applications_are_in_flight_at_the_seeds_end(civic) -> None:
     lights = {light_of(r, now=end).colour for r in rows if r.status in OPEN_APPLICATION_STATUSES}
     assert {"green", "red"} <= lights
     assert ApplicationHandover.objects.filter(application__in=rows).count() >= 7
+
+
+def test_reanchoring_the_demo_moves_the_applications_with_the_cases(civic) -> None:
+    before = {a.pk: (a.submitted_at, a.due_at) for a in ServiceApplication.objects.all()}
+    handed = ApplicationHandover.objects.order_by("id").first()
+
+    shifted = demo_shift(7)
+
+    assert shifted["serviceapplication"] == len(before)
+    week = dt.timedelta(days=7)
+    for application in ServiceApplication.objects.all():
+        assert (application.submitted_at, application.due_at) == tuple(
+            t + week for t in before[application.pk]
+        )
+    assert ApplicationHandover.objects.get(pk=handed.pk).at == handed.at + week
