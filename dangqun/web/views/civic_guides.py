@@ -32,6 +32,7 @@ from dangqun.core.errors import DomainError, validation_text
 from dangqun.core.uploads import UploadRejectedError
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.web.access import not_found_as_404
+from dangqun.web.views.civic_policies import door_move
 from dangqun.web.views.gridapp import upload_limit
 
 
@@ -166,15 +167,8 @@ def move_application(request: HttpRequest, application_id: int, action: str) -> 
     application = access_application_by_id(request.user, application_id)
     post = request.POST
     body: dict[str, Any] = {k: post.get(k, "").strip() for k in ("to", "result") if post.get(k, "").strip()}
-    try:
-        moved = ApplicationWorkflow.apply(
-            obj=application.pk, action=action, actor=request.user, reason=post.get("reason", ""), **body
-        )
-    except ValidationError as exc:
-        messages.error(request, gettext("操作未完成:%(text)s") % {"text": validation_text(exc)})
-    except DomainError as exc:
-        messages.error(request, gettext("操作未完成:%(text)s") % {"text": exc.message})
-    else:
+    moved = door_move(request, ApplicationWorkflow, application.pk, action, **body)
+    if moved is not None:
         messages.success(request, gettext("申请 %(code)s:%(status)s")
                          % {"code": moved.code, "status": moved.get_status_display()})  # fmt: skip
     return redirect("web:civic_application", application_id=application.pk)
