@@ -110,7 +110,7 @@ class CivicFileOut(Schema):
     size: int
 
 
-class CivicMoveOut(Schema):
+class CivicApplicationMoveOut(Schema):
     action: str
     label: str
     needs: list[str]
@@ -136,7 +136,7 @@ class CivicApplicationOut(Schema):
     overdue: bool
     files: list[CivicFileOut]
     handovers: list[CivicHandoverOut]
-    moves: list[CivicMoveOut]
+    moves: list[CivicApplicationMoveOut]
 
 
 class CivicApplicationListOut(Schema):
