@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from dangqun.accounts.models import Role, User
 from dangqun.accounts.scope import get_scope
-from dangqun.civic.models import CivicContact, Policy, PolicyReach, PolicyStatus
+from dangqun.civic.models import (
+    CivicContact,
+    Policy,
+    PolicyReach,
+    PolicyStatus,
+    ServiceApplication,
+    ServiceItem,
+)
 from dangqun.core.errors import ForbiddenError, NotFoundError
 
 POLICY_STAFF_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISPATCHER, Role.LEADER})
@@ -72,3 +79,84 @@ def access_my_policy_by_id(user: object, policy_id: int) -> PolicyReach:
     if reach is None:
         raise NotFoundError(_("政策不存在或未推送给您"))
     return reach
+
+
+# --- 办事指南: items are public; applications are the applicant's and the responsible unit's ---------
+
+SERVICE_STAFF_ROLES = POLICY_STAFF_ROLES
+
+
+def is_service_staff(user: object) -> bool:
+    """Staff who manage a catalogue or work applications: region staff, or a department's staff."""
+    scope = get_scope(user)
+    return scope.is_sysadmin or bool(scope.roles & SERVICE_STAFF_ROLES) or bool(scope.department_ids)
+
+
+def require_service_staff(user: object) -> None:
+    if not is_service_staff(user):
+        raise ForbiddenError(_("仅社区、街道、区级工作人员及责任单位可办理"))
+
+
+def items_managed_q(user: object, prefix: str = "") -> Q:
+    """Items the user manages: in a region of their staff scope, or of their department."""
+    scope = get_scope(user)
+    if scope.is_sysadmin:
+        return Q()
+    q = scope.region_q(f"{prefix}region__path", roles=SERVICE_STAFF_ROLES)
+    if scope.department_ids:
+        q |= Q(**{f"{prefix}department_id__in": sorted(scope.department_ids)})
+    return q
+
+
+def public_items() -> QuerySet[ServiceItem]:
+    """The catalogue anyone may read (no login): the active items."""
+    return ServiceItem.objects.select_related("region", "department").filter(is_active=True)
+
+
+def access_public_item_by_code(code: str) -> ServiceItem:
+    item = public_items().filter(code=code).first()
+    if item is None:
+        raise NotFoundError(_("办事事项不存在"))
+    return item
+
+
+def access_managed_item_by_code(user: object, code: str) -> ServiceItem:
+    item = (
+        ServiceItem.objects.select_related("region", "department")
+        .filter(items_managed_q(user), code=code)
+        .first()
+    )
+    if item is None:
+        raise NotFoundError(_("办事事项不存在或无权管理"))
+    return item
+
+
+def applications_visible_q(user: object) -> Q:
+    """The applicant's own, and those of the items the user's unit handles."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(applicant=user)
+    if is_service_staff(user):
+        q |= items_managed_q(user, "item__")
+    return q
+
+
+def applications_for(user: object) -> QuerySet[ServiceApplication]:
+    return ServiceApplication.objects.select_related("item", "item__region", "item__department").filter(
+        applications_visible_q(user)
+    )
+
+
+def access_application_by_id(user: object, application_id: int) -> ServiceApplication:
+    application = applications_for(user).filter(pk=application_id).first()
+    if application is None:
+        raise NotFoundError(_("申请不存在或无权访问"))
+    return application
+
+
+def handles_item(user: object, item: ServiceItem) -> bool:
+    """Whether the user works the item's applications (its region's staff or its department's)."""
+    scope = get_scope(user)
+    if scope.covers_path(item.region.path, roles=SERVICE_STAFF_ROLES):
+        return True
+    return item.department_id is not None and item.department_id in scope.department_ids

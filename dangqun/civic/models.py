@@ -130,3 +130,160 @@ class PolicyReach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy_id}→{self.user_id}"
+
+
+# --- 办事指南: service items, their catalogues, and online applications (代办) ----------------------
+
+
+class CatalogueLevel(models.TextChoices):
+    """Which catalogue an item is listed in; tied to the level of the item's region."""
+
+    COMMUNITY = "community", _("村/社区")
+    STREET = "street", _("街道/乡镇")
+    DISTRICT = "district", _("区/县")
+
+
+class ServiceItem(TimeStampedModel):
+    """A service item (办事事项) of a region's catalogue: conditions, the materials to bring
+    (一次性告知单: a list of ``{"name", "copies", "note"}``), the time limit in working days, fee,
+    where and when, and the responsible unit (a department, or else the region's own service hall)."""
+
+    code = models.CharField(_("事项编码"), max_length=40, unique=True)
+    name = models.CharField(_("事项名称"), max_length=80)
+    category = models.CharField(_("类别"), max_length=30, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("目录层级"), max_length=10, choices=CatalogueLevel.choices, db_index=True)
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit_name = models.CharField(_("承办窗口"), max_length=80, blank=True)
+    conditions = models.TextField(_("办理条件"), blank=True)
+    materials = models.JSONField(_("申请材料"), default=list, blank=True)
+    time_limit_days = models.PositiveSmallIntegerField(_("办理时限(工作日)"), default=5)
+    fee = models.CharField(_("收费标准"), max_length=80, default="不收费")  # i18n: data
+    location = models.CharField(_("办理地点"), max_length=120, blank=True)
+    hours = models.CharField(_("办理时间"), max_length=80, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=30, blank=True)
+    online = models.BooleanField(_("可网上代办"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("办事指南")
+        verbose_name_plural = _("办事指南")
+        ordering: ClassVar[list[str]] = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    ACCEPTED = "accepted", _("已受理")
+    HANDED_OVER = "handed_over", _("代办中")
+    DONE = "done", _("已办结")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_APPLICATION_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.HANDED_OVER,
+)
+
+
+class ServiceApplication(TimeStampedModel):
+    """A resident's online application for an item (全程代理): it goes to the item's responsible
+    unit and is due ``time_limit_days`` working days after submission. Statuses change only through
+    ``ApplicationWorkflow.apply`` (``civic.guides``)."""
+
+    code = models.CharField(_("申请编号"), max_length=24, unique=True)
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("申请说明"), blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    due_at = models.DateTimeField(_("办结时限"), db_index=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    result = models.CharField(_("办理结果"), max_length=300, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("代办申请")
+        verbose_name_plural = _("代办申请")
+        ordering: ClassVar[list[str]] = ["-submitted_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["applicant", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ApplicationMaterial(models.Model):
+    """An uploaded material of an application, checked and stored like a case's photos."""
+
+    application = models.ForeignKey(
+        ServiceApplication, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.CharField(_("文件"), max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering: ClassVar[list[str]] = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file
+
+
+class ApplicationHandover(models.Model):
+    """One hand-over of an application's papers (staff carry them on, e.g. to the service hall)."""
+
+    application = models.ForeignKey(
+        ServiceApplication, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="handovers"
+    )
+    from_place = models.CharField(_("交出方"), max_length=80)
+    to_place = models.CharField(_("接收方"), max_length=80)
+    at = models.DateTimeField(_("交接时间"))
+    note = models.CharField(_("交接说明"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("交接记录")
+        verbose_name_plural = _("交接记录")
+        ordering: ClassVar[list[str]] = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_place}→{self.to_place}"

@@ -28,6 +28,7 @@ from django.db.models import F, Max
 
 from dangqun.analytics.kpi_rollup import kpi_rollup_reset
 from dangqun.cases.models import Attachment, Case, CaseCodeCounter, CaseEvent, CaseTask
+from dangqun.civic.models import ApplicationHandover, ApplicationMaterial, ServiceApplication
 from dangqun.core import clock
 from dangqun.demo.context import DISTRICT_CODE, REFERENCE_DATE
 from dangqun.regions.models import Region
@@ -92,6 +93,31 @@ def demo_latest_moment(stored_end: dt.datetime) -> dt.datetime:
     return max(stored_end, latest) if latest is not None else stored_end
 
 
+def _shift_applications(delta: dt.timedelta) -> dict[str, int]:
+    """The district's online applications (办事指南) move with the cases, so their lights stay as seeded."""
+    district = Region.objects.filter(code=DISTRICT_CODE).first()
+    if district is None:
+        return {}
+    applications = ServiceApplication.objects.filter(item__region__path__subtree=district.path)
+    shifted = {}
+    for model, rows in (
+        (ServiceApplication, applications),
+        (ApplicationHandover, ApplicationHandover.objects.filter(application__in=applications)),
+        (ApplicationMaterial, ApplicationMaterial.objects.filter(application__in=applications)),
+    ):
+        columns = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.DateTimeField)
+            and not getattr(f, "auto_now", False)
+            and not getattr(f, "auto_now_add", False)
+        ]
+        shifted[model._meta.model_name or model.__name__] = rows.update(
+            **{name: F(name) + delta for name in columns}
+        )
+    return shifted
+
+
 def reanchor_days(stored_end: dt.datetime, end: dt.datetime) -> int:
     """Whole days to move the demo so that it ends at ``end`` (never past it): 0 when it is current."""
     latest = demo_latest_moment(stored_end)
@@ -118,6 +144,7 @@ def demo_shift(days: int) -> dict[str, int]:
                 **{name: F(name) + delta for name in columns}
             )
         shifted[model._meta.model_name or model.__name__] = rows
+    shifted.update(_shift_applications(delta))
     _renumber(case_ids)
     kpi_rollup_reset()  # the rollup's days moved: the next run computes them again
     return shifted

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import civic_policies
+from dangqun.web.views import civic_guides, civic_policies
 
 urlpatterns: list[URLPattern] = [
     path("civic/policies/", civic_policies.policies, name="civic_policies"),
@@ -13,4 +13,18 @@ urlpatterns: list[URLPattern] = [
     ),
     path("civic/my/", civic_policies.my_policy_list, name="civic_my_policies"),
     path("civic/my/<int:policy_id>/", civic_policies.my_policy, name="civic_my_policy"),
+    # 办事指南: the public catalogue and item pages (no login), online applications, the unit's workbench
+    path("civic/services/", civic_guides.catalogue, name="civic_services"),
+    path("civic/services/<str:code>/", civic_guides.service, name="civic_service"),
+    path("civic/services/<str:code>/materials/", civic_guides.materials, name="civic_service_materials"),
+    path("civic/services/<str:code>/qr.svg", civic_guides.qr_svg, name="civic_service_qr"),
+    path("civic/services/<str:code>/apply/", civic_guides.apply, name="civic_service_apply"),
+    path("civic/applications/", civic_guides.my_applications, name="civic_my_applications"),
+    path("civic/applications/<int:application_id>/", civic_guides.application_page, name="civic_application"),
+    path(
+        "civic/applications/<int:application_id>/<str:action>/",
+        civic_guides.move_application,
+        name="civic_move_application",
+    ),
+    path("civic/service-desk/", civic_guides.workbench, name="civic_service_desk"),
 ]

@@ -8,10 +8,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.access.expectations import DISTRICT_WIDE, LOGIN, WEB_LOGIN, Spec
+from tests.access.expectations import DISTRICT_WIDE, LOGIN, PUBLIC_API, WEB_LOGIN, Spec
 
 POLICY_STAFF = frozenset({*DISTRICT_WIDE, "street_staff", "community_staff"})
 NO_POLICY = (("policy_id", "999999999"), ("action", "publish"))
+# 办事指南: the catalogue and items are public (an unknown item is 404 to everyone); the staff who keep
+# items are region staff and a department's (department_staff); an application opens to its applicant
+# and the responsible unit only (tests/civic covers them with real applications), so a guessed id is
+# 404 to everyone.
+SERVICE_STAFF = frozenset({*POLICY_STAFF, "department_staff"})
+NO_ITEM = (("code", "NO-SUCH-ITEM"),)
+NO_APPLICATION = (("application_id", "999999999"), ("action", "accept"))
+PUBLIC_404 = Spec("public", anon=404, params=NO_ITEM)
+
+
+def _png() -> Any:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 120, 200)).save(buffer, format="PNG")
+    buffer.seek(0)
+    buffer.name = "p.png"
+    return buffer
+
+
+def _service_body(world: Any) -> dict[str, Any]:
+    """An item in a region that does not exist: 422 (``region``) once past the role gate."""
+    return {"region": "NO-SUCH-REGION", "name": "矩阵事项", "time_limit_days": 1}
 
 
 def _policy_body(world: Any) -> dict[str, Any]:
@@ -61,4 +86,40 @@ ROUTES: dict[str, Spec] = {
     ),
     "GET /civic/my/": WEB_LOGIN,
     "GET /civic/my/{policy_id}/": Spec("roles", anon=302, roles=frozenset(), denied=404, params=NO_POLICY),
+    # --- 办事指南 ---
+    "GET /api/v1/civic/services": PUBLIC_API,
+    "POST /api/v1/civic/services": Spec("roles", roles=SERVICE_STAFF, body=_service_body, allowed=422),
+    "GET /api/v1/civic/services/{code}": PUBLIC_404,
+    "PATCH /api/v1/civic/services/{code}": Spec(
+        "roles", roles=SERVICE_STAFF, params=NO_ITEM, allowed=404, body=lambda _w: {"fee": "1元"}
+    ),
+    "POST /api/v1/civic/services/{code}/applications": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_ITEM, form=lambda _w: {"files": _png()}
+    ),
+    "GET /api/v1/civic/me/applications": LOGIN,
+    "GET /api/v1/civic/applications": Spec("roles", roles=SERVICE_STAFF),
+    "GET /api/v1/civic/applications/{application_id}": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_APPLICATION
+    ),
+    "POST /api/v1/civic/applications/{application_id}/{action}": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_APPLICATION, body=lambda _w: {}
+    ),
+    "GET /civic/services/": Spec("public", anon=200),
+    "GET /civic/services/{code}/": PUBLIC_404,
+    "GET /civic/services/{code}/materials/": PUBLIC_404,
+    "GET /civic/services/{code}/qr.svg": PUBLIC_404,
+    "GET /civic/services/{code}/apply/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_ITEM
+    ),
+    "POST /civic/services/{code}/apply/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_ITEM
+    ),
+    "GET /civic/applications/": WEB_LOGIN,
+    "GET /civic/applications/{application_id}/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_APPLICATION
+    ),
+    "POST /civic/applications/{application_id}/{action}/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_APPLICATION
+    ),
+    "GET /civic/service-desk/": Spec("roles", anon=302, roles=SERVICE_STAFF),
 }

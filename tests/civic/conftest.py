@@ -37,3 +37,20 @@ def civic(demo) -> CivicWorld:  # type: ignore[no-untyped-def]
 def run_jobs(settings):  # type: ignore[no-untyped-def]
     """Background jobs run as soon as they are enqueued (after commit)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded materials land in a temporary media root."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -74,14 +74,22 @@ def test_citizen_home_is_the_citizen_app(client_as) -> None:
 
 
 # What staff who oversee a region's grid work, party members and policies see beside their own pages.
-SUPERVISING = {"gridwork_overdue", "gridwork_missed", "partywork", "volunteers_spaces", "civic_policies"}
+SUPERVISING = {
+    "gridwork_overdue",
+    "gridwork_missed",
+    "partywork",
+    "volunteers_spaces",
+    "civic_policies",
+    "civic_service_desk",
+}
 
 
 @pytest.mark.parametrize(
     ("username", "entries"),
     [
         # every signed-in user may book a shared space (共享空间); residents read the policies meant for them
-        ("citizen", {"home", "find_grid", "volunteers_spaces", "civic_my_policies"}),
+        # and the service guides (办事指南)
+        ("citizen", {"home", "find_grid", "volunteers_spaces", "civic_my_policies", "civic_services"}),
         (
             "grid_worker",
             {
@@ -100,9 +108,21 @@ SUPERVISING = {"gridwork_overdue", "gridwork_missed", "partywork", "volunteers_s
         ),
         (
             "dispatcher",
-            {"home", "region", "command", "community", "volunteers_spaces", "civic_policies", "find_grid"},
+            {
+                "home",
+                "region",
+                "command",
+                "community",
+                "volunteers_spaces",
+                "civic_policies",
+                "civic_service_desk",
+                "find_grid",
+            },
         ),
-        ("department_staff", {"home", "workbench", "department", "volunteers_spaces", "find_grid"}),
+        (
+            "department_staff",
+            {"home", "workbench", "department", "volunteers_spaces", "civic_service_desk", "find_grid"},
+        ),
         ("party_admin", {"home", "party", "partywork", "volunteers_spaces", "find_grid"}),
         (
             "sysadmin",

@@ -191,6 +191,9 @@ LABELS: dict[str, str] = {
     "service_signups": "党员进社区·服务报名",
     "civic_policies": "惠民政策",
     "civic_reach": "惠民政策·推送到人",
+    "civic_service_items": "办事指南·事项",
+    "civic_service_items_village": "办事指南·示范村事项",
+    "civic_applications": "办事指南·代办申请",
 }
 
 
