@@ -458,7 +458,7 @@ def _dues_row(row: LedgerRow) -> dict[str, Any]:
         "party_org_code": row.member.party_org.code,
         "category": row.base.category if row.base else "",
         "monthly_amount": row.monthly_amount,
-        "paid_months": sorted(row.paid),
+        "paid_months": sorted(row.paid_months),
         "paid_total": row.paid_total,
         "arrears_months": [m.strftime("%Y-%m") for m in row.arrears],
         "arrears_amount": row.arrears_amount,
