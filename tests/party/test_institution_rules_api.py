@@ -8,6 +8,7 @@ import datetime as dt
 
 from dangqun.core import clock
 from dangqun.core.models import AuditEvent
+from dangqun.orgs.models import PartyOrg
 from dangqun.party.events import PartyEvent
 from dangqun.party.models import OrgStaffing, Term
 
@@ -116,3 +117,13 @@ def test_another_subtree_reads_and_writes_nothing(api_as, party):
 
     assert response.status_code == 404
     assert not OrgStaffing.objects.filter(org=party.other).exists()
+
+
+def test_the_demo_districts_departments_show_the_institution_rules(api_as):
+    root = PartyOrg.objects.filter(parent__isnull=True, is_active=True).order_by("path").first()
+    assert root is not None
+    rows = api_as("sysadmin").get(f"/api/v1/party/orgs/{root.code}/health").json()
+
+    rules = {r["rule"] for r in rows}
+    assert {"party_staff", "full_time_deputy"} <= rules
+    assert OrgStaffing.objects.filter(is_institution=True).count() >= 4
