@@ -10,11 +10,13 @@ tree: one district committee, 20 street working committees, 10 community committ
 24 branches under each community (5,021 organisations), then ``--members`` members spread over the
 branches (with sex, birth date, education, ethnicity, occupation, joining date, 8 % probationary),
 one term per elected organisation (a twentieth without one), 2,000 accepted transfers, 3,000
-admissions this year, 300 members who left this year and one 支委会 per branch in nine of ten.
+admissions this year, 300 members who left this year, one 支委会 per branch in nine of ten, and a
+dues base for every member with the months paid (about 1.1 million payments; a tenth in arrears).
 Rows go in by ``bulk_create`` (not through the services). Then, ``--repeat`` times after one warm-up,
-``party.statistics.annual_statistics`` and ``party.health.health_check`` over the whole district and
-over one street. Prints the median and the spread in milliseconds. The database is dropped at the
-end unless ``--keep``.
+``party.statistics.annual_statistics``, ``party.health.health_check``, ``party.dues.dues_ledger``
+(every member, as the arrears list and the Excel ledger read it) and ``party.dues.dues_summary`` over
+the whole district and over one street. Prints the median and the spread in milliseconds. The
+database is dropped at the end unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +62,15 @@ def build(members: int, seed: int) -> dict[str, Any]:
     from dangqun.party.models import (
         Development,
         DevelopmentStage,
+        DuesBase,
+        DuesCategory,
+        DuesPayment,
         LeaveReason,
         Meeting,
         MeetingKind,
         MemberStatus,
         PartyMember,
+        PaymentMethod,
         Term,
         Transfer,
         TransferStatus,
@@ -149,6 +156,30 @@ def build(members: int, seed: int) -> dict[str, Any]:
         ],
         batch_size=2000,
     )  # fmt: skip
+    # Dues: a base for every member this year, and the months paid up to November; one member in ten
+    # stopped paying some months ago (arrears, a few six months running).
+    alive = [m for m in created if m.status == MemberStatus.ACTIVE]
+    DuesBase.objects.bulk_create(
+        [
+            DuesBase(member=m, year=YEAR, category=DuesCategory.ON_JOB, monthly_income=Decimal(6000),
+                     rate=Decimal("0.015"), monthly_amount=Decimal("90.00"))
+            for m in alive
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    payments: list[DuesPayment] = []
+    for m in alive:
+        roll = rng.random()
+        last = rng.randint(3, 10) if roll < 0.1 else 12
+        payments.extend(
+            DuesPayment(member=m, month=dt.date(YEAR, month, 1), amount=Decimal("90.00"),
+                        paid_on=dt.date(YEAR, min(month, 12), 5), method=PaymentMethod.WECHAT)
+            for month in range(1, last + 1)
+        )  # fmt: skip
+        if len(payments) >= 50_000:
+            DuesPayment.objects.bulk_create(payments, batch_size=5000)
+            payments = []
+    DuesPayment.objects.bulk_create(payments, batch_size=5000)
     Meeting.objects.bulk_create(
         [
             Meeting(org=b, kind=MeetingKind.COMMITTEE, topic="支委会", held_at=decided, place="站", host="丁")
@@ -200,6 +231,7 @@ def main() -> None:
     from django.db import connection
 
     from dangqun.core import clock
+    from dangqun.party.dues import dues_ledger, dues_summary
     from dangqun.party.health import health_check
     from dangqun.party.statistics import annual_statistics
 
@@ -217,6 +249,8 @@ def main() -> None:
         for name, fn in (
             ("statistics", lambda org=org: annual_statistics(org, YEAR, TODAY)),
             ("health", lambda org=org: health_check(org)),
+            ("ledger", lambda org=org: dues_ledger(org, YEAR, TODAY, limit=200_000)),
+            ("summary", lambda org=org: dues_summary(org, dt.date(YEAR, 11, 1))),
         ):
             runs = timed(fn, args.repeat)
             print(
@@ -224,6 +258,9 @@ def main() -> None:
                 f"  min {min(runs):7.0f}  max {max(runs):7.0f}"
             )
     stats = annual_statistics(ref["district"], YEAR, TODAY)
+    ledger = dues_ledger(ref["district"], YEAR, TODAY, limit=200_000)
+    print(f"check: ledger {len(ledger)} members, {sum(1 for r in ledger if r.arrears)} in arrears, "
+          f"{sum(1 for r in ledger if r.six_months_unpaid)} six months unpaid")  # fmt: skip
     print(f"check: total {stats.total}, left {stats.left}, developed {stats.developed}, "
           f"committee missing {len(stats.committee_missing)} of {stats.committee_required}")  # fmt: skip
     connection.close()

@@ -32,11 +32,19 @@ from dangqun.party.access import (
 from dangqun.party.development import DevelopmentWorkflow, development_of, development_reminders
 from dangqun.party.dues import LedgerRow, dues_ledger, dues_summary, month_start, parse_month
 from dangqun.party.dues_export import XLSX, export_dues
-from dangqun.party.health import health_check
-from dangqun.party.models import Development, Meeting, PartyMember, Term, Transfer
-from dangqun.party.services import development_apply, dues_base_set, dues_pay, meeting_record, transfer_issue
+from dangqun.party.health import health_check, required_party_staff
+from dangqun.party.models import Development, Meeting, OrgStaffing, PartyMember, Term, Transfer
+from dangqun.party.services import (
+    development_apply,
+    dues_base_set,
+    dues_pay,
+    meeting_record,
+    transfer_issue,
+    transfer_issue_bulk,
+)
 from dangqun.party.services.members import member_leave
-from dangqun.party.services.terms import term_record
+from dangqun.party.services.terms import org_staffing_set, term_record
+from dangqun.party.services.transfers import MAX_BULK
 from dangqun.party.statistics import Row as StatRow
 from dangqun.party.statistics import annual_statistics
 from dangqun.party.statistics_export import export_statistics
@@ -300,15 +308,6 @@ class TransferMoveIn(Schema):
     receipt_no: str = ""
 
 
-def _receiving_org(code: str | None) -> PartyOrg | None:
-    if not code:
-        return None
-    org = PartyOrg.objects.filter(code=code, is_active=True).first()
-    if org is None:
-        raise ValidationError({"to_org": _("未知党组织编码: %(code)s") % {"code": code}})
-    return org
-
-
 @router.post("/party/transfers", response={201: TransferOut}, summary="开具组织关系介绍信")
 def issue_transfer(request: HttpRequest, payload: TransferIn) -> Status:
     member = access_party_member_by_id(request.user, payload.member_id)
@@ -317,10 +316,40 @@ def issue_transfer(request: HttpRequest, payload: TransferIn) -> Status:
         member=member,
         letter_no=payload.letter_no,
         valid_months=payload.valid_months,
-        to_org=_receiving_org(payload.to_org),
+        to_org=selectors.receiving_org(payload.to_org),
         destination=payload.destination,
     )
     return Status(201, _transfer(access_transfer_by_id(request.user, transfer.pk), request.user))
+
+
+class BulkTransferIn(Schema):
+    member_ids: list[int]
+    letter_no_prefix: str  # the letters are numbered <prefix>-001, <prefix>-002, ...
+    valid_months: int
+    to_org: str | None = None  # the receiving branch's code, inside the deployment
+    destination: str = ""  # the receiving organisation out of the deployment
+
+
+@router.post(
+    "/party/transfers/bulk",
+    response={201: list[TransferOut]},
+    summary="集中转接:多名党员转往同一党组织(全部成功或全部不办)",
+)
+def issue_transfers_bulk(request: HttpRequest, payload: BulkTransferIn) -> Status:
+    if len(payload.member_ids) > MAX_BULK:
+        raise ValidationError({"member_ids": _("一次最多转接%(max)s名党员") % {"max": MAX_BULK}})
+    members = [access_party_member_by_id(request.user, pk) for pk in payload.member_ids]
+    transfers = transfer_issue_bulk(
+        actor=request.user,
+        members=members,
+        letter_no_prefix=payload.letter_no_prefix,
+        valid_months=payload.valid_months,
+        to_org=selectors.receiving_org(payload.to_org),
+        destination=payload.destination,
+    )
+    ids = [t.pk for t in transfers]
+    issued = transfers_for(request.user).filter(pk__in=ids).order_by("letter_no")
+    return Status(201, [_transfer(t, request.user) for t in issued])
 
 
 @router.get("/party/transfers", response=list[TransferOut], summary="组织关系转接(转入与转出)")
@@ -429,7 +458,7 @@ def _dues_row(row: LedgerRow) -> dict[str, Any]:
         "party_org_code": row.member.party_org.code,
         "category": row.base.category if row.base else "",
         "monthly_amount": row.monthly_amount,
-        "paid_months": sorted(row.paid),
+        "paid_months": sorted(row.paid_months),
         "paid_total": row.paid_total,
         "arrears_months": [m.strftime("%Y-%m") for m in row.arrears],
         "arrears_amount": row.arrears_amount,
@@ -876,6 +905,7 @@ class TermIn(Schema):
     members: list[str] = Field(default_factory=list)
     term_years: int | None = None
     note: str = ""
+    full_time_deputy: str = ""  # 专职副书记 (added to the deputies when not among them)
 
 
 class TermOut(Schema):
@@ -886,6 +916,7 @@ class TermOut(Schema):
     expires_on: dt.date
     secretary: str
     deputies: list[str]
+    full_time_deputy: str
     members: list[str]
     committee_size: int
     note: str
@@ -907,6 +938,7 @@ def _term(term: Term) -> dict[str, Any]:
         "expires_on": term.expires_on,
         "secretary": term.secretary,
         "deputies": list(term.deputies),
+        "full_time_deputy": term.full_time_deputy,
         "members": list(term.members),
         "committee_size": term.committee_size,
         "note": term.note,
@@ -938,5 +970,60 @@ def party_term_record(request: HttpRequest, code: str, payload: TermIn) -> Statu
         members=payload.members,
         term_years=payload.term_years,
         note=payload.note,
+        full_time_deputy=payload.full_time_deputy,
     )
     return Status(201, _term(term))
+
+
+# --- 党务力量配备 (institutions) ---------------------------------------------------------------------------
+
+
+class StaffingIn(Schema):
+    is_institution: bool
+    headcount: int
+    party_staff: int
+
+
+class StaffingOut(Schema):
+    org_code: str
+    is_institution: bool
+    headcount: int
+    party_staff: int
+    required_party_staff: int  # 2 % of the headcount, rounded up (institutions only)
+
+
+def _staffing(org: PartyOrg, staffing: OrgStaffing | None) -> dict[str, Any]:
+    if staffing is None:
+        return {
+            "org_code": org.code,
+            "is_institution": False,
+            "headcount": 0,
+            "party_staff": 0,
+            "required_party_staff": 0,
+        }
+    return {
+        "org_code": org.code,
+        "is_institution": staffing.is_institution,
+        "headcount": staffing.headcount,
+        "party_staff": staffing.party_staff,
+        "required_party_staff": required_party_staff(staffing),
+    }
+
+
+@router.get("/party/orgs/{code}/staffing", response=StaffingOut, summary="单位人员与专职党务工作人员配备")
+def party_staffing(request: HttpRequest, code: str) -> dict[str, Any]:
+    org = access_party_org_by_code(request.user, code)
+    return _staffing(org, OrgStaffing.objects.filter(org=org).first())
+
+
+@router.put("/party/orgs/{code}/staffing", response=StaffingOut, summary="登记单位人员与专职党务工作人员数")
+def party_staffing_set(request: HttpRequest, code: str, payload: StaffingIn) -> dict[str, Any]:
+    org = access_party_org_by_code(request.user, code)
+    staffing = org_staffing_set(
+        actor=request.user,
+        org=org,
+        is_institution=payload.is_institution,
+        headcount=payload.headcount,
+        party_staff=payload.party_staff,
+    )
+    return _staffing(org, staffing)

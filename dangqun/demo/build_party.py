@@ -33,6 +33,7 @@ from dangqun.party.models import (
     MeetingAttendance,
     MeetingKind,
     MemberStatus,
+    OrgStaffing,
     PartyMember,
     PaymentMethod,
     Term,
@@ -742,7 +743,39 @@ class PartyLifeSeeder:
                     deputies=deputies, members=people[len(deputies):], committee_size=size,
                 )
             )  # fmt: skip
+        terms.extend(self._institutions(rng, orgs, terms))
         self.ctx.insert(Term, terms, label="party_terms")
+
+    def _institutions(self, rng: random.Random, orgs: list[PartyOrg], terms: list[Term]) -> list[Term]:
+        """The district departments' branches are institutions (机关): their headcount and full-time
+        party staff (one in four short of 2 %), a 专职副书记 on the current term, and one department
+        whose deputy is in a third term running (to rotate). Returns the earlier terms that shows."""
+        current = {t.org_id: t for t in terms}
+        units = [o for o in orgs if o.region_id is None and o.kind == PartyOrgKind.BRANCH and o.pk in current]
+        staffing, earlier = [], []
+        for n, org in enumerate(units):
+            headcount = rng.randrange(40, 400)
+            need = -(-headcount * 2 // 100)
+            staffing.append(
+                OrgStaffing(org=org, is_institution=True, headcount=headcount,
+                            party_staff=need - 1 if n % 4 == 1 else need)
+            )  # fmt: skip
+            term = current[org.pk]
+            deputy = names.person_name(rng, gender=rng.choice("MF"), birth_year=rng.randint(1970, 1990))
+            term.full_time_deputy = deputy
+            term.deputies = [*term.deputies, deputy]
+            term.committee_size += 1
+            if n == 0:  # two earlier terms with the same deputy
+                for back in (1, 2):
+                    months = -12 * term.term_years * back
+                    earlier.append(
+                        Term(org=org, elected_on=add_months(term.elected_on, months),
+                             term_years=term.term_years, expires_on=add_months(term.expires_on, months),
+                             secretary=term.secretary,
+                             deputies=[deputy], full_time_deputy=deputy, committee_size=3)
+                    )  # fmt: skip
+        self.ctx.insert(OrgStaffing, staffing, label="party_staffing")
+        return earlier
 
 
 def seed_party_life(ctx: SeedContext, tree: RegionTree) -> None:

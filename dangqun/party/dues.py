@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import BigIntegerField, Case, Count, Q, Sum, Value, When
 
 from dangqun.core import clock
 from dangqun.orgs.models import PartyOrg, PartyOrgKind
@@ -64,11 +64,37 @@ def parse_month(value: str) -> dt.date | None:
         return None
 
 
+@dataclass(frozen=True)
+class LedgerMember:
+    """What the ledger shows of a member (read as rows: a district's ledger holds 100,000)."""
+
+    pk: int
+    name: str
+    joined_on: dt.date | None
+    party_org: PartyOrg
+
+
+@dataclass(frozen=True)
+class LedgerBase:
+    """A member's base for the year, as the ledger reads it."""
+
+    category: str
+    monthly_amount: Decimal
+    monthly_income: Decimal | None  # read for the Excel ledger only
+    rate: Decimal | None  # read for the Excel ledger only
+
+    @property
+    def category_label(self) -> str:
+        return str(DuesCategory(self.category).label)
+
+
 @dataclass
 class LedgerRow:
-    member: PartyMember
-    base: DuesBase | None
-    paid: dict[int, Decimal] = field(default_factory=dict)  # month number (of the year) → amount
+    member: LedgerMember
+    base: LedgerBase | None
+    paid_months: frozenset[int] = frozenset()  # months of the year (1–12) paid
+    paid_total: Decimal = Decimal(0)  # paid for the year's months
+    amounts: dict[int, Decimal] = field(default_factory=dict)  # month → amount (``with_amounts`` only)
     arrears: list[dt.date] = field(default_factory=list)  # months due and unpaid, up to this month
     advance: int = 0  # months paid beyond this month
     unpaid_run: int = 0  # months unpaid in a row, ending with last month
@@ -78,13 +104,9 @@ class LedgerRow:
         return self.base.monthly_amount if self.base else Decimal(0)
 
     @property
-    def paid_total(self) -> Decimal:
-        return sum(self.paid.values(), Decimal(0))
-
-    @property
     def paid_flags(self) -> list[bool]:
         """Whether each month of the year (January first) is paid."""
-        return [m in self.paid for m in range(1, 13)]
+        return [m in self.paid_months for m in range(1, 13)]
 
     @property
     def arrears_amount(self) -> Decimal:
@@ -95,53 +117,162 @@ class LedgerRow:
         return self.unpaid_run >= UNPAID_MONTHS_FLAG
 
 
-def _members(org: PartyOrg) -> QuerySet[PartyMember]:
-    qs = PartyMember.objects.select_related("party_org").filter(status=MemberStatus.ACTIVE)
+def _members_q(org: PartyOrg, prefix: str = "") -> Q:
+    """The active members of ``org`` (a 党小组's own, else the subtree's), as a filter on ``prefix``."""
     if org.kind == PartyOrgKind.GROUP:
-        return qs.filter(party_group=org)
-    return qs.filter(party_org__path__subtree=org.path)
+        return Q(**{f"{prefix}status": MemberStatus.ACTIVE, f"{prefix}party_group": org})
+    return Q(**{f"{prefix}status": MemberStatus.ACTIVE, f"{prefix}party_org__path__subtree": org.path})
 
 
-def dues_ledger(org: PartyOrg, year: int, today: dt.date | None = None, limit: int = 2000) -> list[LedgerRow]:
+# Beyond this many members the bases and payments are read by the subtree's join rather than by a list
+# of ids (SQLite refuses more than 32,766 parameters; a district holds 100,000 members).
+IDS_IN_LIST = 5000
+
+
+def _ledger_members(org: PartyOrg, limit: int) -> list[LedgerMember]:
+    rows = list(
+        PartyMember.objects.filter(_members_q(org))
+        .order_by("party_org__path", "name", "id")
+        .values_list("pk", "name", "joined_on", "party_org_id")[:limit]
+    )
+    org_ids = {r[3] for r in rows}
+    orgs = PartyOrg.objects.only("pk", "code", "name", "path", "kind")
+    by_id = {
+        o.pk: o
+        for o in (
+            orgs.filter(pk__in=org_ids)
+            if len(org_ids) <= IDS_IN_LIST
+            else orgs.filter(path__subtree=org.path)
+        )
+    }
+    return [LedgerMember(pk, name, joined, by_id[org_id]) for pk, name, joined, org_id in rows]
+
+
+def _month_mask(months: list[dt.date]) -> Sum:
+    """One bit per month of ``months`` a member paid (a member pays a month once)."""
+    whens = [When(month=m, then=Value(1 << i)) for i, m in enumerate(months)]
+    return Sum(Case(*whens, default=Value(0), output_field=BigIntegerField()))
+
+
+def _paid_months(
+    mask: int,
+    *,
+    joined: dt.date | None,
+    exempt: bool,
+    months: list[dt.date],
+    year: int,
+    last_due: dt.date,
+    run_months: list[dt.date],
+) -> tuple[frozenset[int], list[dt.date], int]:
+    """(months of the year paid, arrears, unpaid run) from a member's bits over ``months``."""
+    paid = {m for i, m in enumerate(months) if mask >> i & 1}
+    in_year = frozenset(m.month for m in paid if m.year == year)
+    if exempt:  # a member on 低保 pays nothing
+        return in_year, [], 0
+    arrears = [
+        m
+        for m in months
+        if m.year == year and m <= last_due and (joined is None or m >= joined) and m not in paid
+    ]
+    run = 0
+    for month in run_months:
+        if month in paid or (joined is not None and month < joined):
+            break
+        run += 1
+    return in_year, arrears, run
+
+
+def dues_ledger(
+    org: PartyOrg,
+    year: int,
+    today: dt.date | None = None,
+    limit: int = 2000,
+    *,
+    with_amounts: bool = False,
+) -> list[LedgerRow]:
     """Each active member of ``org``'s subtree with the year's base, the months paid, arrears (due
-    months up to the current one, from the month they joined), advances and the unpaid run."""
+    months up to the current one, from the month they joined), advances and the unpaid run.
+
+    The payments are read aggregated, one row a member (a bit per month of the year and of the six
+    months before this one, and the year's total), and the advances apart: a district's 1.1 million
+    payments stay in the database. Members with the same bits and joining month share their arrears
+    (read-only lists). ``with_amounts`` (the Excel ledger) also reads each month's amount."""
     today = today or clock.local_today()
     this_month = month_start(today)
-    members = list(_members(org).order_by("party_org__path", "name", "id")[:limit])
+    members = _ledger_members(org, limit)
     ids = [m.pk for m in members]
-    bases = {b.member_id: b for b in DuesBase.objects.filter(member_id__in=ids, year=year)}
-    window_start = min(dt.date(year, 1, 1), shift_month(this_month, -UNPAID_MONTHS_FLAG))
-    paid: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
-    for member_id, month, amount in DuesPayment.objects.filter(
-        member_id__in=ids, month__gte=window_start
-    ).values_list("member_id", "month", "amount"):
-        paid[member_id][month] = amount
-    last_due = min(this_month, dt.date(year, 12, 1))
+    whose = Q(member_id__in=ids) if len(ids) <= IDS_IN_LIST else _members_q(org, "member__")
+    # The income and the rate only for the Excel ledger (two decimals fewer a member to read).
+    detail = ("monthly_income", "rate") if with_amounts else ()
+    bases = {
+        row[0]: LedgerBase(row[1], row[2], *(row[3:] or (None, None)))
+        for row in DuesBase.objects.filter(whose, year=year)
+        .order_by()
+        .values_list("member_id", "category", "monthly_amount", *detail)
+    }
+    year_months = [dt.date(year, m, 1) for m in range(1, 13)]
+    run_months = [shift_month(this_month, -n) for n in range(1, UNPAID_MONTHS_FLAG + 1)]
+    months = sorted({*year_months, *run_months})
+    paid = {
+        member_id: (int(mask or 0), total or Decimal(0))  # PostgreSQL sums a bigint as a numeric
+        for member_id, mask, total in DuesPayment.objects.filter(
+            whose, month__gte=months[0], month__lte=months[-1]
+        )
+        .order_by()
+        .values("member_id")
+        .annotate(
+            mask=_month_mask(months),
+            total=Sum("amount", filter=Q(month__gte=year_months[0], month__lte=year_months[-1])),
+        )
+        .values_list("member_id", "mask", "total")
+    }
+    advances = dict(
+        DuesPayment.objects.filter(whose, month__gt=this_month)
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("id"))
+        .values_list("member_id", "n")
+    )
+    amounts: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    if with_amounts:
+        for member_id, month, amount in (
+            DuesPayment.objects.filter(whose, month__year=year)
+            .order_by()
+            .values_list("member_id", "month", "amount")
+        ):
+            amounts[member_id][month.month] = amount
+    last_due = min(this_month, year_months[-1])
+    shared: dict[tuple[int, dt.date | None, bool], tuple[frozenset[int], list[dt.date], int]] = {}
     rows = []
     for member in members:
-        mine = paid.get(member.pk, {})
-        row = LedgerRow(member=member, base=bases.get(member.pk))
-        row.paid = {m.month: a for m, a in mine.items() if m.year == year}
-        first = dt.date(year, 1, 1)
-        if member.joined_on and month_start(member.joined_on) > first:
-            first = month_start(member.joined_on)
-        exempt = row.base is not None and row.base.monthly_amount == 0
-        month = first
-        while month <= last_due and not exempt:
-            if month not in mine:
-                row.arrears.append(month)
-            month = shift_month(month, 1)
-        row.advance = sum(1 for m in mine if m > this_month)
-        run, month = 0, shift_month(this_month, -1)
-        while (
-            not exempt
-            and run < UNPAID_MONTHS_FLAG
-            and month not in mine
-            and (member.joined_on is None or month >= month_start(member.joined_on))
-        ):
-            run, month = run + 1, shift_month(month, -1)
-        row.unpaid_run = run
-        rows.append(row)
+        mask, total = paid.get(member.pk, (0, Decimal(0)))
+        base = bases.get(member.pk)
+        joined = month_start(member.joined_on) if member.joined_on else None
+        exempt = base is not None and base.monthly_amount == 0
+        key = (mask, joined, exempt)
+        if key not in shared:
+            shared[key] = _paid_months(
+                mask,
+                joined=joined,
+                exempt=exempt,
+                months=months,
+                year=year,
+                last_due=last_due,
+                run_months=run_months,
+            )
+        in_year, arrears, run = shared[key]
+        rows.append(
+            LedgerRow(
+                member=member,
+                base=base,
+                paid_months=in_year,
+                paid_total=total,
+                amounts=amounts.get(member.pk, {}),
+                arrears=arrears,
+                advance=advances.get(member.pk, 0),
+                unpaid_run=run,
+            )
+        )
     return rows
 
 

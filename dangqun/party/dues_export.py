@@ -33,18 +33,18 @@ def export_dues(org: PartyOrg, year: int, month: dt.date) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    for number, row in enumerate(dues_ledger(org, year, limit=200_000), start=1):
+    for number, row in enumerate(dues_ledger(org, year, limit=200_000, with_amounts=True), start=1):
         base = row.base
         sheet.append(
             [
                 number,
                 row.member.name,
                 row.member.party_org.name,
-                base.get_category_display() if base else "",
-                float(base.monthly_income) if base else None,
-                f"{base.rate * 100:.1f}%" if base else "",
+                base.category_label if base else "",
+                float(base.monthly_income) if base and base.monthly_income is not None else None,
+                f"{base.rate * 100:.1f}%" if base and base.rate is not None else "",
                 float(row.monthly_amount),
-                *[float(row.paid[m]) if m in row.paid else None for m in range(1, 13)],
+                *[float(row.amounts[m]) if m in row.amounts else None for m in range(1, 13)],
                 float(row.paid_total),
                 len(row.arrears),
                 float(row.arrears_amount),

@@ -21,3 +21,5 @@ class PartyEvent(AuditEventType):
     DEVELOPMENT_MOVED = "party.development_moved", _("发展党员环节")
     MEMBER_LEFT = "party.member_left", _("减少党员")
     TERM_RECORDED = "party.term_recorded", _("登记换届选举")
+    STAFFING_SET = "party.staffing_set", _("登记党务力量配备")
+    TRANSFER_BULK_ISSUED = "party.transfer_bulk_issued", _("集中转接组织关系")

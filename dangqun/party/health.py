@@ -7,7 +7,9 @@ them. Read from the members' counts in two queries:
   quarter is flagged) of 3 to 5 people (a current term with fewer is ``committee_size``: 应设尽设),
   and every branch needs a 书记 on record;
 - every 党支部, 党总支 and 基层党委 has an elected term on record (``no_term``), not run out
-  (``term_expired``); one running out within six months is a reminder to prepare 换届 (``term_due``).
+  (``term_expired``); one running out within six months is a reminder to prepare 换届 (``term_due``);
+- an institution's organisation (机关事业单位, seed 000) has full-time party staff of at least 2 % of the
+  unit's headcount (``party_staff``) and a 专职副书记 rotated after two terms (``full_time_deputy``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from dangqun.core import clock
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.meeting_rules import BRANCH_KINDS
-from dangqun.party.models import Meeting, MeetingKind, MemberStatus, PartyMember
+from dangqun.party.models import Meeting, MeetingKind, MemberStatus, OrgStaffing, PartyMember, Term
 from dangqun.party.terms import ELECTED_KINDS, CurrentTerm, current_terms, term_state
 
 JOINT_BRANCH_BELOW = 3
@@ -31,6 +33,8 @@ COMMITTEE_FROM = 7
 COMMITTEE_SIZE_MIN = 3
 GENERAL_BRANCH_ABOVE = 50
 BASE_COMMITTEE_FROM = 100
+PARTY_STAFF_PERCENT = 2  # an institution's full-time party staff: at least 2 % of its headcount
+DEPUTY_MAX_TERMS = 2  # an institution's 专职副书记 is rotated after two terms
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,75 @@ def health_check(root: PartyOrg) -> list[Violation]:
         if not branch.secretary_name:
             out.append(Violation(branch, "secretary", _("未配备党支部书记")))
     out.extend(term_violations(root, today, terms))
+    out.extend(institution_violations(root, {o.pk: o for o in elected}))
+    return out
+
+
+def _required(headcount: int) -> int:
+    return -(-headcount * PARTY_STAFF_PERCENT // 100)  # 2 %, rounded up, in integers
+
+
+def required_party_staff(staffing: OrgStaffing) -> int:
+    """The full-time party staff an institution needs (none is required of other units)."""
+    return _required(staffing.headcount) if staffing.is_institution else 0
+
+
+def institution_violations(root: PartyOrg, elected: dict[int, PartyOrg]) -> list[Violation]:
+    """An institution's organisation (seed 000): full-time party staff at least 2 % of the unit's
+    headcount (``party_staff``), and a 专职副书记 on its current term who has not already served two
+    terms running (``full_time_deputy``: none on record, or one to rotate). Two queries: the subtree's
+    institutions, then their terms."""
+    staffing = {
+        org_id: (headcount, staff)
+        for org_id, headcount, staff in OrgStaffing.objects.filter(
+            org__path__subtree=root.path, is_institution=True
+        )
+        .order_by()
+        .values_list("org_id", "headcount", "party_staff")
+        if org_id in elected
+    }
+    if not staffing:
+        return []
+    deputies: dict[int, list[str]] = {}  # newest term first
+    for org_id, name in (
+        Term.objects.filter(org_id__in=list(staffing))
+        .order_by("org_id", "-elected_on", "-id")
+        .values_list("org_id", "full_time_deputy")
+    ):
+        deputies.setdefault(org_id, []).append(name)
+    out: list[Violation] = []
+    for org_id, (headcount, staff) in sorted(staffing.items(), key=lambda kv: elected[kv[0]].path):
+        org = elected[org_id]
+        need = _required(headcount)
+        if staff < need:
+            out.append(
+                Violation(
+                    org,
+                    "party_staff",
+                    _("单位工作人员%(n)s人,专职党务工作人员应不少于2%%(%(need)s人),现有%(k)s人")
+                    % {"n": headcount, "need": need, "k": staff},
+                )
+            )
+        names = deputies.get(org_id, [])
+        if not names:
+            continue  # no term on record: the 换届 rules flag it
+        current = names[0]
+        if not current:
+            out.append(Violation(org, "full_time_deputy", _("本届未配备专职副书记")))
+            continue
+        run = 0
+        for name in names:
+            if name != current:
+                break
+            run += 1
+        if run > DEPUTY_MAX_TERMS:
+            out.append(
+                Violation(
+                    org,
+                    "full_time_deputy",
+                    _("专职副书记%(name)s已连续任职%(n)s届,任满两届应当交流") % {"name": current, "n": run},
+                )
+            )
     return out
 
 

@@ -361,6 +361,9 @@ class Term(TimeStampedModel):
     expires_on = models.DateField(_("任期届满日期"), db_index=True)
     secretary = models.CharField(_("书记"), max_length=50)
     deputies = models.JSONField(_("副书记"), default=list, blank=True)
+    # The deputy secretary who works on party affairs full time (专职副书记; one of ``deputies``): in an
+    # institution's organisation they are rotated after two terms (任满两届应当交流).
+    full_time_deputy = models.CharField(_("专职副书记"), max_length=50, blank=True)
     members = models.JSONField(_("委员"), default=list, blank=True)
     # Secretary, deputies and members together, kept with the names (the checks count thousands).
     committee_size = models.PositiveSmallIntegerField(_("委员会人数"), default=1)
@@ -377,3 +380,25 @@ class Term(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.org_id}:{self.elected_on}"
+
+
+class OrgStaffing(TimeStampedModel):
+    """The unit behind an organisation (单位): whether it is an institution (机关事业单位), its headcount
+    and its full-time party staff (专职党务工作人员, at least 2 % of the headcount in an institution)."""
+
+    org = models.OneToOneField(
+        "orgs.PartyOrg", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="staffing"
+    )
+    is_institution = models.BooleanField(_("机关事业单位"), default=False)
+    headcount = models.PositiveIntegerField(_("单位工作人员总数"), default=0)
+    party_staff = models.PositiveIntegerField(_("专职党务工作人员数"), default=0)
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("党务力量配备")
+        verbose_name_plural = _("党务力量配备")
+
+    def __str__(self) -> str:
+        return f"{self.org_id}:{self.party_staff}/{self.headcount}"

@@ -8,8 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangqun.core import clock
 from dangqun.orgs.models import PartyOrg, PartyOrgKind
@@ -170,3 +172,15 @@ def member_history(member: PartyMember) -> QuerySet[Transfer]:
 def member_meetings(member: PartyMember) -> QuerySet[Any]:
     """The member's meeting attendance rows (with their meetings), newest first."""
     return member.meeting_attendance.select_related("meeting", "meeting__org").order_by("-meeting__held_at")
+
+
+def receiving_org(code: str | None) -> PartyOrg | None:
+    """The receiving organisation a transfer form names by code (none: out of the deployment); an
+    unknown code is a 422 on ``to_org``."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    org = PartyOrg.objects.filter(code=code, is_active=True).first()
+    if org is None:
+        raise ValidationError({"to_org": _("未知党组织编码: %(code)s") % {"code": code}})
+    return org

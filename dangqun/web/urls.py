@@ -55,6 +55,7 @@ urlpatterns = [
     path("party/orgs/<str:code>/", party.org_page, name="party_org"),
     path("party/orgs/<str:code>/meetings/", party.record_meeting, name="party_record_meeting"),
     path("party/orgs/<str:code>/transfers/", party.issue_transfer, name="party_issue_transfer"),
+    path("party/orgs/<str:code>/bulk-transfer/", party.bulk_transfer, name="party_bulk_transfer"),
     path("party/orgs/<str:code>/dues/", party.record_dues, name="party_record_dues"),
     path("party/orgs/<str:code>/development/", party.new_application, name="party_new_application"),
     path(
@@ -65,6 +66,7 @@ urlpatterns = [
     path("party/meetings/<int:meeting_id>/", party.meeting_page, name="party_meeting"),
     path("party/orgs/<str:code>/statistics/", party_statistics.statistics_page, name="party_statistics"),
     path("party/orgs/<str:code>/terms/", party_statistics.record_term, name="party_record_term"),
+    path("party/orgs/<str:code>/staffing/", party_statistics.record_staffing, name="party_staffing"),
     path("party/orgs/<str:code>/leave/", party_statistics.leave_member, name="party_member_leave"),
     path("party/transfers/<int:transfer_id>/<str:action>/", party.move_transfer, name="party_transfer_move"),
     # phone terminals: grid-worker app (PWA) and citizen app

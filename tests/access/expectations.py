@@ -200,6 +200,15 @@ def _transfer_body(world: Any) -> dict[str, Any]:
     return {"member_id": world.party_members[Pos.GRID].pk, "letter_no": "AXM-issue", "valid_months": 0}
 
 
+def _bulk_body(world: Any) -> dict[str, Any]:
+    """集中转接 of the member in party_admin's organisation: 404 outside its scope, else 422 (0 months)."""
+    return {
+        "member_ids": [world.party_members[Pos.GRID].pk],
+        "letter_no_prefix": "AXM-bulk",
+        "valid_months": 0,
+    }
+
+
 PARTY_ORG_WEB = Spec("scoped", anon=302, target="party_org")
 PARTY_STAFF = frozenset({"party_admin", "branch_secretary", "sysadmin"})
 
@@ -259,6 +268,10 @@ ROUTES: dict[str, Spec] = {
     "POST /api/v1/party/transfers": Spec(
         "roles", roles=frozenset({"party_admin", "sysadmin"}), denied=404, body=_transfer_body, allowed=422
     ),
+    # 集中转接: the members are looked up in the reader's scope first (404), then the role (a party_admin).
+    "POST /api/v1/party/transfers/bulk": Spec(
+        "roles", roles=frozenset({"party_admin", "sysadmin"}), denied=404, body=_bulk_body, allowed=422
+    ),
     "GET /api/v1/party/transfers": LOGIN,
     "GET /api/v1/party/transfers/{transfer_id}": Spec("scoped", target="party_transfer"),
     "POST /api/v1/party/transfers/{transfer_id}/{action}": Spec(
@@ -274,6 +287,12 @@ ROUTES: dict[str, Spec] = {
         "scoped", target="party_member", body=lambda _w: {"left_reason": "death", "left_on": "2999-01-01"}
     ),
     "GET /api/v1/party/orgs/{code}/terms": Spec("scoped", target="party_org"),
+    "GET /api/v1/party/orgs/{code}/staffing": Spec("scoped", target="party_org"),
+    "PUT /api/v1/party/orgs/{code}/staffing": Spec(
+        "scoped",
+        target="party_org",
+        body=lambda _w: {"is_institution": True, "headcount": 1, "party_staff": 2},
+    ),
     "POST /api/v1/party/orgs/{code}/terms": Spec(
         "scoped", target="party_org", body=lambda _w: {"elected_on": "2999-01-01", "secretary": ""}
     ),
@@ -467,6 +486,8 @@ ROUTES: dict[str, Spec] = {
     "POST /party/orgs/{code}/development/": PARTY_ORG_WEB,
     "GET /party/orgs/{code}/statistics/": PARTY_ORG_WEB,
     "POST /party/orgs/{code}/terms/": PARTY_ORG_WEB,
+    "POST /party/orgs/{code}/staffing/": PARTY_ORG_WEB,
+    "GET /party/orgs/{code}/bulk-transfer/": PARTY_ORG_WEB,
     "POST /party/orgs/{code}/leave/": PARTY_ORG_WEB,
     "POST /party/development/{development_id}/{action}/": Spec(
         "scoped", anon=302, target="party_development", params=(("action", "talk"),)

@@ -79,6 +79,10 @@ def _server_database(var_dir: Path) -> tuple[str, Callable[[], None]]:
     return f"{base}/{name}", drop
 
 
+# The running server's environment (its database), for ``server_manage``.
+_SERVER_ENV: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     """A running platform with the demo district: ``http://127.0.0.1:PORT``."""
@@ -125,6 +129,7 @@ def server_url() -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    _SERVER_ENV.update(env)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -145,6 +150,25 @@ def server_url() -> Iterator[str]:
         log.close()
         drop_database()
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def server_manage(server_url):  # type: ignore[no-untyped-def]
+    """``server_manage("shell", "-c", code)`` → runs a management command on the server's database (set-up
+    an office does outside the pages, e.g. an account for another organisation's secretary)."""
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=_SERVER_ENV,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    return run
 
 
 # Module scope, not session: Playwright's sync API leaves an asyncio loop in this thread while it is

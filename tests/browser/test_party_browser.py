@@ -1,6 +1,9 @@
 """组织指导 in the browser as the branch secretary: record a 支委会 with its attendance and see the
-completion rate rise; record March dues and see the arrears shrink; issue a transfer that the street
-accepts and see both branches' counts change; download the dues ledger."""
+completion rate rise; record March dues and see the arrears shrink; issue a transfer that the receiving
+branch's secretary accepts and see both branches' counts change; download the dues ledger and the 年报.
+
+The receiving secretary's account is made on the server's database the way an office adds one (the
+demo has one branch-secretary persona)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,15 @@ def _members(page) -> int:  # type: ignore[no-untyped-def]
     return int(page.locator("#member-count").inner_text())
 
 
-def test_the_branch_secretary_records_a_meeting_dues_and_a_transfer(login):  # type: ignore[no-untyped-def]
+RECEIVING_SECRETARY = """
+from dangqun.accounts.models import Membership, Role, User
+from dangqun.orgs.models import PartyOrg
+user = User.objects.create_user(username="receiving_secretary", password="Dangqun@2026")
+Membership.objects.create(user=user, role=Role.BRANCH_SECRETARY, party_org=PartyOrg.objects.get(code="%s"))
+"""
+
+
+def test_the_branch_secretary_records_a_meeting_dues_and_a_transfer(login, server_manage):  # type: ignore[no-untyped-def]
     admin = login("party_admin")
     admin.goto("/party/")
     branch_links = admin.locator("table a[href^='/party/orgs/']")
@@ -55,24 +66,33 @@ def test_the_branch_secretary_records_a_meeting_dues_and_a_transfer(login):  # t
     expect(page.get_by_text(re.compile(rf"已登记 .* {march}党费"))).to_be_visible()
     assert int(page.locator("#arrears-months").get_attribute("data-months") or "0") == arrears - 1
 
-    # 组织关系转接: issued here, accepted by the street for the receiving branch
+    # 组织关系转接: issued here, accepted by the receiving branch's secretary
+    server_manage("shell", "-c", RECEIVING_SECRETARY % target_code)
+    receiver = login("receiving_secretary")
     members = _members(page)
-    admin.goto(target_href)
-    target_members = _members(admin)
+    receiver.goto(target_href)
+    target_members = _members(receiver)
     page.get_by_label("转入党组织编码(系统内)").fill(target_code)
     page.get_by_label("介绍信编号").fill("YBZ-BROWSER-1")
     page.get_by_role("button", name="开具介绍信").click()
     expect(page.get_by_text("已开具介绍信 YBZ-BROWSER-1")).to_be_visible()
     assert _members(page) == members  # nothing moves before acceptance
-    admin.goto("/party/")
-    admin.get_by_role("button", name="接收 YBZ-BROWSER-1").click()
-    expect(admin.get_by_text("介绍信 YBZ-BROWSER-1:已接收")).to_be_visible()
+    receiver.goto("/party/")
+    receiver.get_by_role("button", name="接收 YBZ-BROWSER-1").click()
+    expect(receiver.get_by_text("介绍信 YBZ-BROWSER-1:已接收")).to_be_visible()
     page.reload()
-    admin.goto(target_href)
+    receiver.goto(target_href)
     assert _members(page) == members - 1
-    assert _members(admin) == target_members + 1
+    assert _members(receiver) == target_members + 1
 
     # the dues ledger as the office files it
     with page.expect_download() as download:
         page.get_by_role("link", name="导出党费收缴台账(Excel)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+    # the 党内统计年报 of the branch
+    page.get_by_role("link", name="党内统计年报").click()
+    with page.expect_download() as report:
+        page.locator("#statistics-download").click()
+    assert report.value.suggested_filename.startswith("statistics-")
+    assert report.value.suggested_filename.endswith(".xlsx")

@@ -6,7 +6,7 @@
 from dangqun.party.services.development import development_apply
 from dangqun.party.services.dues import dues_base_set, dues_pay
 from dangqun.party.services.meetings import meeting_record
-from dangqun.party.services.transfers import transfer_issue, transfers_expire
+from dangqun.party.services.transfers import transfer_issue, transfer_issue_bulk, transfers_expire
 
 __all__ = [
     "development_apply",
@@ -14,5 +14,6 @@ __all__ = [
     "dues_pay",
     "meeting_record",
     "transfer_issue",
+    "transfer_issue_bulk",
     "transfers_expire",
 ]

@@ -1,17 +1,20 @@
-"""Issuing a transfer letter (组织关系介绍信) and expiring old ones; the later moves go through
-``party.transfers.TransferWorkflow``."""
+"""Issuing a transfer letter (组织关系介绍信), one or a batch (集中转接), and expiring old ones; the
+later moves go through ``party.transfers.TransferWorkflow``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dangqun.accounts.models import Role
+from dangqun.accounts.scope import get_scope
 from dangqun.core import clock
 from dangqun.core.audit import record_event
-from dangqun.core.errors import ConflictError
+from dangqun.core.errors import ConflictError, ForbiddenError
 from dangqun.core.workflow import Actor
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.dates import add_months
@@ -23,7 +26,7 @@ from dangqun.party.models import (
     Transfer,
     TransferStatus,
 )
-from dangqun.party.services.common import bounded_text, org_in_scope
+from dangqun.party.services.common import bounded_text, member_ids, org_in_scope
 from dangqun.party.transfers import TransferWorkflow
 
 MAX_VALID_MONTHS = 6
@@ -106,3 +109,78 @@ def transfers_expire() -> int:
     for pk in due:
         TransferWorkflow.apply(obj=pk, action="expire", actor=None)
     return len(due)
+
+
+MAX_BULK = 500
+_SHARED_FIELDS = frozenset({"valid_months", "to_org", "destination"})  # the same for every member
+
+
+def may_transfer_in_bulk(actor: Actor) -> bool:
+    """集中转接 is a 党务管理员's action (a branch secretary issues letters one by one)."""
+    scope = get_scope(actor)
+    return scope.is_sysadmin or Role.PARTY_ADMIN in scope.roles
+
+
+@transaction.atomic
+def transfer_issue_bulk(
+    *,
+    actor: Actor,
+    members: Sequence[PartyMember],
+    letter_no_prefix: str,
+    valid_months: Any,
+    to_org: PartyOrg | None = None,
+    destination: str = "",
+) -> list[Transfer]:
+    """集中转接 (e.g. a year's graduates): one letter per member to one destination, numbered
+    ``<prefix>-001`` on, each issued by ``transfer_issue`` (then accepted, returned or expired one by
+    one through the transfer's door). All or nothing: a member who cannot move stops the whole batch
+    with the member named in the error (409 for a conflict, 422 for a letter number)."""
+    if not may_transfer_in_bulk(actor):
+        raise ForbiddenError(_("集中转接由党务管理员办理"))
+    if not members:
+        raise ValidationError({"member_ids": _("请选择要转接的党员")})
+    if len(members) > MAX_BULK:
+        raise ValidationError({"member_ids": _("一次最多转接%(max)s名党员") % {"max": MAX_BULK}})
+    member_ids([m.pk for m in members], "member_ids")  # no member twice
+    prefix = bounded_text(letter_no_prefix, "letter_no_prefix", required=True, limit=30)
+    transfers = []
+    for number, member in enumerate(members, start=1):
+        try:
+            transfers.append(
+                transfer_issue(
+                    actor=actor,
+                    member=member,
+                    letter_no=f"{prefix}-{number:03d}",
+                    valid_months=valid_months,
+                    to_org=to_org,
+                    destination=destination,
+                )
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            if set(errors) <= _SHARED_FIELDS:
+                raise
+            raise ValidationError(
+                {
+                    ("letter_no_prefix" if field == "letter_no" else field): [
+                        _("%(name)s:%(text)s") % {"name": member.name, "text": text} for text in texts
+                    ]
+                    for field, texts in errors.items()
+                }
+            ) from exc
+        except ConflictError as exc:
+            raise ConflictError(
+                _("%(name)s:%(text)s") % {"name": member.name, "text": exc.message}, code=exc.code
+            ) from exc
+    record_event(
+        actor=actor,
+        event_type=PartyEvent.TRANSFER_BULK_ISSUED,
+        target=to_org,
+        data={
+            "transfers": [t.pk for t in transfers],
+            "to_org": to_org.code if to_org else None,
+            "destination": transfers[0].destination,
+            "letter_no_prefix": prefix,
+        },
+    )
+    return transfers

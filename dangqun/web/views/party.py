@@ -36,10 +36,26 @@ from dangqun.party.access import (
 )
 from dangqun.party.development import DevelopmentWorkflow, development_of, development_reminders
 from dangqun.party.dues import dues_ledger, dues_summary, month_start
-from dangqun.party.health import health_check
+from dangqun.party.health import health_check, required_party_staff
 from dangqun.party.meeting_rules import DUE_EVERY, kinds_for, periods
-from dangqun.party.models import LeaveReason, Meeting, MeetingKind, PaymentMethod, Transfer, TransferStatus
-from dangqun.party.services import development_apply, dues_pay, meeting_record, transfer_issue
+from dangqun.party.models import (
+    LeaveReason,
+    Meeting,
+    MeetingKind,
+    OrgStaffing,
+    PaymentMethod,
+    Transfer,
+    TransferStatus,
+)
+from dangqun.party.services import (
+    development_apply,
+    dues_pay,
+    meeting_record,
+    transfer_issue,
+    transfer_issue_bulk,
+)
+from dangqun.party.services.common import member_ids
+from dangqun.party.services.transfers import MAX_BULK, may_transfer_in_bulk
 from dangqun.party.terms import ELECTED_KINDS, TERM_YEARS, term_state, terms_of
 from dangqun.party.transfers import TransferWorkflow
 from dangqun.web.access import not_found_as_404
@@ -139,6 +155,7 @@ def _org_context(request: HttpRequest, org: PartyOrg, year: int) -> dict[str, An
         "incoming": _transfer_rows(incoming[:50], request.user),
         "outgoing": _transfer_rows(outgoing[:50], request.user),
         "may_issue": org.kind in ("branch", "general_branch"),
+        "may_bulk": may_transfer_in_bulk(request.user),
         "now_local": timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         "errors": {},
         "form": {},
@@ -152,7 +169,10 @@ def _terms_context(org: PartyOrg) -> dict[str, Any]:
     """换届选举: the organisation's terms, the current one's state, and the 减少党员 reasons."""
     terms = terms_of(org) if org.kind in ELECTED_KINDS else []
     today = clock.local_today()
+    staffing = OrgStaffing.objects.filter(org=org).first() if org.kind in ELECTED_KINDS else None
     return {
+        "staffing": staffing,
+        "staffing_required": required_party_staff(staffing) if staffing else 0,
         "elected": org.kind in ELECTED_KINDS,
         "terms": terms,
         "term_state": term_state(terms[0] if terms else None, today),
@@ -364,11 +384,8 @@ def issue_transfer(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, gettext("请选择要转出的党员"))
         return redirect("web:party_org", code=org.code)
     member = access_party_member_by_id(request.user, member_id)
-    to_code = post.get("to_org", "").strip()
     try:
-        to_org = PartyOrg.objects.filter(code=to_code, is_active=True).first() if to_code else None
-        if to_code and to_org is None:
-            raise ValidationError({"to_org": gettext("未知党组织编码: %(code)s") % {"code": to_code}})
+        to_org = selectors.receiving_org(post.get("to_org", ""))
         transfer = transfer_issue(
             actor=request.user,
             member=member,
@@ -430,3 +447,51 @@ def my_party(request: HttpRequest) -> HttpResponse:
             transfers=list(selectors.member_history(member)),
         )
     return render(request, "web/citizen/party.html", context)
+
+
+def _bulk_context(request: HttpRequest, org: PartyOrg) -> dict[str, Any]:
+    members = list(
+        selectors.members_of(org)
+        .select_related(None)
+        .select_related("party_org")
+        .only("pk", "name", "party_org__name", "party_org__path")[:MAX_BULK]
+    )
+    return {"org": org, "members": members, "max_bulk": MAX_BULK, "form": {}, "chosen": set(), "error": ""}
+
+
+@login_required
+@not_found_as_404
+def bulk_transfer(request: HttpRequest, code: str) -> HttpResponse:
+    """集中转接 (e.g. graduates): a 党务管理员 ticks members of an organisation's subtree and sends them
+    to one destination; each gets its own letter (``transfer_issue_bulk``), all or none."""
+    org = access_party_org_by_code(request.user, code)
+    if not may_transfer_in_bulk(request.user):
+        raise PermissionDenied
+    context = _bulk_context(request, org)
+    if request.method != "POST":
+        return render(request, "web/party/bulk_transfer.html", context)
+    post = request.POST
+    try:
+        ids = member_ids(post.getlist("member_id"), "member_ids")
+        if len(ids) > MAX_BULK:
+            raise ValidationError({"member_ids": gettext("一次最多转接%(max)s名党员") % {"max": MAX_BULK}})
+        members = [access_party_member_by_id(request.user, pk) for pk in ids]
+        to_org = selectors.receiving_org(post.get("to_org", ""))
+        transfers = transfer_issue_bulk(
+            actor=request.user,
+            members=members,
+            letter_no_prefix=post.get("letter_no_prefix", ""),
+            valid_months=post.get("valid_months", ""),
+            to_org=to_org,
+            destination=post.get("destination", ""),
+        )
+    except (ValidationError, DomainError) as exc:
+        text = validation_text(exc) if isinstance(exc, ValidationError) else exc.message
+        context.update(form=post, chosen=set(post.getlist("member_id")), error=text)
+        messages.error(request, gettext("集中转接未办理:%(text)s") % {"text": text})
+        return render(request, "web/party/bulk_transfer.html", context, status=422)
+    messages.success(
+        request,
+        gettext("已集中开具介绍信%(n)s份,转往%(to)s") % {"n": len(transfers), "to": transfers[0].destination},
+    )
+    return redirect(reverse("web:party_org", kwargs={"code": org.code}) + "#transfers-title")

@@ -1,5 +1,6 @@
-"""The 组织指导 workbench's 党内统计年报 page, and its forms for 换届选举 and 减少党员. Views parse and
-render; the writes are the party services (``term_record``, ``member_leave`` through the member's door)."""
+"""The 组织指导 workbench's 党内统计年报 page, and its forms for 换届选举, 党务力量配备 and 减少党员.
+Views parse and render; the writes are the party services (``term_record``, ``org_staffing_set``,
+``member_leave`` through the member's door)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dangqun.core import clock
 from dangqun.core.errors import DomainError, NotFoundError, validation_text
 from dangqun.party.access import access_party_member_by_id, access_party_org_by_code
 from dangqun.party.services.members import member_leave
-from dangqun.party.services.terms import term_record
+from dangqun.party.services.terms import org_staffing_set, term_record
 from dangqun.party.statistics import annual_statistics
 from dangqun.web.access import not_found_as_404
 
@@ -74,6 +75,7 @@ def record_term(request: HttpRequest, code: str) -> HttpResponse:
             members=post.get("members", ""),
             term_years=post.get("term_years", ""),
             note=post.get("note", ""),
+            full_time_deputy=post.get("full_time_deputy", ""),
         )
     except ValidationError as exc:
         messages.error(request, gettext("换届选举未登记:%(text)s") % {"text": validation_text(exc)})
@@ -82,6 +84,28 @@ def record_term(request: HttpRequest, code: str) -> HttpResponse:
             request, gettext("已登记换届选举,任期至%(day)s") % {"day": term.expires_on.isoformat()}
         )
     return redirect(reverse("web:party_org", kwargs={"code": org.code}) + "#terms-title")
+
+
+@require_POST
+@login_required
+@not_found_as_404
+def record_staffing(request: HttpRequest, code: str) -> HttpResponse:
+    """党务力量配备 from the organisation's page: institution or not, headcount, full-time party staff."""
+    org = access_party_org_by_code(request.user, code)
+    post = request.POST
+    try:
+        org_staffing_set(
+            actor=request.user,
+            org=org,
+            is_institution=bool(post.get("is_institution")),
+            headcount=post.get("headcount", ""),
+            party_staff=post.get("party_staff", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, gettext("党务力量配备未保存:%(text)s") % {"text": validation_text(exc)})
+    else:
+        messages.success(request, gettext("已保存党务力量配备"))
+    return redirect(reverse("web:party_org", kwargs={"code": org.code}) + "#staffing-title")
 
 
 @require_POST
