@@ -134,6 +134,7 @@ LABELS: dict[str, str] = {
     "duespayment": "党费缴纳",
     "development": "发展党员·在册",
     "party_terms": "党组织任期",
+    "party_staffing": "机关事业单位党务配备",
     "party_members_left": "减少党员",
     "building": "楼栋",
     "household": "住户",
