@@ -16,6 +16,7 @@ Core may not import the apps above it: tables are named generically through ``dj
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -276,6 +277,7 @@ def read_archive(path: Path, workdir: Path, alias: str = "default") -> Manifest:
     if not path.is_file():
         raise BackupError(f"备份文件不存在: {path}")
     try:
+        _check_gzip_stream(path)
         with tarfile.open(path, "r:gz") as archive:
             members = archive.getmembers()
             files = {m.name: m for m in members if m.isfile()}
@@ -303,11 +305,23 @@ def read_archive(path: Path, workdir: Path, alias: str = "default") -> Manifest:
     return manifest
 
 
+def _check_gzip_stream(path: Path) -> None:
+    """Read the whole gzip stream once so its CRC is checked.
+
+    ``tarfile`` stops at the tar end-of-archive blocks and may never reach the
+    gzip trailer, so a flipped byte inside a member would otherwise pass
+    unnoticed until that member is parsed.
+    """
+    with gzip.open(path, "rb") as stream:
+        while stream.read(1 << 20):
+            pass
+
+
 def _load_manifest(path: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise BackupError("备份清单(manifest.json)无法读取") from None
+        raise BackupError("备份清单(manifest.json)已损坏,无法读取") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BackupError("这不是党群一张网的备份文件(清单格式不符)")
     if data.get("version") != VERSION:
