@@ -22,8 +22,11 @@ session made in this process (``force_login``; gunicorn shares the session table
 per-minute rate limits are lifted through ``DANGQUN_RATE_*`` as in ``bench/case_intake.py``. The run
 stops by itself after ``--duration`` seconds or ``--max-requests`` requests, whichever comes first;
 ``--warmup`` seconds before it are not counted. Reported: requests/s, p50/p95/p99/max per kind and
-overall, and the answers by status. Tokens and sessions made for the run are deleted at the end; the
-cases it submitted and moved stay (run ``bench/demo_db.py`` again for a clean database).
+overall, the answers by status, and the CPU per request: the user + system seconds of gunicorn's
+workers and (PostgreSQL) of the database's backends over the measured window, divided by the requests
+answered in it (``bench/cpu_per_request.py``'s meter; it holds on a busy machine where latencies do
+not). Tokens and sessions made for the run are deleted at the end; the cases it submitted and moved
+stay (run ``bench/demo_db.py`` again for a clean database).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.case_intake import free_port, payloads, start_gunicorn  # noqa: E402
+from bench.cpu_per_request import Meter  # noqa: E402
 from bench.demo_db import default_target, open_demo  # noqa: E402
 
 for _name in ("INTAKE", "LOGIN", "OPEN311", "TRACK"):
@@ -418,7 +422,9 @@ async def ready(port: int, workers: int, timeout: float = 300) -> None:
     raise SystemExit("gunicorn did not answer")
 
 
-async def run(port: int, plan: Plan, args: argparse.Namespace) -> tuple[Results, float]:
+async def run(
+    port: int, plan: Plan, args: argparse.Namespace, meter: Meter
+) -> tuple[Results, float, dict[str, dict[str, float]]]:
     await ready(port, args.workers)
     results = Results()
     now = time.perf_counter()
@@ -428,9 +434,18 @@ async def run(port: int, plan: Plan, args: argparse.Namespace) -> tuple[Results,
         user(port, plan, random.Random(args.seed * 1000 + i), results, measure_from=measure_from, stop=stop)
         for i in range(args.concurrency)
     ]
+    cpu: dict[str, dict[str, float]] = {}
+
+    async def mark() -> None:  # the CPU clock starts with the measured window
+        await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+        cpu["before"] = meter.sample()
+
+    marker = asyncio.create_task(mark())
     await asyncio.gather(*tasks)
+    await marker
+    cpu["after"] = meter.sample()
     wall = time.perf_counter() - max(measure_from, now)
-    return results, wall
+    return results, wall, cpu
 
 
 def pct(values: list[float], p: float) -> float:
@@ -477,6 +492,11 @@ def print_table(summary: dict[str, Any]) -> None:
             f"| {kind} | {r['requests']} | {r['per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
             f"{r['p99_ms']} | {r['max_ms']} | {answers} |"
         )
+    cpu = summary["cpu_ms_per_request"]
+    print(
+        f"\nCPU per request: app {cpu['app_cpu_ms']} ms + database {cpu['db_cpu_ms']} ms"
+        f" = {cpu['server_cpu_ms']} ms (gunicorn's workers and the database's backends, measured window)"
+    )
 
 
 def main() -> None:
@@ -507,8 +527,9 @@ def main() -> None:
     url, sqlite_path = (target, "") if args.db == "pg" else ("", target)
     load_before = os.getloadavg()
     proc = start_gunicorn(args.db, url, sqlite_path, args.workers, port, threads=args.threads)
+    meter = Meter(proc.pid, url)
     try:
-        results, wall = asyncio.run(run(port, plan, args))
+        results, wall, cpu = asyncio.run(run(port, plan, args, meter))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -516,6 +537,7 @@ def main() -> None:
     summary = summarise(results, wall)
     summary.update(
         {
+            "cpu_ms_per_request": Meter.per_request(cpu["before"], cpu["after"], results.count),
             "db": args.db,
             "scale": args.scale,
             "workers": args.workers,
