@@ -484,14 +484,19 @@ class Meter:
         from bench.case_intake import _children, _cpu_seconds
 
         workers = _children(self.master)
-        return {
+        sample: dict[str, float] = {
             "app": sum(_cpu_seconds(p) for p in workers) + _cpu_seconds(self.master),
-            "db": sum(_cpu_seconds(p) for p in self._backends()),
             "client": time.process_time(),
         }
+        # per backend: one that ended within the window takes its CPU with it (an undercount, never a
+        # negative figure); one that started within it counts from zero
+        sample.update({f"db:{pid}": _cpu_seconds(pid) for pid in self._backends()})
+        return sample
 
     @staticmethod
     def per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+        db = sum(v - before.get(k, 0.0) for k, v in after.items() if k.startswith("db:"))
+        before, after = {**before, "db": 0.0}, {**after, "db": db}
         out = {f"{k}_cpu_ms": round((after[k] - before[k]) * 1000 / requests, 2) for k in ("app", "db")}
         out["server_cpu_ms"] = round(out["app_cpu_ms"] + out["db_cpu_ms"], 2)
         return out

@@ -17,6 +17,9 @@ from dangqun.demo.calendar import reference_end
 from dangqun.demo.context import SeedContext
 from dangqun.gridwork.due import visits_refresh
 from dangqun.gridwork.models import (
+    DiaryComment,
+    DiaryEntry,
+    DiaryStatus,
     EventCursor,
     Patrol,
     PatrolPoint,
@@ -87,6 +90,7 @@ def seed_gridwork(ctx: SeedContext) -> None:
     ctx.counts["visits_done"] += len(done)
     ctx.counts["visits_due"] += len(due) - len(done) + result.created
     seed_patrols(ctx, end)
+    seed_diaries(ctx, end)
 
 
 def seed_patrols(ctx: SeedContext, end: dt.datetime) -> None:
@@ -151,12 +155,113 @@ def seed_patrols(ctx: SeedContext, end: dt.datetime) -> None:
     Patrol.objects.bulk_update([patrols[i] for i, _lng, _lat in tracks], ["points_count"])
 
 
+DIARY_DAYS = 14  # every grid's worker, the last two weeks
+DIARY_PERSONA_DAYS = 30  # the persona grid: a month
+DIARY_SHARE = 0.6
+DIARY_REVIEW_AFTER_DAYS = 2  # read by the community within two days; the last two still unread
+SEEN = (
+    "3号楼楼道堆放纸箱杂物,存在消防隐患",
+    "小区东门路灯不亮,夜间通行不便",
+    "垃圾分类亭周边有散落垃圾,已联系保洁",
+    "5号楼外墙瓷砖有脱落迹象",
+    "非机动车在单元门口充电,已劝离",
+    "健身器材螺丝松动,已拍照上报",
+    "",
+)
+DONE = (
+    "走访独居老人2户,帮助预约社区医生上门",
+    "调解楼上楼下漏水纠纷,双方达成维修意见",
+    "为新迁入家庭登记人口信息,宣传社区服务",
+    "协助低保户办理年审材料",
+    "入户宣传防诈骗知识,发放宣传单30份",
+    "陪同物业检查消防通道",
+)
+HEARD = (
+    "居民反映停车位紧张,希望规划临时停车区",
+    "老人希望社区食堂增加送餐服务",
+    "有居民反映夜间广场舞音量过大",
+    "居民建议在小区内增设快递柜",
+    "租户反映房东不退押金,已告知调解渠道",
+    "",
+)
+COMMENTS = (
+    "收到,楼道杂物请联系物业限期清理",
+    "情况已转社区网格长跟进",
+    "做得好,继续关注独居老人身体状况",
+    "停车问题已列入下周研判会议题",
+)
+
+
+def seed_diaries(ctx: SeedContext, end: dt.datetime) -> None:
+    """社情日记 of every grid's worker for the last two weeks (a month in the persona grid): most
+    days written, the older ones read (阅示) by the community staff above, some with a comment."""
+    rng = ctx.rng("gridwork", "diaries")
+    today = timezone.localdate(end)
+    reviewers: dict[str, int] = {}
+    for path, user_id, username in (
+        Membership.objects.filter(role=Role.COMMUNITY_STAFF, is_active=True, region__isnull=False)
+        .order_by("id")
+        .values_list("region__path", "user_id", "user__username")
+    ):
+        if username == "community_staff" or path not in reviewers:  # the persona reads its community's
+            reviewers[path] = user_id
+    persona = Membership.objects.filter(user__username="grid_worker", role=Role.GRID_WORKER).first()
+    authors: set[int] = set()
+    entries: list[DiaryEntry] = []
+    for grid_id, path, user_id in (
+        Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__isnull=False)
+        .order_by("region__path", "id")
+        .values_list("region_id", "region__path", "user_id")
+    ):
+        if user_id in authors:
+            continue
+        authors.add(user_id)
+        is_persona = persona is not None and persona.user_id == user_id
+        reviewer = next((u for p, u in reviewers.items() if path.startswith(p)), None)
+        for days_ago in range(DIARY_PERSONA_DAYS if is_persona else DIARY_DAYS, 0, -1):
+            if not is_persona and rng.random() > DIARY_SHARE:
+                continue
+            day = today - dt.timedelta(days=days_ago)
+            written = timezone.make_aware(dt.datetime.combine(day, dt.time(18, rng.randint(0, 59))))
+            entry = DiaryEntry(
+                author_id=user_id,
+                grid_id=grid_id,
+                grid_path=path,
+                day=day,
+                seen=rng.choice(SEEN),
+                done=rng.choice(DONE),
+                heard=rng.choice(HEARD),
+            )
+            if reviewer is not None and days_ago > DIARY_REVIEW_AFTER_DAYS:
+                entry.status = DiaryStatus.REVIEWED
+                entry.reviewed_by_id = reviewer
+                entry.reviewed_at = written + dt.timedelta(hours=15)
+            entries.append(entry)
+    ctx.insert(DiaryEntry, entries, label="diaries")
+    comments: list[DiaryComment] = []
+    for entry in entries:
+        if entry.reviewed_by_id is not None and entry.reviewed_at and rng.random() < 0.3:
+            comments.append(
+                DiaryComment(
+                    entry=entry,
+                    author_id=entry.reviewed_by_id,
+                    text=rng.choice(COMMENTS),
+                    created_at=entry.reviewed_at,
+                )
+            )
+            entry.comments_count = 1
+    ctx.insert(DiaryComment, comments, label="diary_comments")
+    DiaryEntry.objects.bulk_update([c.entry for c in comments], ["comments_count"], batch_size=2000)
+
+
 def delete_gridwork(district: Region | None, deleted: dict[str, int]) -> None:
     """Reset: delete this domain's demo rows (runs first, before the registry and the accounts)."""
     if district is None:
         deleted["visits"] = Visit.objects.all().delete()[0]
         deleted["patrols"] = Patrol.objects.all().delete()[0]
+        deleted["diaries"] = DiaryEntry.objects.all().delete()[0]
     else:
         deleted["visits"] = Visit.objects.filter(grid_path__subtree=district.path).delete()[0]
         deleted["patrols"] = Patrol.objects.filter(grid_path__subtree=district.path).delete()[0]
+        deleted["diaries"] = DiaryEntry.objects.filter(grid_path__subtree=district.path).delete()[0]
     EventCursor.objects.all().delete()

@@ -13,3 +13,6 @@ class GridworkEvent(AuditEventType):
     PATROL_ENDED = "gridwork.patrol_ended", _("结束巡查")
     PATROL_POINTS = "gridwork.patrol_points", _("上传巡查轨迹")
     PATROL_FINDING = "gridwork.patrol_finding", _("巡查发现转诉求")
+    DIARY_WRITTEN = "gridwork.diary_written", _("记录社情日记")
+    DIARY_REVIEWED = "gridwork.diary_reviewed", _("阅示社情日记")
+    DIARY_COMMENTED = "gridwork.diary_commented", _("评论社情日记")

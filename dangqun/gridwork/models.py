@@ -225,3 +225,74 @@ class PatrolFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patrol_id}:{self.case_id}"
+
+
+class DiaryStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待阅")
+    REVIEWED = "reviewed", _("已阅")
+
+
+class DiaryEntry(TimeStampedModel):
+    """社情日记: one worker's diary of one day in their grid — what was seen, done and heard — read
+    (阅示) and commented by the grid leader, the community and the street above."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid_path = PathField(_("网格路径"))
+    day = models.DateField(_("日期"))
+    seen = models.TextField(_("所见"), blank=True)
+    done = models.TextField(_("所做"), blank=True)
+    heard = models.TextField(_("所闻(民情民意)"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=DiaryStatus.choices, default=DiaryStatus.SUBMITTED
+    )
+    reviewed_at = models.DateTimeField(_("阅示时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("阅示人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_note = models.CharField(_("阅示意见"), max_length=500, blank=True)
+    comments_count = models.PositiveIntegerField(_("评论数"), default=0)
+
+    class Meta:
+        verbose_name = _("社情日记")
+        verbose_name_plural = _("社情日记")
+        ordering: ClassVar[list[str]] = ["-day", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["author", "day"], name="gridwork_diary_one_a_day"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["grid_path", "day"], name="gridwork_diary_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} {self.day}"
+
+
+class DiaryComment(models.Model):
+    """A comment on a diary entry: the community's instruction, or the worker's answer."""
+
+    entry = models.ForeignKey(
+        DiaryEntry, verbose_name=_("社情日记"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评论人"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.CharField(_("内容"), max_length=500)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("日记评论")
+        verbose_name_plural = _("日记评论")
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}:{self.pk}"

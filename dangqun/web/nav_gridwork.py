@@ -20,7 +20,9 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
     if user_role(request).role in (Role.GRID_WORKER, Role.GRID_LEADER):
         entries.append(("gridwork_visits", _("走访"), reverse("web:gridwork_visits")))
         entries.append(("gridwork_patrol", _("巡查"), reverse("web:gridwork_patrol")))
+        entries.append(("gridwork_diary", _("日记"), reverse("web:gridwork_diary")))
     if scope.is_sysadmin or scope.roles & VISIT_SUPERVISE_ROLES:
         entries.append(("gridwork_overdue", _("逾期走访"), reverse("web:gridwork_overdue")))
         entries.append(("gridwork_missed", _("漏巡"), reverse("web:gridwork_missed")))
+        entries.append(("gridwork_diaries", _("社情日记"), reverse("web:gridwork_diaries")))
     return entries

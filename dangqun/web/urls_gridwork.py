@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import gridwork_patrols, gridwork_visits
+from dangqun.web.views import gridwork_diaries, gridwork_patrols, gridwork_visits
 
 urlpatterns: list[URLPattern] = [
     path("grid/visits/", gridwork_visits.gridwork_visits, name="gridwork_visits"),
@@ -10,4 +10,14 @@ urlpatterns: list[URLPattern] = [
     path("grid/patrol/", gridwork_patrols.gridwork_patrol, name="gridwork_patrol"),
     path("gridwork/overdue/", gridwork_visits.gridwork_overdue, name="gridwork_overdue"),
     path("gridwork/patrols/missed/", gridwork_patrols.gridwork_missed, name="gridwork_missed"),
+    path("grid/diary/", gridwork_diaries.gridwork_diary, name="gridwork_diary"),
+    path("gridwork/diaries/", gridwork_diaries.gridwork_diaries, name="gridwork_diaries"),
+    path(
+        "gridwork/diaries/<int:entry_id>/", gridwork_diaries.gridwork_diary_entry, name="gridwork_diary_entry"
+    ),
+    path(
+        "gridwork/diaries/<int:entry_id>/<str:action>/",
+        gridwork_diaries.gridwork_diary_action,
+        name="gridwork_diary_action",
+    ),
 ]

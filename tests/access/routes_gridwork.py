@@ -12,6 +12,13 @@ PATROL_WHY = (
     "patrols are not objects of the access world; tests/gridwork/test_patrols_api.py probes them in and "
     "out of scope (404), by owner (403/409) and by status (409)"
 )
+DIARY_WHY = (
+    "diaries are not objects of the access world; tests/gridwork/test_diaries_api.py probes them in and "
+    "out of scope (404), by role (403) and by status (409)"
+)
+DIARY_READERS = frozenset(
+    {"grid_worker", "grid_leader", "community_staff", "street_staff", "dispatcher", "leader", "sysadmin"}
+)
 SUPERVISORS = frozenset({"grid_leader", "community_staff", "street_staff", "sysadmin"})
 
 ROUTES: dict[str, Spec] = {
@@ -33,4 +40,14 @@ ROUTES: dict[str, Spec] = {
     "POST /api/v1/gridwork/patrols/{patrol_id}/points": Spec("skip", why=PATROL_WHY),
     "POST /api/v1/gridwork/patrols/{patrol_id}/findings": Spec("skip", why=PATROL_WHY),
     "POST /api/v1/gridwork/patrols/{patrol_id}/end": Spec("skip", why=PATROL_WHY),
+    # 社情日记: a list filtered to the reader's scope; written only by a grid's worker or leader
+    "GET /api/v1/gridwork/diaries": LOGIN,
+    "POST /api/v1/gridwork/diaries": Spec("roles", roles=frozenset({"grid_worker", "grid_leader"})),
+    "GET /api/v1/gridwork/diaries/{entry_id}": Spec("skip", why=DIARY_WHY),
+    "POST /api/v1/gridwork/diaries/{entry_id}/review": Spec("skip", why=DIARY_WHY),
+    "POST /api/v1/gridwork/diaries/{entry_id}/comments": Spec("skip", why=DIARY_WHY),
+    "GET /grid/diary/": GRID_APP,
+    "GET /gridwork/diaries/": Spec("roles", anon=302, roles=DIARY_READERS),
+    "GET /gridwork/diaries/{entry_id}/": Spec("skip", why=DIARY_WHY),
+    "GET /gridwork/diaries/{entry_id}/{action}/": Spec("skip", why=DIARY_WHY),
 }

@@ -77,6 +77,7 @@ def test_citizen_home_is_the_citizen_app(client_as) -> None:
 SUPERVISING = {
     "gridwork_overdue",
     "gridwork_missed",
+    "gridwork_diaries",
     "partywork",
     "volunteers_spaces",
     "civic_policies",
@@ -98,6 +99,7 @@ SUPERVISING = {
                 "community",
                 "gridwork_visits",
                 "gridwork_patrol",
+                "gridwork_diary",
                 "volunteers_spaces",
                 "find_grid",
             },

@@ -183,6 +183,8 @@ LABELS: dict[str, str] = {
     "visits_due": "五访·待走访",
     "patrol_points": "巡查点位",
     "patrols": "网格巡查",
+    "diaries": "社情日记",
+    "diary_comments": "社情日记评论",
     "shared_spaces": "共享空间",
     "space_bookings": "共享空间·预约",
     "space_booking_slots": "共享空间·预约时段",
