@@ -17,10 +17,14 @@ from dangqun.demo.calendar import reference_end
 from dangqun.demo.context import SeedContext
 from dangqun.gridwork.due import visits_refresh
 from dangqun.gridwork.models import (
+    Decision,
+    DecisionStatus,
     DiaryComment,
     DiaryEntry,
     DiaryStatus,
     EventCursor,
+    Meeting,
+    MeetingKind,
     Patrol,
     PatrolPoint,
     PatrolSlot,
@@ -91,6 +95,7 @@ def seed_gridwork(ctx: SeedContext) -> None:
     ctx.counts["visits_due"] += len(due) - len(done) + result.created
     seed_patrols(ctx, end)
     seed_diaries(ctx, end)
+    seed_meetings(ctx, end)
 
 
 def seed_patrols(ctx: SeedContext, end: dt.datetime) -> None:
@@ -254,14 +259,107 @@ def seed_diaries(ctx: SeedContext, end: dt.datetime) -> None:
     DiaryEntry.objects.bulk_update([c.entry for c in comments], ["comments_count"], batch_size=2000)
 
 
+MEETING_WEEKS = 6
+TOPICS = (
+    ("本周网格巡查发现的安全隐患", "楼道堆物清理由网格员督促物业落实", 7),
+    ("独居老人走访情况研判", "为两户独居老人联系家庭医生签约", 14),
+    ("停车难问题居民意见汇总", "协调共建单位夜间开放停车位", 30),
+    ("矛盾纠纷排查与化解", "邻里漏水纠纷由网格员跟进回访", 7),
+    ("近期高频诉求研判", "路灯报修集中转城管局并跟踪办结", 10),
+    ("防汛防火隐患排查部署", "对老旧小区电动车充电点逐户排查", 14),
+)
+
+
+def seed_meetings(ctx: SeedContext, end: dt.datetime) -> None:
+    """研判: every community's 周研判 of the last six weeks with one or two decisions each, owned by
+    the community's staff and grid workers (most of the older ones done, some overdue), and each
+    street's 月会商 of last month."""
+    rng = ctx.rng("gridwork", "meetings")
+    today = timezone.localdate(end)
+    staff: dict[int, list[tuple[int, str]]] = {}
+    for region_id, path, user_id, role in (
+        Membership.objects.filter(
+            role__in=(Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.GRID_WORKER), is_active=True
+        )
+        .filter(region__isnull=False)
+        .order_by("id")
+        .values_list("region_id", "region__path", "user_id", "role")
+    ):
+        staff.setdefault(user_id, []).append((region_id, path + "|" + role))
+    by_region: dict[str, list[int]] = {}  # a community's or street's path → its people (staff first)
+    recorders: dict[str, int] = {}
+    regions = dict(
+        Region.objects.filter(level__in=(2, 3)).values_list("path", "id")  # streets and communities
+    )
+    for user_id, held in staff.items():
+        for _region_id, tagged in held:
+            path, role = tagged.split("|")
+            parts = path.strip("/").split("/")
+            for region_path in ("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)):
+                if region_path in regions:
+                    by_region.setdefault(region_path, []).append(user_id)
+                    if role in (Role.COMMUNITY_STAFF, Role.STREET_STAFF) and path == region_path:
+                        recorders.setdefault(region_path, user_id)
+    meetings: list[Meeting] = []
+    plans: list[list[tuple[str, int, dt.date, bool]]] = []
+    for path, recorder in sorted(recorders.items()):
+        people = by_region.get(path, [recorder])
+        is_street = path.count("/") == 3
+        dates = (
+            [today.replace(day=1) - dt.timedelta(days=rng.randint(3, 20))]
+            if is_street
+            else [today - dt.timedelta(days=7 * w + rng.randint(0, 4)) for w in range(MEETING_WEEKS)]
+        )
+        for held_on in dates:
+            topic, decision, days = rng.choice(TOPICS)
+            meetings.append(
+                Meeting(
+                    kind=MeetingKind.MONTHLY if is_street else MeetingKind.WEEKLY,
+                    region_id=regions[path],
+                    region_path=path,
+                    held_on=held_on,
+                    place="党群服务中心会议室",
+                    topic=topic,
+                    attendees="书记、网格长、网格员、物业、民警",
+                    minutes=f"会议围绕“{topic}”逐项研判,明确责任人和完成时限。",
+                    recorded_by_id=recorder,
+                )
+            )
+            due = held_on + dt.timedelta(days=days)
+            plan = [(decision, rng.choice(people), due, due < today and rng.random() < 0.85)]
+            if rng.random() < 0.5:
+                follow = held_on + dt.timedelta(days=5)
+                plan.append(("对研判的诉求逐件回访,结果报社区", rng.choice(people), follow, follow < today))
+            plans.append(plan)
+    ctx.insert(Meeting, meetings, label="meetings")
+    decisions: list[Decision] = []
+    for meeting, plan in zip(meetings, plans, strict=True):
+        for text, owner, due, done in plan:
+            decisions.append(
+                Decision(
+                    meeting=meeting,
+                    region_path=meeting.region_path,
+                    text=text,
+                    owner_id=owner,
+                    due_date=due,
+                    status=DecisionStatus.DONE if done else DecisionStatus.OPEN,
+                    done_at=timezone.make_aware(dt.datetime.combine(due, dt.time(16))) if done else None,
+                    done_note="已按期落实" if done else "",
+                )
+            )
+    ctx.insert(Decision, decisions, label="meeting_decisions")
+
+
 def delete_gridwork(district: Region | None, deleted: dict[str, int]) -> None:
     """Reset: delete this domain's demo rows (runs first, before the registry and the accounts)."""
     if district is None:
         deleted["visits"] = Visit.objects.all().delete()[0]
         deleted["patrols"] = Patrol.objects.all().delete()[0]
         deleted["diaries"] = DiaryEntry.objects.all().delete()[0]
+        deleted["meetings"] = Meeting.objects.all().delete()[0]
     else:
         deleted["visits"] = Visit.objects.filter(grid_path__subtree=district.path).delete()[0]
         deleted["patrols"] = Patrol.objects.filter(grid_path__subtree=district.path).delete()[0]
         deleted["diaries"] = DiaryEntry.objects.filter(grid_path__subtree=district.path).delete()[0]
+        deleted["meetings"] = Meeting.objects.filter(region_path__subtree=district.path).delete()[0]
     EventCursor.objects.all().delete()

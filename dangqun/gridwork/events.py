@@ -16,3 +16,5 @@ class GridworkEvent(AuditEventType):
     DIARY_WRITTEN = "gridwork.diary_written", _("记录社情日记")
     DIARY_REVIEWED = "gridwork.diary_reviewed", _("阅示社情日记")
     DIARY_COMMENTED = "gridwork.diary_commented", _("评论社情日记")
+    MEETING_RECORDED = "gridwork.meeting_recorded", _("记录研判会议")
+    DECISION_DONE = "gridwork.decision_done", _("落实研判决定")

@@ -296,3 +296,78 @@ class DiaryComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}:{self.pk}"
+
+
+class MeetingKind(models.TextChoices):
+    DAILY = "daily", _("日碰头")
+    WEEKLY = "weekly", _("周研判")
+    MONTHLY = "monthly", _("月会商")
+    QUARTERLY = "quarterly", _("季恳谈")
+    HEARING = "hearing", _("动态听证")
+
+
+class Meeting(TimeStampedModel):
+    """研判: a meeting of a grid, a community or a street on what its grids found — the cases
+    discussed and the decisions taken, each with an owner and a due date (``Decision``)."""
+
+    kind = models.CharField(_("类型"), max_length=12, choices=MeetingKind.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_path = PathField(_("区域路径"))
+    held_on = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    topic = models.CharField(_("议题"), max_length=200)
+    attendees = models.CharField(_("参会人员"), max_length=500, blank=True)
+    minutes = models.TextField(_("会议纪要"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    cases = models.ManyToManyField("cases.Case", verbose_name=_("研判的诉求"), blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("研判会议")
+        verbose_name_plural = _("研判会议")
+        ordering: ClassVar[list[str]] = ["-held_on", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["region_path", "held_on"], name="gridwork_meeting_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", _("落实中")
+    DONE = "done", _("已落实")
+
+
+class Decision(TimeStampedModel):
+    """One decision of a 研判 meeting: what is to be done, by whom, by when; done through
+    ``meetings.DecisionWorkflow``."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("研判会议"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    region_path = PathField(_("区域路径"))
+    text = models.CharField(_("决定事项"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("责任人"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField(_("完成期限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
+    )
+    done_at = models.DateTimeField(_("落实时间"), null=True, blank=True)
+    done_note = models.CharField(_("落实情况"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("研判决定")
+        verbose_name_plural = _("研判决定")
+        ordering: ClassVar[list[str]] = ["due_date", "id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["region_path", "status", "due_date"], name="gridwork_decision_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -25,4 +25,5 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
         entries.append(("gridwork_overdue", _("逾期走访"), reverse("web:gridwork_overdue")))
         entries.append(("gridwork_missed", _("漏巡"), reverse("web:gridwork_missed")))
         entries.append(("gridwork_diaries", _("社情日记"), reverse("web:gridwork_diaries")))
+        entries.append(("gridwork_meetings", _("研判"), reverse("web:gridwork_meetings")))
     return entries

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import gridwork_diaries, gridwork_patrols, gridwork_visits
+from dangqun.web.views import gridwork_diaries, gridwork_meetings, gridwork_patrols, gridwork_visits
 
 urlpatterns: list[URLPattern] = [
     path("grid/visits/", gridwork_visits.gridwork_visits, name="gridwork_visits"),
@@ -19,5 +19,13 @@ urlpatterns: list[URLPattern] = [
         "gridwork/diaries/<int:entry_id>/<str:action>/",
         gridwork_diaries.gridwork_diary_action,
         name="gridwork_diary_action",
+    ),
+    path("gridwork/meetings/", gridwork_meetings.gridwork_meetings, name="gridwork_meetings"),
+    path("gridwork/meetings/new/", gridwork_meetings.gridwork_meeting_new, name="gridwork_meeting_new"),
+    path("gridwork/meetings/<int:meeting_id>/", gridwork_meetings.gridwork_meeting, name="gridwork_meeting"),
+    path(
+        "gridwork/decisions/<int:decision_id>/done/",
+        gridwork_meetings.gridwork_decision_done,
+        name="gridwork_decision_done",
     ),
 ]

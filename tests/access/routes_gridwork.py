@@ -19,6 +19,10 @@ DIARY_WHY = (
 DIARY_READERS = frozenset(
     {"grid_worker", "grid_leader", "community_staff", "street_staff", "dispatcher", "leader", "sysadmin"}
 )
+MEETING_WHY = (
+    "meetings and decisions are not objects of the access world; tests/gridwork/test_meetings_api.py "
+    "probes them in and out of scope (404), by role (404 for a region not supervised) and by status (409)"
+)
 SUPERVISORS = frozenset({"grid_leader", "community_staff", "street_staff", "sysadmin"})
 
 ROUTES: dict[str, Spec] = {
@@ -50,4 +54,14 @@ ROUTES: dict[str, Spec] = {
     "GET /gridwork/diaries/": Spec("roles", anon=302, roles=DIARY_READERS),
     "GET /gridwork/diaries/{entry_id}/": Spec("skip", why=DIARY_WHY),
     "GET /gridwork/diaries/{entry_id}/{action}/": Spec("skip", why=DIARY_WHY),
+    # 研判: lists filtered to the reader's regions; recording names a region (404 outside the scope)
+    "GET /api/v1/gridwork/meetings": LOGIN,
+    "POST /api/v1/gridwork/meetings": Spec("skip", why=MEETING_WHY),
+    "GET /api/v1/gridwork/meetings/{meeting_id}": Spec("skip", why=MEETING_WHY),
+    "GET /api/v1/gridwork/decisions": LOGIN,
+    "POST /api/v1/gridwork/decisions/{decision_id}/done": Spec("skip", why=MEETING_WHY),
+    "GET /gridwork/meetings/": Spec("roles", anon=302, roles=DIARY_READERS),
+    "GET /gridwork/meetings/new/": Spec("roles", anon=302, roles=SUPERVISORS),
+    "GET /gridwork/meetings/{meeting_id}/": Spec("skip", why=MEETING_WHY),
+    "GET /gridwork/decisions/{decision_id}/done/": Spec("skip", why=MEETING_WHY),
 }

@@ -78,6 +78,7 @@ SUPERVISING = {
     "gridwork_overdue",
     "gridwork_missed",
     "gridwork_diaries",
+    "gridwork_meetings",
     "partywork",
     "volunteers_spaces",
     "civic_policies",

@@ -185,6 +185,8 @@ LABELS: dict[str, str] = {
     "patrols": "网格巡查",
     "diaries": "社情日记",
     "diary_comments": "社情日记评论",
+    "meetings": "研判会议",
+    "meeting_decisions": "研判决定事项",
     "shared_spaces": "共享空间",
     "space_bookings": "共享空间·预约",
     "space_booking_slots": "共享空间·预约时段",
