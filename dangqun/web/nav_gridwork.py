@@ -26,4 +26,5 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
         entries.append(("gridwork_missed", _("漏巡"), reverse("web:gridwork_missed")))
         entries.append(("gridwork_diaries", _("社情日记"), reverse("web:gridwork_diaries")))
         entries.append(("gridwork_meetings", _("研判"), reverse("web:gridwork_meetings")))
+        entries.append(("gridwork_workers", _("网格员履职"), reverse("web:gridwork_workers")))
     return entries

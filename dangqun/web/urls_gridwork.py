@@ -2,7 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import gridwork_diaries, gridwork_meetings, gridwork_patrols, gridwork_visits
+from dangqun.web.views import (
+    gridwork_diaries,
+    gridwork_meetings,
+    gridwork_patrols,
+    gridwork_visits,
+    gridwork_workers,
+)
 
 urlpatterns: list[URLPattern] = [
     path("grid/visits/", gridwork_visits.gridwork_visits, name="gridwork_visits"),
@@ -28,4 +34,5 @@ urlpatterns: list[URLPattern] = [
         gridwork_meetings.gridwork_decision_done,
         name="gridwork_decision_done",
     ),
+    path("gridwork/workers/", gridwork_workers.gridwork_workers, name="gridwork_workers"),
 ]

@@ -64,4 +64,7 @@ ROUTES: dict[str, Spec] = {
     "GET /gridwork/meetings/new/": Spec("roles", anon=302, roles=SUPERVISORS),
     "GET /gridwork/meetings/{meeting_id}/": Spec("skip", why=MEETING_WHY),
     "GET /gridwork/decisions/{decision_id}/done/": Spec("skip", why=MEETING_WHY),
+    # 网格员履职: a list filtered to the reader's grids (empty for others)
+    "GET /api/v1/gridwork/workers": LOGIN,
+    "GET /gridwork/workers/": Spec("roles", anon=302, roles=DIARY_READERS),
 }

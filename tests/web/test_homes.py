@@ -79,6 +79,7 @@ SUPERVISING = {
     "gridwork_missed",
     "gridwork_diaries",
     "gridwork_meetings",
+    "gridwork_workers",
     "partywork",
     "volunteers_spaces",
     "civic_policies",
