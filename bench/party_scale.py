@@ -205,6 +205,28 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     return out
 
 
+def _reference(reuse: bool, members: int, seed: int) -> dict[str, Any]:
+    """The district and the street to time: built now, or found in a kept database (``--reuse``)."""
+    from django.db import connection
+
+    from dangqun.orgs.models import PartyOrg
+
+    start = time.perf_counter()
+    if reuse:
+        ref = {
+            "district": PartyOrg.objects.get(code="BP"),
+            "street": PartyOrg.objects.get(code="BP00"),
+            "orgs": PartyOrg.objects.filter(code__startswith="BP").count(),
+        }
+    else:
+        ref = build(members, seed)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    took = time.perf_counter() - start
+    print(f"{'reused' if reuse else 'built'} {ref['orgs']} organisations, {members} members in {took:.0f} s")
+    return ref
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -215,11 +237,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--pg-server", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="time a database kept by --keep again")
+    parser.add_argument("--only", default="", help="time only these (comma-separated: statistics,ledger,…)")
     args = parser.parse_args()
+    if args.reuse:
+        args.keep = True
     sqlite_path = ROOT / "var" / "bench_party.sqlite3"
     url = ""
     if args.db == "pg":
         url = args.pg_server.rsplit("/", 1)[0] + "/" + PG_NAME
+    if args.reuse:
+        pass
+    elif args.db == "pg":
         pg_admin(args.pg_server, f"DROP DATABASE IF EXISTS {PG_NAME}")
         pg_admin(args.pg_server, f"CREATE DATABASE {PG_NAME}")
     else:
@@ -236,11 +265,7 @@ def main() -> None:
     from dangqun.party.statistics import annual_statistics
 
     call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    ref = build(args.members, args.seed)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"built {ref['orgs']} organisations, {args.members} members in {time.perf_counter() - start:.0f} s")
+    ref = _reference(args.reuse, args.members, args.seed)
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
     )
@@ -252,6 +277,8 @@ def main() -> None:
             ("ledger", lambda org=org: dues_ledger(org, YEAR, TODAY, limit=200_000)),
             ("summary", lambda org=org: dues_summary(org, dt.date(YEAR, 11, 1))),
         ):
+            if args.only and name not in args.only.split(","):
+                continue
             runs = timed(fn, args.repeat)
             print(
                 f"{args.db:6} {label:8} {name:10} median {statistics.median(runs):7.0f} ms"

@@ -20,7 +20,8 @@ import gc
 import itertools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -57,3 +58,31 @@ def freeze(after: int) -> None:
         gc.freeze()
         _Process.frozen = True
     logger.info("gc.freeze after %s requests: %s objects frozen", after, gc.get_freeze_count())
+
+
+class _Pause:
+    """How many ``gc_paused`` blocks are running in this process, and whether collection was on."""
+
+    lock = threading.Lock()
+    depth = 0
+    was_enabled = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic collection while building a big answer of many small objects (a district's dues
+    ledger makes 200,000): each full collection on the way walks every object made so far, about
+    half of that build's time. Reference counting still frees everything; the collector runs again
+    when the last block in the process ends (nested and concurrent blocks are counted)."""
+    with _Pause.lock:
+        if _Pause.depth == 0:
+            _Pause.was_enabled = gc.isenabled()
+            gc.disable()
+        _Pause.depth += 1
+    try:
+        yield
+    finally:
+        with _Pause.lock:
+            _Pause.depth -= 1
+            if _Pause.depth == 0 and _Pause.was_enabled:
+                gc.enable()

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 
-from django.db.models import BigIntegerField, Case, Count, Q, Sum, Value, When
+from django.db.models import BigIntegerField, Case, Count, FilteredRelation, Q, Sum, Value, When
 
 from dangqun.core import clock
+from dangqun.core.gcfreeze import gc_paused
 from dangqun.orgs.models import PartyOrg, PartyOrgKind
 from dangqun.party.meeting_rules import BRANCH_KINDS
 from dangqun.party.models import DuesBase, DuesCategory, DuesPayment, MemberStatus, PartyMember
@@ -64,7 +67,7 @@ def parse_month(value: str) -> dt.date | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LedgerMember:
     """What the ledger shows of a member (read as rows: a district's ledger holds 100,000)."""
 
@@ -74,9 +77,10 @@ class LedgerMember:
     party_org: PartyOrg
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LedgerBase:
-    """A member's base for the year, as the ledger reads it."""
+    """A member's base for the year, as the ledger reads it (one object shared by the members with the
+    same base)."""
 
     category: str
     monthly_amount: Decimal
@@ -88,13 +92,18 @@ class LedgerBase:
         return str(DuesCategory(self.category).label)
 
 
-@dataclass
+_NO_AMOUNTS: Mapping[int, Decimal] = MappingProxyType({})
+
+
+@dataclass(slots=True)
 class LedgerRow:
     member: LedgerMember
     base: LedgerBase | None
     paid_months: frozenset[int] = frozenset()  # months of the year (1–12) paid
     paid_total: Decimal = Decimal(0)  # paid for the year's months
-    amounts: dict[int, Decimal] = field(default_factory=dict)  # month → amount (``with_amounts`` only)
+    amounts: Mapping[int, Decimal] = field(
+        default_factory=lambda: _NO_AMOUNTS
+    )  # month → amount (``with_amounts`` only)
     arrears: list[dt.date] = field(default_factory=list)  # months due and unpaid, up to this month
     advance: int = 0  # months paid beyond this month
     unpaid_run: int = 0  # months unpaid in a row, ending with last month
@@ -124,33 +133,9 @@ def _members_q(org: PartyOrg, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": MemberStatus.ACTIVE, f"{prefix}party_org__path__subtree": org.path})
 
 
-# Beyond this many members the bases and payments are read by the subtree's join rather than by a list
-# of ids (SQLite refuses more than 32,766 parameters; a district holds 100,000 members).
-IDS_IN_LIST = 5000
-
-
-def _ledger_members(org: PartyOrg, limit: int) -> list[LedgerMember]:
-    rows = list(
-        PartyMember.objects.filter(_members_q(org))
-        .order_by("party_org__path", "name", "id")
-        .values_list("pk", "name", "joined_on", "party_org_id")[:limit]
-    )
-    org_ids = {r[3] for r in rows}
-    orgs = PartyOrg.objects.only("pk", "code", "name", "path", "kind")
-    by_id = {
-        o.pk: o
-        for o in (
-            orgs.filter(pk__in=org_ids)
-            if len(org_ids) <= IDS_IN_LIST
-            else orgs.filter(path__subtree=org.path)
-        )
-    }
-    return [LedgerMember(pk, name, joined, by_id[org_id]) for pk, name, joined, org_id in rows]
-
-
-def _month_mask(months: list[dt.date]) -> Sum:
+def _month_mask(months: list[dt.date], column: str) -> Sum:
     """One bit per month of ``months`` a member paid (a member pays a month once)."""
-    whens = [When(month=m, then=Value(1 << i)) for i, m in enumerate(months)]
+    whens = [When(**{column: m}, then=Value(1 << i)) for i, m in enumerate(months)]
     return Sum(Case(*whens, default=Value(0), output_field=BigIntegerField()))
 
 
@@ -182,6 +167,24 @@ def _paid_months(
     return in_year, arrears, run
 
 
+def _year_amounts(org: PartyOrg, year: int, member_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    """month → amount per member for the year (the Excel ledger's cells)."""
+    whose = Q(member_id__in=member_ids) if len(member_ids) <= IDS_IN_LIST else _members_q(org, "member__")
+    amounts: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for member_id, month, amount in (
+        DuesPayment.objects.filter(whose, month__year=year)
+        .order_by()
+        .values_list("member_id", "month", "amount")
+    ):
+        amounts[member_id][month.month] = amount
+    return amounts
+
+
+# Beyond this many members the Excel ledger's amounts are read by the subtree's join rather than by a
+# list of ids (SQLite refuses more than 32,766 parameters; a district holds 100,000 members).
+IDS_IN_LIST = 5000
+
+
 def dues_ledger(
     org: PartyOrg,
     year: int,
@@ -193,65 +196,77 @@ def dues_ledger(
     """Each active member of ``org``'s subtree with the year's base, the months paid, arrears (due
     months up to the current one, from the month they joined), advances and the unpaid run.
 
-    The payments are read aggregated, one row a member (a bit per month of the year and of the six
-    months before this one, and the year's total), and the advances apart: a district's 1.1 million
-    payments stay in the database. Members with the same bits and joining month share their arrears
-    (read-only lists). ``with_amounts`` (the Excel ledger) also reads each month's amount."""
-    today = today or clock.local_today()
+    One query reads it all, a row a member: the member, the year's base (a left join) and the
+    payments aggregated in the database (a bit per month of the year and of the six months before
+    this one, the year's total, the months paid beyond this one): a district's 1.1 million payments
+    stay there. Members with the same bits and joining month share their arrears (read-only lists),
+    members with the same base share one ``LedgerBase``. ``with_amounts`` (the Excel ledger) also
+    reads each month's amount, and the base's income and rate."""
+    with gc_paused():
+        return _ledger(org, year, today or clock.local_today(), limit, with_amounts)
+
+
+def _ledger(org: PartyOrg, year: int, today: dt.date, limit: int, with_amounts: bool) -> list[LedgerRow]:
     this_month = month_start(today)
-    members = _ledger_members(org, limit)
-    ids = [m.pk for m in members]
-    whose = Q(member_id__in=ids) if len(ids) <= IDS_IN_LIST else _members_q(org, "member__")
-    # The income and the rate only for the Excel ledger (two decimals fewer a member to read).
-    detail = ("monthly_income", "rate") if with_amounts else ()
-    bases = {
-        row[0]: LedgerBase(row[1], row[2], *(row[3:] or (None, None)))
-        for row in DuesBase.objects.filter(whose, year=year)
-        .order_by()
-        .values_list("member_id", "category", "monthly_amount", *detail)
-    }
     year_months = [dt.date(year, m, 1) for m in range(1, 13)]
     run_months = [shift_month(this_month, -n) for n in range(1, UNPAID_MONTHS_FLAG + 1)]
     months = sorted({*year_months, *run_months})
-    paid = {
-        member_id: (int(mask or 0), total or Decimal(0))  # PostgreSQL sums a bigint as a numeric
-        for member_id, mask, total in DuesPayment.objects.filter(
-            whose, month__gte=months[0], month__lte=months[-1]
-        )
-        .order_by()
-        .values("member_id")
+    # The income and the rate only for the Excel ledger (two decimals fewer a member to read).
+    detail = ("base__monthly_income", "base__rate") if with_amounts else ()
+    rows = list(
+        PartyMember.objects.filter(_members_q(org))
         .annotate(
-            mask=_month_mask(months),
-            total=Sum("amount", filter=Q(month__gte=year_months[0], month__lte=year_months[-1])),
+            base=FilteredRelation("dues_bases", condition=Q(dues_bases__year=year)),
+            # Every payment from the window's first month on: the window's bits and the advances.
+            paid=FilteredRelation("dues_payments", condition=Q(dues_payments__month__gte=months[0])),
         )
-        .values_list("member_id", "mask", "total")
-    }
-    advances = dict(
-        DuesPayment.objects.filter(whose, month__gt=this_month)
-        .order_by()
-        .values("member_id")
-        .annotate(n=Count("id"))
-        .values_list("member_id", "n")
+        .values_list(
+            "pk", "name", "joined_on", "party_org_id", "base__category", "base__monthly_amount", *detail
+        )
+        .annotate(
+            mask=_month_mask(months, "paid__month"),
+            total=Sum(
+                "paid__amount", filter=Q(paid__month__gte=year_months[0], paid__month__lte=year_months[-1])
+            ),
+            advance=Count("paid__id", filter=Q(paid__month__gt=this_month)),
+        )
+        .order_by("party_org__path", "name", "pk")[:limit]
     )
-    amounts: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    if with_amounts:
-        for member_id, month, amount in (
-            DuesPayment.objects.filter(whose, month__year=year)
-            .order_by()
-            .values_list("member_id", "month", "amount")
-        ):
-            amounts[member_id][month.month] = amount
+    org_ids = {r[3] for r in rows}
+    orgs = PartyOrg.objects.only("pk", "code", "name", "path", "kind")
+    by_id = {
+        o.pk: o
+        for o in (
+            orgs.filter(pk__in=org_ids)
+            if len(org_ids) <= IDS_IN_LIST
+            else orgs.filter(path__subtree=org.path)
+        )
+    }
+    amounts = _year_amounts(org, year, [r[0] for r in rows]) if with_amounts else {}
     last_due = min(this_month, year_months[-1])
+    # A member who joined in the window's first month or before owes every month of it: as if unknown.
+    window_joined = shift_month(months[0], 1)
+    bases: dict[tuple[object, ...], LedgerBase] = {}
     shared: dict[tuple[int, dt.date | None, bool], tuple[frozenset[int], list[dt.date], int]] = {}
-    rows = []
-    for member in members:
-        mask, total = paid.get(member.pk, (0, Decimal(0)))
-        base = bases.get(member.pk)
-        joined = month_start(member.joined_on) if member.joined_on else None
-        exempt = base is not None and base.monthly_amount == 0
+    ledger = []
+    zero = Decimal(0)
+    for pk, name, joined_on, org_id, category, monthly_amount, *rest in rows:
+        *detail_values, mask, total, advance = rest
+        base = None
+        if category is not None:
+            base_key = (category, monthly_amount, *detail_values)
+            base = bases.get(base_key)
+            if base is None:
+                base = bases[base_key] = LedgerBase(
+                    category, monthly_amount, *(detail_values or (None, None))
+                )
+        joined = None if joined_on is None or joined_on < window_joined else month_start(joined_on)
+        mask = int(mask or 0)  # PostgreSQL sums a bigint as a numeric
+        exempt = base is not None and not monthly_amount
         key = (mask, joined, exempt)
-        if key not in shared:
-            shared[key] = _paid_months(
+        facts = shared.get(key)
+        if facts is None:
+            facts = shared[key] = _paid_months(
                 mask,
                 joined=joined,
                 exempt=exempt,
@@ -260,20 +275,20 @@ def dues_ledger(
                 last_due=last_due,
                 run_months=run_months,
             )
-        in_year, arrears, run = shared[key]
-        rows.append(
+        in_year, arrears, run = facts
+        ledger.append(
             LedgerRow(
-                member=member,
-                base=base,
-                paid_months=in_year,
-                paid_total=total,
-                amounts=amounts.get(member.pk, {}),
-                arrears=arrears,
-                advance=advances.get(member.pk, 0),
-                unpaid_run=run,
+                LedgerMember(pk, name, joined_on, by_id[org_id]),
+                base,
+                in_year,
+                total or zero,
+                amounts.get(pk, _NO_AMOUNTS),
+                arrears,
+                advance,
+                run,
             )
         )
-    return rows
+    return ledger
 
 
 @dataclass(frozen=True)

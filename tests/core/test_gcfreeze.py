@@ -42,3 +42,23 @@ def test_zero_never_freezes(settings: Any, monkeypatch: Any) -> None:
 
     for _ in range(50):
         assert middleware(RequestFactory().get("/")).status_code == 200
+
+
+def test_gc_paused_nests_and_restores_the_collector() -> None:
+    assert gc.isenabled()
+    with gcfreeze.gc_paused():
+        assert not gc.isenabled()
+        with gcfreeze.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still runs
+    assert gc.isenabled()
+
+
+def test_gc_paused_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with gcfreeze.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
