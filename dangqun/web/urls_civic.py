@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import civic_guides, civic_policies
+from dangqun.web.views import civic_guides, civic_notices, civic_policies
 
 urlpatterns: list[URLPattern] = [
     path("civic/policies/", civic_policies.policies, name="civic_policies"),
@@ -27,4 +27,11 @@ urlpatterns: list[URLPattern] = [
         name="civic_move_application",
     ),
     path("civic/service-desk/", civic_guides.workbench, name="civic_service_desk"),
+    # 居务公开栏: the public boards (no login) and the staff's notices of their boards
+    path("civic/board/", civic_notices.boards, name="civic_boards"),
+    path("civic/board/<str:code>/", civic_notices.board, name="civic_board"),
+    path("civic/board/notice/<int:notice_id>/", civic_notices.public_notice, name="civic_public_notice"),
+    path("civic/notices/", civic_notices.desk, name="civic_notices"),
+    path("civic/notices/<int:notice_id>/", civic_notices.edit, name="civic_notice_edit"),
+    path("civic/notices/<int:notice_id>/<str:action>/", civic_notices.move, name="civic_move_notice"),
 ]

@@ -195,6 +195,8 @@ LABELS: dict[str, str] = {
     "civic_service_items": "办事指南·事项",
     "civic_service_items_village": "办事指南·示范村事项",
     "civic_applications": "办事指南·代办申请",
+    "civic_notices": "居务公开栏·公开信息(一年)",
+    "civic_notices_persona_community": "居务公开栏·演示社区公开信息",
 }
 
 
