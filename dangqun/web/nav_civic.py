@@ -20,6 +20,7 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
             ("civic_policies", _("政策库"), reverse("web:civic_policies")),
             desk,
             ("civic_notices", _("公开栏管理"), reverse("web:civic_notices")),
+            ("civic_deliberation", _("民事民议"), reverse("web:civic_deliberation")),
         ]
     if scope.department_ids:  # a responsible unit of service items
         return [desk]
@@ -28,5 +29,6 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
             ("civic_my_policies", _("惠民政策"), reverse("web:civic_my_policies")),
             ("civic_services", _("办事指南"), reverse("web:civic_services")),
             ("civic_boards", _("居务公开栏"), reverse("web:civic_boards")),
+            ("civic_proposals", _("民事民议"), reverse("web:civic_proposals")),
         ]
     return []

@@ -35,6 +35,13 @@ def _notice_body(world: Any) -> dict[str, Any]:
     return {"region": "NO-SUCH-REGION", "kind": "service", "title": "矩阵公告"}
 
 
+# 民事民议: proposals are public (a guessed id is 404 to everyone); raising one is open to any signed-in
+# persona (a board that does not exist is 422 for all); votes and comments need a proposal (404 for a
+# guessed id, tests/civic covers who may vote); moderation and moves are the region's staff's (a role
+# gate, then 404 for a guessed id).
+NO_PROPOSAL = (("proposal_id", "999999999"), ("comment_id", "999999999"), ("action", "open_vote"))
+
+
 def _png() -> Any:
     import io
 
@@ -163,4 +170,40 @@ ROUTES: dict[str, Spec] = {
     "POST /civic/notices/{notice_id}/{action}/": Spec(
         "roles", anon=302, roles=NOTICE_STAFF, params=NO_NOTICE, allowed=404
     ),
+    # --- 民事民议 ---
+    "GET /api/v1/civic/proposals": PUBLIC_API,
+    "POST /api/v1/civic/proposals": Spec(
+        "login", body=lambda _w: {"region": "NO-SUCH-REGION", "title": "矩阵议题"}
+    ),
+    "GET /api/v1/civic/proposals/{proposal_id}": Spec("public", anon=404, params=NO_PROPOSAL),
+    "POST /api/v1/civic/proposals/{proposal_id}/vote": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_PROPOSAL, body=lambda _w: {"choice": "for"}
+    ),
+    "POST /api/v1/civic/proposals/{proposal_id}/comments": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_PROPOSAL, body=lambda _w: {"body": "矩阵"}
+    ),
+    "POST /api/v1/civic/proposals/{proposal_id}/comments/{comment_id}/hide": Spec(
+        "roles", roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404, body=lambda _w: {"reason": "矩阵"}
+    ),
+    "POST /api/v1/civic/proposals/{proposal_id}/{action}": Spec(
+        "roles", roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404, body=lambda _w: {}
+    ),
+    "GET /civic/proposals/": Spec("public", anon=200),
+    "GET /civic/proposals/new/": WEB_LOGIN,
+    # An empty form: 422 (no region) for every signed-in persona, nothing written.
+    "POST /civic/proposals/new/": Spec("login", anon=302),
+    "GET /civic/proposals/{proposal_id}/": Spec("public", anon=404, params=NO_PROPOSAL),
+    "POST /civic/proposals/{proposal_id}/vote/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_PROPOSAL
+    ),
+    "POST /civic/proposals/{proposal_id}/comment/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_PROPOSAL
+    ),
+    "POST /civic/proposals/{proposal_id}/comments/{comment_id}/hide/": Spec(
+        "roles", anon=302, roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404
+    ),
+    "POST /civic/proposals/{proposal_id}/{action}/": Spec(
+        "roles", anon=302, roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404
+    ),
+    "GET /civic/deliberation/": Spec("roles", anon=302, roles=NOTICE_STAFF),
 }
