@@ -80,7 +80,8 @@ def _community_year(ctx: SeedContext, region: Region, end: dt.datetime) -> list[
             rows.append(_notice(region, NoticeKind.FINANCE, _FINANCE[0].format(**fmt), _FINANCE[1], at))
             rows.append(_notice(region, NoticeKind.PARTY, _PARTY[0].format(**fmt), _PARTY[1], at))
         month = (month + dt.timedelta(days=32)).replace(day=1)
-    latest = sorted(rows, key=lambda n: n.published_at or end)[-8:]
+    lasting = [n for n in rows if n.expires_on is None]  # a pinned notice stays on the board
+    latest = sorted(lasting, key=lambda n: n.published_at or end)[-8:]
     for notice in latest[::4]:  # two recent ones are pinned
         notice.pinned = True
     return rows

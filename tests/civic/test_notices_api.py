@@ -231,3 +231,22 @@ def test_the_board_pages_open_without_login_and_staff_publish_from_the_desk(civi
     citizen.force_login(User.objects.get(username="citizen"))
     assert citizen.get("/civic/notices/").status_code == 403
     assert citizen.get(f"/civic/notices/{notice.pk}/").status_code == 403
+
+
+def test_reanchoring_the_demo_moves_the_board_and_the_proposals(civic) -> None:
+    from dangqun.civic.models import Proposal
+    from dangqun.demo.calendar import demo_shift
+
+    notice = Notice.objects.filter(expires_on__isnull=False).order_by("id").first()
+    proposal = Proposal.objects.filter(vote_closes_at__isnull=False).order_by("id").first()
+    assert notice is not None
+    assert proposal is not None
+
+    shifted = demo_shift(7)
+
+    week = dt.timedelta(days=7)
+    assert shifted["notice"] == Notice.objects.count()
+    moved = Notice.objects.get(pk=notice.pk)
+    assert moved.published_at == notice.published_at + week  # type: ignore[operator]
+    assert moved.expires_on == notice.expires_on + week  # type: ignore[operator]
+    assert Proposal.objects.get(pk=proposal.pk).vote_closes_at == proposal.vote_closes_at + week  # type: ignore[operator]
