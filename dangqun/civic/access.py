@@ -8,6 +8,8 @@ pushed to them (``access_my_policy_by_id``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -15,9 +17,12 @@ from dangqun.accounts.models import Role, User
 from dangqun.accounts.scope import get_scope
 from dangqun.civic.models import (
     CivicContact,
+    Notice,
+    NoticeStatus,
     Policy,
     PolicyReach,
     PolicyStatus,
+    Proposal,
     ServiceApplication,
     ServiceItem,
 )
@@ -160,3 +165,67 @@ def handles_item(user: object, item: ServiceItem) -> bool:
     if scope.covers_path(item.region.path, roles=SERVICE_STAFF_ROLES):
         return True
     return item.department_id is not None and item.department_id in scope.department_ids
+
+
+# --- 居务公开栏 and 民事民议: the boards and proposals are public; staff manage their regions' ---------
+
+NOTICE_STAFF_ROLES = POLICY_STAFF_ROLES
+
+
+def is_notice_staff(user: object) -> bool:
+    return is_policy_staff(user)
+
+
+def require_notice_staff(user: object) -> None:
+    if not is_notice_staff(user):
+        raise ForbiddenError(_("仅社区、街道及区级工作人员可管理公开栏和议事"))
+
+
+def notices_managed_q(user: object) -> Q:
+    return get_scope(user).region_q("region__path", roles=NOTICE_STAFF_ROLES)
+
+
+def managed_notices(user: object) -> QuerySet[Notice]:
+    return Notice.objects.select_related("region").filter(notices_managed_q(user))
+
+
+def access_managed_notice_by_id(user: object, notice_id: int) -> Notice:
+    """A notice of the staff member's regions; another region's is a 404, like one that does not exist."""
+    notice = managed_notices(user).filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFoundError(_("公开栏信息不存在或无权管理"))
+    return notice
+
+
+def public_notices(today: dt.date) -> QuerySet[Notice]:
+    """What anyone may read (no login): published and not past its end of display."""
+    return Notice.objects.select_related("region").filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today), status=NoticeStatus.PUBLISHED
+    )
+
+
+def access_public_notice_by_id(notice_id: int, today: dt.date) -> Notice:
+    notice = public_notices(today).filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFoundError(_("公开栏信息不存在或已撤回"))
+    return notice
+
+
+def public_proposals() -> QuerySet[Proposal]:
+    """Every proposal is public (民事民议: the matter, the discussion and the result)."""
+    return Proposal.objects.select_related("region")
+
+
+def access_public_proposal_by_id(proposal_id: int) -> Proposal:
+    proposal = public_proposals().filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFoundError(_("议题不存在"))
+    return proposal
+
+
+def proposals_managed_q(user: object) -> Q:
+    return get_scope(user).region_q("region__path", roles=NOTICE_STAFF_ROLES)
+
+
+def manages_region(user: object, path: str) -> bool:
+    return get_scope(user).covers_path(path, roles=NOTICE_STAFF_ROLES)

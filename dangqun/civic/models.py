@@ -287,3 +287,188 @@ class ApplicationHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_place}→{self.to_place}"
+
+
+# --- 居务公开栏: notices a community or street publishes to a region's public board ------------------
+
+
+class NoticeKind(models.TextChoices):
+    SERVICE = "service", _("便民服务")
+    AFFAIRS = "affairs", _("居务公开")
+    FINANCE = "finance", _("财务公开")
+    PARTY = "party", _("党务公开")
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Notice(TimeStampedModel):
+    """A notice on a region's public board (居务公开栏): its kind, text (sanitised HTML), whether it is
+    pinned and until when it shows. A community's board also shows its street's and district's notices.
+    Statuses change only through ``NoticeWorkflow.apply`` (``civic.notices``)."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("发布区域"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=NoticeKind.choices, db_index=True)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("正文"), blank=True)
+    issuer = models.CharField(_("发布单位"), max_length=80)
+    pinned = models.BooleanField(_("置顶"), default=False)
+    expires_on = models.DateField(_("公示截止"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("公开栏信息")
+        verbose_name_plural = _("公开栏信息")
+        ordering: ClassVar[list[str]] = ["-published_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["region", "status", "published_at"], name="civic_notice_board")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- 民事民议: proposals residents discuss and vote on, one vote per household ----------------------
+
+
+class ProposalStatus(models.TextChoices):
+    COLLECTING = "collecting", _("征集中")
+    VOTING = "voting", _("表决中")
+    PASSED = "passed", _("已通过")
+    DONE = "done", _("已落实")
+    REJECTED = "rejected", _("未通过")
+
+
+class ProposalOrigin(models.TextChoices):
+    RESIDENT = "resident", _("居民提议")
+    COMMUNITY = "community", _("社区提议")
+
+
+class Proposal(TimeStampedModel):
+    """A matter raised for a region (民事民提): discussed in moderated comments, voted on by the
+    region's registered households within a window (民事民议), decided and carried out by the community
+    (民事民决), the result public. Statuses change only through ``ProposalWorkflow.apply``."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("议事范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("议题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    origin = models.CharField(_("提议方"), max_length=10, choices=ProposalOrigin.choices)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提议人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.COLLECTING,
+        db_index=True,
+    )
+    vote_opens_at = models.DateTimeField(_("表决开始"), null=True, blank=True)
+    vote_closes_at = models.DateTimeField(_("表决截止"), null=True, blank=True)
+    decision = models.CharField(_("议定结果"), max_length=500, blank=True)
+    outcome = models.CharField(_("落实情况"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("议定时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("落实时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("民事民议")
+        verbose_name_plural = _("民事民议")
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalComment(models.Model):
+    """A comment on a proposal (plain text, escaped when shown); staff may hide it with a reason."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发言人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author_name = models.CharField(_("署名"), max_length=50)
+    body = models.CharField(_("内容"), max_length=500)
+    created_at = models.DateTimeField(_("发表时间"))
+    hidden_at = models.DateTimeField(_("屏蔽时间"), null=True, blank=True)
+    hidden_reason = models.CharField(_("屏蔽原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("议事发言")
+        verbose_name_plural = _("议事发言")
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}:{self.pk}"
+
+
+class VoteChoice(models.TextChoices):
+    FOR = "for", _("赞成")
+    AGAINST = "against", _("反对")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class ProposalVote(models.Model):
+    """A household's one vote on a proposal, cast by a registered resident of that household (the
+    unique constraint holds it under concurrency, on both databases)."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="votes"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("住户"), on_delete=models.PROTECT, related_name="+"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("投票居民"), on_delete=models.PROTECT, related_name="+"
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("投票账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    choice = models.CharField(_("意见"), max_length=10, choices=VoteChoice.choices)
+    cast_at = models.DateTimeField(_("投票时间"))
+
+    class Meta:
+        verbose_name = _("户代表表决")
+        verbose_name_plural = _("户代表表决")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["proposal", "household"], name="civic_one_vote_per_household")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}:{self.household_id}"

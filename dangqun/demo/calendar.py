@@ -28,7 +28,15 @@ from django.db.models import F, Max
 
 from dangqun.analytics.kpi_rollup import kpi_rollup_reset
 from dangqun.cases.models import Attachment, Case, CaseCodeCounter, CaseEvent, CaseTask
-from dangqun.civic.models import ApplicationHandover, ApplicationMaterial, ServiceApplication
+from dangqun.civic.models import (
+    ApplicationHandover,
+    ApplicationMaterial,
+    Notice,
+    Proposal,
+    ProposalComment,
+    ProposalVote,
+    ServiceApplication,
+)
 from dangqun.core import clock
 from dangqun.demo.context import DISTRICT_CODE, REFERENCE_DATE
 from dangqun.regions.models import Region
@@ -99,12 +107,21 @@ def _shift_applications(delta: dt.timedelta) -> dict[str, int]:
     if district is None:
         return {}
     applications = ServiceApplication.objects.filter(item__region__path__subtree=district.path)
+    return _shift_rows(
+        delta,
+        (
+            applications,
+            ApplicationHandover.objects.filter(application__in=applications),
+            ApplicationMaterial.objects.filter(application__in=applications),
+        ),
+    )
+
+
+def _shift_rows(delta: dt.timedelta, querysets: tuple[models.QuerySet[Any], ...]) -> dict[str, int]:
+    """Move the set moments (not the bookkeeping ``auto_now`` ones) of each queryset's rows by ``delta``."""
     shifted = {}
-    for model, rows in (
-        (ServiceApplication, applications),
-        (ApplicationHandover, ApplicationHandover.objects.filter(application__in=applications)),
-        (ApplicationMaterial, ApplicationMaterial.objects.filter(application__in=applications)),
-    ):
+    for rows in querysets:
+        model = rows.model
         columns = [
             f.name
             for f in model._meta.concrete_fields
@@ -115,6 +132,32 @@ def _shift_applications(delta: dt.timedelta) -> dict[str, int]:
         shifted[model._meta.model_name or model.__name__] = rows.update(
             **{name: F(name) + delta for name in columns}
         )
+    return shifted
+
+
+def _shift_boards(delta: dt.timedelta) -> dict[str, int]:
+    """The district's notices (居务公开栏) and proposals (民事民议) move with the cases: the board shows
+    the same year, the open proposal's voting window stays open."""
+    district = Region.objects.filter(code=DISTRICT_CODE).first()
+    if district is None:
+        return {}
+    notices = Notice.objects.filter(region__path__subtree=district.path)
+    proposals = Proposal.objects.filter(region__path__subtree=district.path)
+    shifted = _shift_rows(
+        delta,
+        (
+            notices,
+            proposals,
+            ProposalComment.objects.filter(proposal__in=proposals),
+            ProposalVote.objects.filter(proposal__in=proposals),
+        ),
+    )
+    # the end of display is a date (whole days move it; date arithmetic differs between databases)
+    ending = list(notices.filter(expires_on__isnull=False).only("pk", "expires_on"))
+    for notice in ending:
+        assert notice.expires_on is not None  # noqa: S101 - filtered above
+        notice.expires_on = notice.expires_on + delta
+    Notice.objects.bulk_update(ending, ["expires_on"], batch_size=500)
     return shifted
 
 
@@ -145,6 +188,7 @@ def demo_shift(days: int) -> dict[str, int]:
             )
         shifted[model._meta.model_name or model.__name__] = rows
     shifted.update(_shift_applications(delta))
+    shifted.update(_shift_boards(delta))
     _renumber(case_ids)
     kpi_rollup_reset()  # the rollup's days moved: the next run computes them again
     return shifted

@@ -35,9 +35,11 @@ from dangqun.demo.build_civic import delete_civic, seed_civic
 from dangqun.demo.build_community import delete_community, seed_community
 from dangqun.demo.build_gridwork import delete_gridwork, seed_gridwork
 from dangqun.demo.build_guides import delete_guides, seed_guides
+from dangqun.demo.build_notices import delete_notices, seed_notices
 from dangqun.demo.build_orgs import seed_departments, seed_party_tree
 from dangqun.demo.build_party import seed_party_life, seed_party_members
 from dangqun.demo.build_partywork import delete_partywork, seed_partywork
+from dangqun.demo.build_proposals import delete_proposals, seed_proposals
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
 from dangqun.demo.build_triage import seed_hotspots, seed_triage_model
@@ -167,6 +169,8 @@ def demo_seed(
         seed_volunteers,
         seed_civic,
         seed_guides,
+        seed_notices,
+        seed_proposals,
     ]
     for stage in stages:
         try:
@@ -340,6 +344,8 @@ def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
         delete_gridwork,
         delete_partywork,
         delete_volunteers,
+        delete_proposals,
+        delete_notices,
         delete_guides,
         delete_civic,
     ):

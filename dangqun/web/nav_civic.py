@@ -16,12 +16,19 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
     """(key, label, url) for the menu entries the request user may open in this domain."""
     desk = ("civic_service_desk", _("代办工作台"), reverse("web:civic_service_desk"))
     if scope.is_sysadmin or scope.roles & POLICY_STAFF_ROLES:
-        return [("civic_policies", _("政策库"), reverse("web:civic_policies")), desk]
+        return [
+            ("civic_policies", _("政策库"), reverse("web:civic_policies")),
+            desk,
+            ("civic_notices", _("公开栏管理"), reverse("web:civic_notices")),
+            ("civic_deliberation", _("民事民议"), reverse("web:civic_deliberation")),
+        ]
     if scope.department_ids:  # a responsible unit of service items
         return [desk]
     if not scope.roles or Role.CITIZEN in scope.roles:
         return [
             ("civic_my_policies", _("惠民政策"), reverse("web:civic_my_policies")),
             ("civic_services", _("办事指南"), reverse("web:civic_services")),
+            ("civic_boards", _("居务公开栏"), reverse("web:civic_boards")),
+            ("civic_proposals", _("民事民议"), reverse("web:civic_proposals")),
         ]
     return []

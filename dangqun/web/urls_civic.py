@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import civic_guides, civic_policies
+from dangqun.web.views import civic_guides, civic_notices, civic_policies, civic_proposals
 
 urlpatterns: list[URLPattern] = [
     path("civic/policies/", civic_policies.policies, name="civic_policies"),
@@ -27,4 +27,24 @@ urlpatterns: list[URLPattern] = [
         name="civic_move_application",
     ),
     path("civic/service-desk/", civic_guides.workbench, name="civic_service_desk"),
+    # 居务公开栏: the public boards (no login) and the staff's notices of their boards
+    path("civic/board/", civic_notices.boards, name="civic_boards"),
+    path("civic/board/<str:code>/", civic_notices.board, name="civic_board"),
+    path("civic/board/notice/<int:notice_id>/", civic_notices.public_notice, name="civic_public_notice"),
+    path("civic/notices/", civic_notices.desk, name="civic_notices"),
+    path("civic/notices/<int:notice_id>/", civic_notices.edit, name="civic_notice_edit"),
+    path("civic/notices/<int:notice_id>/<str:action>/", civic_notices.move, name="civic_move_notice"),
+    # 民事民议: public proposals (no login to read), household votes and comments, the staff's moves
+    path("civic/proposals/", civic_proposals.proposals, name="civic_proposals"),
+    path("civic/proposals/new/", civic_proposals.raise_proposal, name="civic_raise_proposal"),
+    path("civic/proposals/<int:proposal_id>/", civic_proposals.proposal_page, name="civic_proposal"),
+    path("civic/proposals/<int:proposal_id>/vote/", civic_proposals.vote, name="civic_vote"),
+    path("civic/proposals/<int:proposal_id>/comment/", civic_proposals.comment, name="civic_comment"),
+    path(
+        "civic/proposals/<int:proposal_id>/comments/<int:comment_id>/hide/",
+        civic_proposals.hide_comment,
+        name="civic_hide_comment",
+    ),
+    path("civic/proposals/<int:proposal_id>/<str:action>/", civic_proposals.move, name="civic_move_proposal"),
+    path("civic/deliberation/", civic_proposals.workbench, name="civic_deliberation"),
 ]

@@ -22,6 +22,26 @@ NO_APPLICATION = (("application_id", "999999999"), ("action", "accept"))
 PUBLIC_404 = Spec("public", anon=404, params=NO_ITEM)
 
 
+# 居务公开栏: boards and published notices are public (an unknown board or notice is 404 to everyone);
+# notices are kept by the staff of their region (tests/civic covers another community's 404 with real
+# notices), so a guessed id is 404 to everyone past the role gate.
+NOTICE_STAFF = POLICY_STAFF
+NO_BOARD = (("code", "NO-SUCH-BOARD"),)
+NO_NOTICE = (("notice_id", "999999999"), ("action", "publish"))
+
+
+def _notice_body(world: Any) -> dict[str, Any]:
+    """A notice on a board that does not exist: 422 (``region``) once past the role gate."""
+    return {"region": "NO-SUCH-REGION", "kind": "service", "title": "矩阵公告"}
+
+
+# 民事民议: proposals are public (a guessed id is 404 to everyone); raising one is open to any signed-in
+# persona (a board that does not exist is 422 for all); votes and comments need a proposal (404 for a
+# guessed id, tests/civic covers who may vote); moderation and moves are the region's staff's (a role
+# gate, then 404 for a guessed id).
+NO_PROPOSAL = (("proposal_id", "999999999"), ("comment_id", "999999999"), ("action", "open_vote"))
+
+
 def _png() -> Any:
     import io
 
@@ -122,4 +142,68 @@ ROUTES: dict[str, Spec] = {
         "roles", anon=302, roles=frozenset(), denied=404, params=NO_APPLICATION
     ),
     "GET /civic/service-desk/": Spec("roles", anon=302, roles=SERVICE_STAFF),
+    # --- 居务公开栏 ---
+    "GET /api/v1/civic/board/{code}": Spec("public", anon=404, params=NO_BOARD),
+    "GET /api/v1/civic/board/{code}/counts": Spec("public", anon=404, params=NO_BOARD),
+    "GET /api/v1/civic/board-notices/{notice_id}": Spec("public", anon=404, params=NO_NOTICE),
+    "GET /api/v1/civic/notices": Spec("roles", roles=NOTICE_STAFF),
+    "POST /api/v1/civic/notices": Spec("roles", roles=NOTICE_STAFF, body=_notice_body, allowed=422),
+    "GET /api/v1/civic/notices/{notice_id}": Spec("roles", roles=NOTICE_STAFF, params=NO_NOTICE, allowed=404),
+    "PATCH /api/v1/civic/notices/{notice_id}": Spec(
+        "roles", roles=NOTICE_STAFF, params=NO_NOTICE, allowed=404, body=lambda _w: {"title": "矩阵"}
+    ),
+    "POST /api/v1/civic/notices/{notice_id}/{action}": Spec(
+        "roles", roles=NOTICE_STAFF, params=NO_NOTICE, allowed=404, body=lambda _w: {}
+    ),
+    "GET /civic/board/": Spec("public", anon=200),
+    "GET /civic/board/{code}/": Spec("public", anon=404, params=NO_BOARD),
+    "GET /civic/board/notice/{notice_id}/": Spec("public", anon=404, params=NO_NOTICE),
+    "GET /civic/notices/": Spec("roles", anon=302, roles=NOTICE_STAFF),
+    # An empty form past the role gate: 422 (no region), nothing written.
+    "POST /civic/notices/": Spec("roles", anon=302, roles=NOTICE_STAFF, allowed=422),
+    "GET /civic/notices/{notice_id}/": Spec(
+        "roles", anon=302, roles=NOTICE_STAFF, params=NO_NOTICE, allowed=404
+    ),
+    "POST /civic/notices/{notice_id}/": Spec(
+        "roles", anon=302, roles=NOTICE_STAFF, params=NO_NOTICE, allowed=404
+    ),
+    "POST /civic/notices/{notice_id}/{action}/": Spec(
+        "roles", anon=302, roles=NOTICE_STAFF, params=NO_NOTICE, allowed=404
+    ),
+    # --- 民事民议 ---
+    "GET /api/v1/civic/proposals": PUBLIC_API,
+    "POST /api/v1/civic/proposals": Spec(
+        "login", body=lambda _w: {"region": "NO-SUCH-REGION", "title": "矩阵议题"}
+    ),
+    "GET /api/v1/civic/proposals/{proposal_id}": Spec("public", anon=404, params=NO_PROPOSAL),
+    "POST /api/v1/civic/proposals/{proposal_id}/vote": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_PROPOSAL, body=lambda _w: {"choice": "for"}
+    ),
+    "POST /api/v1/civic/proposals/{proposal_id}/comments": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_PROPOSAL, body=lambda _w: {"body": "矩阵"}
+    ),
+    "POST /api/v1/civic/proposals/{proposal_id}/comments/{comment_id}/hide": Spec(
+        "roles", roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404, body=lambda _w: {"reason": "矩阵"}
+    ),
+    "POST /api/v1/civic/proposals/{proposal_id}/{action}": Spec(
+        "roles", roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404, body=lambda _w: {}
+    ),
+    "GET /civic/proposals/": Spec("public", anon=200),
+    "GET /civic/proposals/new/": WEB_LOGIN,
+    # An empty form: 422 (no region) for every signed-in persona, nothing written.
+    "POST /civic/proposals/new/": Spec("login", anon=302),
+    "GET /civic/proposals/{proposal_id}/": Spec("public", anon=404, params=NO_PROPOSAL),
+    "POST /civic/proposals/{proposal_id}/vote/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_PROPOSAL
+    ),
+    "POST /civic/proposals/{proposal_id}/comment/": Spec(
+        "roles", anon=302, roles=frozenset(), denied=404, params=NO_PROPOSAL
+    ),
+    "POST /civic/proposals/{proposal_id}/comments/{comment_id}/hide/": Spec(
+        "roles", anon=302, roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404
+    ),
+    "POST /civic/proposals/{proposal_id}/{action}/": Spec(
+        "roles", anon=302, roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404
+    ),
+    "GET /civic/deliberation/": Spec("roles", anon=302, roles=NOTICE_STAFF),
 }

@@ -199,6 +199,11 @@ LABELS: dict[str, str] = {
     "civic_service_items": "办事指南·事项",
     "civic_service_items_village": "办事指南·示范村事项",
     "civic_applications": "办事指南·代办申请",
+    "civic_notices": "居务公开栏·公开信息(一年)",
+    "civic_notices_persona_community": "居务公开栏·演示社区公开信息",
+    "civic_proposals": "民事民议·议题",
+    "civic_proposal_votes": "民事民议·户代表投票",
+    "civic_proposal_comments": "民事民议·居民意见",
 }
 
 
