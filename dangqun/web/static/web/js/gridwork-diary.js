@@ -52,7 +52,7 @@
         headers: { "Content-Type": "application/json", "X-CSRFToken": token, "Accept-Language": LANGUAGE },
         body: payload,
       }).then((r) => {
-        if (r.ok) { localStorage.removeItem(key); say(document.documentElement.dataset.diarySent || "已补传手机上保存的日记"); return; }
+        if (r.ok) { localStorage.removeItem(key); say(gettext("已补传手机上保存的日记")); return; }
         if (r.status === 401 || r.status === 429 || r.status >= 500) throw new Error("retry " + r.status);
         return r.json().then((body) => { localStorage.removeItem(key); say(body.detail || String(r.status)); });
       });
@@ -68,7 +68,7 @@
       const day = card.dataset.day;
       const payload = { day: day, seen: data.get("seen") || "", done: data.get("done") || "", heard: data.get("heard") || "" };
       localStorage.setItem(keyFor(day), JSON.stringify(payload));
-      say(form.dataset.offline || "没有网络:日记已存在手机上,联网后自动补传");
+      say(gettext("没有网络:日记已存在手机上,联网后自动补传"));
     });
   }
   window.addEventListener("online", flush);
