@@ -215,3 +215,21 @@ def test_the_demo_has_teams_volunteers_and_a_year_of_hours(api_as) -> None:
     me = api_as("citizen").get("/api/v1/volunteers/me").json()
     assert me["registered"]
     assert Decimal(me["stars"]["hours"]) > 0
+
+
+def _queries(client, path: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/volunteers/activities", "/volunteers/", "/volunteers/teams/"])
+def test_lists_read_a_fixed_number_of_queries(api_as, path: str) -> None:
+    citizen = api_as("citizen")
+    before = _queries(citizen, path)
+    for _n in range(3):
+        _sign_up(citizen, _publish(api_as, slots=3)["id"])
+    assert _queries(citizen, path) == before
