@@ -399,6 +399,8 @@ def volunteers_list_activities(
         qs = qs.filter(status=ActivityStatus.PUBLISHED, ends_at__gte=now).order_by("starts_at", "id")
     elif view == "mine":
         volunteer = volunteer_of(request.user)
+        if volunteer is None:  # not registered: signed up for nothing
+            return []
         qs = qs.filter(signups__volunteer=volunteer, signups__status__in=LIVE_SIGNUP_STATUSES).order_by(
             "-starts_at"
         )

@@ -233,3 +233,16 @@ def test_lists_read_a_fixed_number_of_queries(api_as, path: str) -> None:
     for _n in range(3):
         _sign_up(citizen, _publish(api_as, slots=3)["id"])
     assert _queries(citizen, path) == before
+
+
+def test_my_activities_list_only_mine(api_as) -> None:
+    activity = _publish(api_as)
+    citizen = api_as("citizen")
+    _sign_up(citizen, activity["id"])
+    mine = citizen.get("/api/v1/volunteers/activities", {"view": "mine"}).json()
+    assert activity["id"] in [a["id"] for a in mine]
+    assert all(a["my_signup"] is not None for a in mine)
+    assert api_as("grid_worker").get("/api/v1/volunteers/activities", {"view": "mine"}).json() == []
+    managed = api_as("community_staff").get("/api/v1/volunteers/activities", {"view": "managed"}).json()
+    assert activity["id"] in [a["id"] for a in managed]
+    assert api_as("citizen").get("/api/v1/volunteers/activities", {"view": "managed"}).json() == []
