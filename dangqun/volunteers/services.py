@@ -1,8 +1,12 @@
-"""Writes of the 志愿服务 app: booking a shared space (its moves go through ``bookings.BookingWorkflow``)."""
+"""Writes of the 志愿服务 app: booking a shared space (its moves go through ``bookings.BookingWorkflow``);
+registering volunteers, asking to join a team (``memberships.MembershipWorkflow``), publishing
+activities and signing up (``signups.SignUpWorkflow``: check-in, hours, cancellation)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,11 +15,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangqun.accounts.scope import get_scope
 from dangqun.core import clock
 from dangqun.core.audit import record_event
-from dangqun.core.errors import ConflictError
+from dangqun.core.errors import ConflictError, ForbiddenError
+from dangqun.party.models import PartyMember
+from dangqun.regions.models import Region
+from dangqun.volunteers.access import ORGANISER_ROLES
 from dangqun.volunteers.events import VolunteersEvent
-from dangqun.volunteers.models import Booking, BookingPurpose, BookingSlot, BookingStatus, Space
+from dangqun.volunteers.models import (
+    LIVE_SIGNUP_STATUSES,
+    PLACE_STATUSES,
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Booking,
+    BookingPurpose,
+    BookingSlot,
+    BookingStatus,
+    MembershipStatus,
+    SignUp,
+    SignUpStatus,
+    Space,
+    Team,
+    TeamMembership,
+    Volunteer,
+)
 
 HOUR = dt.timedelta(hours=1)
 MAX_HOURS = 12  # one booking covers at most one day's opening
@@ -200,3 +225,225 @@ def booking_create(
             },
         )
     return booking
+
+
+# --- volunteers, teams, activities ---------------------------------------------------------------------
+
+SKILLS_MAX = 200
+
+
+def volunteer_register(
+    *,
+    actor: Any,
+    skills: str = "",
+    availability: str = "",
+    service_region: Region | None = None,
+) -> Volunteer:
+    """Register the signed-in user as a volunteer (or update the profile): linked to the user's party
+    member record when there is one. Idempotent: a second call updates the same profile."""
+    with transaction.atomic():
+        volunteer = Volunteer.objects.select_for_update().filter(user=actor).first()
+        created = volunteer is None
+        if volunteer is None:
+            member = PartyMember.objects.filter(user=actor).first()
+            volunteer = Volunteer(
+                user=actor,
+                party_member=member,
+                resident_id=member.resident_id if member is not None else None,
+                name=(getattr(actor, "display_name", "") or actor.get_username())[:50],
+            )
+        volunteer.skills = skills.strip()[:SKILLS_MAX]
+        volunteer.availability = availability.strip()[:100]
+        if service_region is not None or created:
+            volunteer.service_region = service_region
+        volunteer.full_clean()
+        volunteer.save()
+        record_event(
+            actor=actor,
+            event_type=VolunteersEvent.VOLUNTEER_REGISTERED if created else VolunteersEvent.VOLUNTEER_UPDATED,
+            target=volunteer,
+            data={"service_region": service_region.code if service_region is not None else None},
+        )
+    return volunteer
+
+
+def _volunteer_for(actor: Any) -> Volunteer:
+    volunteer = Volunteer.objects.filter(user=actor).first()
+    return volunteer if volunteer is not None else volunteer_register(actor=actor)
+
+
+def membership_request(*, actor: Any, team: Team) -> TeamMembership:
+    """Ask to join ``team`` (待审批 until its owners approve). 409 when already in it or asking."""
+    volunteer = _volunteer_for(actor)
+    with transaction.atomic():
+        live = TeamMembership.objects.filter(
+            team=team, volunteer=volunteer, status__in=(MembershipStatus.PENDING, MembershipStatus.ACTIVE)
+        ).first()
+        if live is not None:
+            raise ConflictError(
+                _("已在“%(team)s”中(%(status)s)") % {"team": team.name, "status": live.get_status_display()},
+                code="already_member",
+            )
+        try:
+            with transaction.atomic():
+                membership = TeamMembership.objects.create(
+                    team=team, volunteer=volunteer, status=MembershipStatus.PENDING
+                )
+        except IntegrityError:
+            raise ConflictError(_("入队申请已提交"), code="already_member") from None
+        record_event(
+            actor=actor,
+            event_type=VolunteersEvent.MEMBERSHIP_REQUESTED,
+            target=membership,
+            data={"team": team.pk},
+        )
+    return membership
+
+
+def _validate_activity(
+    *,
+    title: str,
+    kind: str,
+    place: str,
+    lat: float,
+    lng: float,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    slots: int,
+    hours: Decimal,
+    radius_m: int,
+) -> None:
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = _("请填写活动名称")
+    if kind not in ActivityKind.values:
+        errors["kind"] = _("未知活动类型: %(value)s") % {"value": kind}
+    if not place:
+        errors["place"] = _("请填写活动地点")
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        errors["lat"] = _("坐标不正确")
+    if timezone.is_naive(starts_at):
+        errors["starts_at"] = _("开始时间须含时区")
+    elif starts_at <= clock.now():
+        errors["starts_at"] = _("开始时间须晚于现在")
+    if timezone.is_naive(ends_at) or ("starts_at" not in errors and ends_at <= starts_at):
+        errors["ends_at"] = _("结束时间须晚于开始时间")
+    if not 1 <= slots <= 1000:
+        errors["slots"] = _("名额须在1至1000之间")
+    if not Decimal("0.5") <= hours <= Decimal(24):
+        errors["hours"] = _("服务时长须在0.5至24小时之间")
+    if not 50 <= radius_m <= 5000:
+        errors["radius_m"] = _("签到半径须在50至5000米之间")
+    if errors:
+        raise ValidationError(errors)
+
+
+def activity_publish(
+    *,
+    actor: Any,
+    region: Region,
+    title: str,
+    kind: str,
+    place: str,
+    lat: float,
+    lng: float,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    slots: int,
+    hours: Decimal,
+    description: str = "",
+    team: Team | None = None,
+    radius_m: int = 300,
+) -> Activity:
+    """Publish an activity held by ``region`` (the actor must organise there: 403 otherwise)."""
+    title, place = title.strip()[:100], place.strip()[:200]
+    _validate_activity(
+        title=title,
+        kind=kind,
+        place=place,
+        lat=lat,
+        lng=lng,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        slots=slots,
+        hours=hours,
+        radius_m=radius_m,
+    )
+    if not get_scope(actor).covers_path(region.path, ORGANISER_ROLES):
+        raise ForbiddenError(_("您无权以“%(region)s”的名义发布活动") % {"region": region.name})
+    if (
+        team is not None
+        and not region.path.startswith(team.region.path)
+        and not team.region.path.startswith(region.path)
+    ):
+        raise ValidationError({"team": _("承办队伍不属于该区域")})
+    with transaction.atomic():
+        activity = Activity(
+            title=title,
+            kind=kind,
+            description=description.strip(),
+            region=region,
+            team=team,
+            organiser=actor,
+            organiser_label=team.name if team is not None else region.name,
+            place=place,
+            lat=lat,
+            lng=lng,
+            radius_m=radius_m,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            slots=slots,
+            hours=hours,
+            check_in_code=new_check_in_code(),
+        )
+        activity.full_clean()
+        activity.save()
+        record_event(
+            actor=actor,
+            event_type=VolunteersEvent.ACTIVITY_PUBLISHED,
+            target=activity,
+            data={"region": region.code, "kind": kind, "slots": slots, "starts_at": starts_at.isoformat()},
+        )
+    return activity
+
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or typed from a poster
+
+
+def new_check_in_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _n in range(6))
+
+
+def signup_create(*, actor: Any, activity: Activity) -> SignUp:
+    """Sign the actor up (registering them as a volunteer on first use): 已报名 while places are left,
+    else 候补. The activity row is locked while the places are counted: never over the slots. 409 when
+    already signed up, the activity is cancelled or has begun."""
+    volunteer = _volunteer_for(actor)
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        if locked.status != ActivityStatus.PUBLISHED:
+            raise ConflictError(_("活动已取消"), code="activity_cancelled")
+        if clock.now() >= locked.starts_at:
+            raise ConflictError(_("活动已开始,报名已截止"), code="signup_closed")
+        if SignUp.objects.filter(
+            activity=locked, volunteer=volunteer, status__in=LIVE_SIGNUP_STATUSES
+        ).exists():
+            raise ConflictError(_("您已报名该活动"), code="already_signed_up")
+        taken = SignUp.objects.filter(activity=locked, status__in=PLACE_STATUSES).count()
+        status = SignUpStatus.ENROLLED if taken < locked.slots else SignUpStatus.WAITING
+        try:
+            with transaction.atomic():
+                signup = SignUp.objects.create(activity=locked, volunteer=volunteer, status=status)
+        except IntegrityError:
+            raise ConflictError(_("您已报名该活动"), code="already_signed_up") from None
+        record_event(
+            actor=actor,
+            event_type=(
+                VolunteersEvent.SIGNUP_ENROLLED
+                if status == SignUpStatus.ENROLLED
+                else VolunteersEvent.SIGNUP_WAITLISTED
+            ),
+            target=signup,
+            data={"activity": locked.pk, "taken": taken, "slots": locked.slots},
+        )
+    return signup

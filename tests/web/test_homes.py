@@ -81,6 +81,8 @@ SUPERVISING = {
     "gridwork_meetings",
     "gridwork_workers",
     "partywork",
+    "volunteers_home",
+    "volunteers_workbench",
     "volunteers_spaces",
     "civic_policies",
     "civic_service_desk",
@@ -90,9 +92,20 @@ SUPERVISING = {
 @pytest.mark.parametrize(
     ("username", "entries"),
     [
-        # every signed-in user may book a shared space (共享空间); residents read the policies meant for them
+        # every signed-in user may join volunteer activities (志愿服务) and book a shared space (共享空间);
+        # residents read the policies meant for them
         # and the service guides (办事指南)
-        ("citizen", {"home", "find_grid", "volunteers_spaces", "civic_my_policies", "civic_services"}),
+        (
+            "citizen",
+            {
+                "home",
+                "find_grid",
+                "volunteers_home",
+                "volunteers_spaces",
+                "civic_my_policies",
+                "civic_services",
+            },
+        ),
         (
             "grid_worker",
             {
@@ -102,6 +115,7 @@ SUPERVISING = {
                 "gridwork_visits",
                 "gridwork_patrol",
                 "gridwork_diary",
+                "volunteers_home",
                 "volunteers_spaces",
                 "find_grid",
             },
@@ -117,6 +131,8 @@ SUPERVISING = {
                 "region",
                 "command",
                 "community",
+                "volunteers_home",
+                "volunteers_workbench",
                 "volunteers_spaces",
                 "civic_policies",
                 "civic_service_desk",
@@ -125,9 +141,17 @@ SUPERVISING = {
         ),
         (
             "department_staff",
-            {"home", "workbench", "department", "volunteers_spaces", "civic_service_desk", "find_grid"},
+            {
+                "home",
+                "workbench",
+                "department",
+                "volunteers_home",
+                "volunteers_spaces",
+                "civic_service_desk",
+                "find_grid",
+            },
         ),
-        ("party_admin", {"home", "party", "partywork", "volunteers_spaces", "find_grid"}),
+        ("party_admin", {"home", "party", "partywork", "volunteers_home", "volunteers_spaces", "find_grid"}),
         (
             "sysadmin",
             {"home", "command", "find_grid", "admin"} | SUPERVISING,
