@@ -86,6 +86,8 @@ SUPERVISING = {
     "volunteers_spaces",
     "civic_policies",
     "civic_service_desk",
+    "civic_notices",
+    "civic_deliberation",
 }
 
 
@@ -104,6 +106,8 @@ SUPERVISING = {
                 "volunteers_spaces",
                 "civic_my_policies",
                 "civic_services",
+                "civic_boards",
+                "civic_proposals",
             },
         ),
         (
@@ -136,6 +140,8 @@ SUPERVISING = {
                 "volunteers_spaces",
                 "civic_policies",
                 "civic_service_desk",
+                "civic_notices",
+                "civic_deliberation",
                 "find_grid",
             },
         ),
