@@ -1,5 +1,5 @@
 """党务 at district scale: the 党内统计年报 and the organisation-health check over 100,000 members and
-5,000 organisations (see docs/benchmarks.md, "Party statistics and health at district scale").
+5,000 organisations (see docs/benchmarks.md, "Party statistics, health and dues at district scale").
 
     python bench/party_scale.py --db sqlite
     python bench/party_scale.py --db pg
