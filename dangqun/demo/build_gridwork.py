@@ -13,6 +13,7 @@ import math
 from django.utils import timezone
 
 from dangqun.accounts.models import Membership, Role
+from dangqun.civic.models import CivicContact
 from dangqun.demo.calendar import reference_end
 from dangqun.demo.context import SeedContext
 from dangqun.gridwork.due import visits_refresh
@@ -31,10 +32,12 @@ from dangqun.gridwork.models import (
     PatrolStatus,
     Visit,
     VisitStatus,
+    WorkerRating,
 )
 from dangqun.gridwork.questions import QUESTION_BY_KEY, question_keys
+from dangqun.gridwork.ratings import quarter_of
 from dangqun.regions.models import Region
-from dangqun.registry.models import Resident
+from dangqun.registry.models import Household, Resident
 
 PATROL_DAYS = 30
 PATROL_MISSED_SHARE = 0.06
@@ -350,6 +353,74 @@ def seed_meetings(ctx: SeedContext, end: dt.datetime) -> None:
     ctx.insert(Decision, decisions, label="meeting_decisions")
 
 
+RATING_REMARKS = {
+    5: ("随叫随到,很负责", "经常上门看望老人", "办事热心,问题解决得快"),
+    4: ("总体满意", "希望多在小区走动"),
+    3: ("反映的问题处理慢了些", "希望及时反馈办理结果"),
+    2: ("很少见到网格员",),
+    1: ("打电话没人接",),
+}
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def seed_worker_ratings(ctx: SeedContext) -> None:
+    """Seed stage (after the accounts are linked to residents): 民情评议. Last quarter about 40 % of
+    the households rated their grid worker, this quarter a share in proportion to the days gone; each
+    worker has a level of their own (3.8–4.8) around which the households' scores fall; one in eight
+    leaves a remark. These households have no accounts (``rater`` empty, as for ratings collected on
+    paper); the households of residents with an account (the citizen persona's) are left to rate this
+    quarter through the app themselves."""
+    end = ctx.end or reference_end()
+    rng = ctx.rng("gridwork", "ratings")
+    today = timezone.localdate(end)
+    with_accounts = set(
+        CivicContact.objects.filter(resident__household__isnull=False).values_list(
+            "resident__household_id", flat=True
+        )
+    )
+    this_start = _quarter_start(today)
+    last_start = _quarter_start(this_start - dt.timedelta(days=1))
+    this_share = 0.4 * min(1.0, (today - this_start).days / 91)
+    periods = ((quarter_of(last_start), last_start, this_start - dt.timedelta(days=1), 0.4),
+               (quarter_of(today), this_start, today, this_share))  # fmt: skip
+    workers: dict[int, tuple[int, str]] = {}
+    for grid_id, path, user_id in (
+        Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__isnull=False)
+        .order_by("id")
+        .values_list("region_id", "region__path", "user_id")
+    ):
+        workers.setdefault(grid_id, (user_id, path))
+    level = {uid: rng.uniform(3.8, 4.8) for uid, _p in sorted(workers.values())}
+    ratings: list[WorkerRating] = []
+    for household_id, grid_id in (
+        Household.objects.filter(grid_id__in=list(workers)).order_by("id").values_list("id", "grid_id")
+    ):
+        worker_id, path = workers[grid_id]
+        for quarter, first, last, share in periods:
+            if rng.random() >= share or last < first:
+                continue
+            if last == today and household_id in with_accounts:
+                continue
+            score = max(1, min(5, round(rng.gauss(level[worker_id], 0.8))))
+            day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+            ratings.append(
+                WorkerRating(
+                    quarter=quarter,
+                    worker_id=worker_id,
+                    grid_id=grid_id,
+                    grid_path=path,
+                    household_id=household_id,
+                    score=score,
+                    remark=rng.choice(RATING_REMARKS[score]) if rng.random() < 0.125 else "",
+                    rated_at=timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 20)))),
+                )
+            )
+    ctx.insert(WorkerRating, ratings, label="worker_ratings")
+
+
 def delete_gridwork(district: Region | None, deleted: dict[str, int]) -> None:
     """Reset: delete this domain's demo rows (runs first, before the registry and the accounts)."""
     if district is None:
@@ -357,9 +428,11 @@ def delete_gridwork(district: Region | None, deleted: dict[str, int]) -> None:
         deleted["patrols"] = Patrol.objects.all().delete()[0]
         deleted["diaries"] = DiaryEntry.objects.all().delete()[0]
         deleted["meetings"] = Meeting.objects.all().delete()[0]
+        deleted["worker_ratings"] = WorkerRating.objects.all().delete()[0]
     else:
         deleted["visits"] = Visit.objects.filter(grid_path__subtree=district.path).delete()[0]
         deleted["patrols"] = Patrol.objects.filter(grid_path__subtree=district.path).delete()[0]
         deleted["diaries"] = DiaryEntry.objects.filter(grid_path__subtree=district.path).delete()[0]
         deleted["meetings"] = Meeting.objects.filter(region_path__subtree=district.path).delete()[0]
+        deleted["worker_ratings"] = WorkerRating.objects.filter(grid_path__subtree=district.path).delete()[0]
     EventCursor.objects.all().delete()

@@ -33,7 +33,7 @@ from dangqun.demo.build_cases import (
 )
 from dangqun.demo.build_civic import delete_civic, seed_civic
 from dangqun.demo.build_community import delete_community, seed_community
-from dangqun.demo.build_gridwork import delete_gridwork, seed_gridwork
+from dangqun.demo.build_gridwork import delete_gridwork, seed_gridwork, seed_worker_ratings
 from dangqun.demo.build_guides import delete_guides, seed_guides
 from dangqun.demo.build_notices import delete_notices, seed_notices
 from dangqun.demo.build_orgs import seed_departments, seed_party_tree
@@ -171,6 +171,7 @@ def demo_seed(
         seed_guides,
         seed_notices,
         seed_proposals,
+        seed_worker_ratings,
     ]
     for stage in stages:
         try:

@@ -18,3 +18,4 @@ class GridworkEvent(AuditEventType):
     DIARY_COMMENTED = "gridwork.diary_commented", _("评论社情日记")
     MEETING_RECORDED = "gridwork.meeting_recorded", _("记录研判会议")
     DECISION_DONE = "gridwork.decision_done", _("落实研判决定")
+    WORKER_RATED = "gridwork.worker_rated", _("民情评议网格员")

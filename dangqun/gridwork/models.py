@@ -371,3 +371,50 @@ class Decision(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class WorkerRating(models.Model):
+    """One household's 民情评议 of a grid worker for one quarter (``2026-Q4``): a score of 1–5 and an
+    optional remark. One per household, worker and quarter, held by a unique constraint. ``rater`` is
+    the resident's account (empty for ratings collected on paper and entered by the community)."""
+
+    quarter = models.CharField(_("季度"), max_length=7, db_index=True)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("网格员"), on_delete=models.CASCADE, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid_path = PathField(_("网格路径"))
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("住户"), on_delete=models.CASCADE, related_name="+"
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评议账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    score = models.PositiveSmallIntegerField(_("评分"))
+    remark = models.CharField(_("意见建议"), max_length=200, blank=True)
+    rated_at = models.DateTimeField(_("评议时间"))
+
+    class Meta:
+        verbose_name = _("民情评议")
+        verbose_name_plural = _("民情评议")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["household", "worker", "quarter"], name="gridwork_rating_one_per_household"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="gridwork_rating_score_1_5"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["quarter", "grid_path"], name="gridwork_rating_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.score}"

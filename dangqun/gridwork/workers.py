@@ -62,11 +62,11 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def worker_rows(user: object, start: dt.date, end: dt.date) -> list[WorkerRow]:
-    """The grid workers of the reader's grids with their figures from ``start`` to ``end`` (inclusive)."""
+def scoped_workers(user: object) -> dict[int, WorkerRow]:
+    """The grid workers of the reader's grids (by user id, in grid order), without figures."""
     scope = get_scope(user)
     if not (scope.is_sysadmin or scope.roles & VISIT_READ_ROLES):
-        return []
+        return {}
     memberships = (
         Membership.objects.filter(role=Role.GRID_WORKER, is_active=True, region__isnull=False)
         .filter(scope.region_q("region__path", roles=VISIT_READ_ROLES))
@@ -77,6 +77,12 @@ def worker_rows(user: object, start: dt.date, end: dt.date) -> list[WorkerRow]:
     rows: dict[int, WorkerRow] = {}
     for user_id, display, username, code, name, path in memberships:
         rows.setdefault(user_id, WorkerRow(user_id, display or username, code, name, path))
+    return rows
+
+
+def worker_rows(user: object, start: dt.date, end: dt.date) -> list[WorkerRow]:
+    """The grid workers of the reader's grids with their figures from ``start`` to ``end`` (inclusive)."""
+    rows = scoped_workers(user)
     if not rows:
         return []
     ids = list(rows)

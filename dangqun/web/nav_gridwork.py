@@ -27,4 +27,7 @@ def items(request: HttpRequest, scope: DataScope) -> list[tuple[str, Promise, st
         entries.append(("gridwork_diaries", _("社情日记"), reverse("web:gridwork_diaries")))
         entries.append(("gridwork_meetings", _("研判"), reverse("web:gridwork_meetings")))
         entries.append(("gridwork_workers", _("网格员履职"), reverse("web:gridwork_workers")))
+        entries.append(("gridwork_ratings", _("民情评议"), reverse("web:gridwork_ratings")))
+    if not scope.roles or Role.CITIZEN in scope.roles:  # a resident (citizens hold no scoped role)
+        entries.append(("gridwork_my_workers", _("评议网格员"), reverse("web:gridwork_my_workers")))
     return entries

@@ -6,6 +6,7 @@ from dangqun.web.views import (
     gridwork_diaries,
     gridwork_meetings,
     gridwork_patrols,
+    gridwork_ratings,
     gridwork_visits,
     gridwork_workers,
 )
@@ -35,4 +36,6 @@ urlpatterns: list[URLPattern] = [
         name="gridwork_decision_done",
     ),
     path("gridwork/workers/", gridwork_workers.gridwork_workers, name="gridwork_workers"),
+    path("gridwork/ratings/", gridwork_ratings.rating_ranking_page, name="gridwork_ratings"),
+    path("citizen/grid-workers/", gridwork_ratings.my_grid_workers, name="gridwork_my_workers"),
 ]

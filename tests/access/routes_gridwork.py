@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.access.expectations import GRID_APP, LOGIN, Spec
+from tests.access.expectations import GRID_APP, LOGIN, WEB_LOGIN, Spec
 
 VISIT_WHY = (
     "visits are not objects of the access world; tests/gridwork/test_visits_api.py probes them in and "
@@ -23,6 +23,8 @@ MEETING_WHY = (
     "meetings and decisions are not objects of the access world; tests/gridwork/test_meetings_api.py "
     "probes them in and out of scope (404), by role (404 for a region not supervised) and by status (409)"
 )
+# accounts linked to a registered household (the demo's citizen persona)
+RESIDENTS = frozenset({"citizen"})
 SUPERVISORS = frozenset({"grid_leader", "community_staff", "street_staff", "sysadmin"})
 
 ROUTES: dict[str, Spec] = {
@@ -67,4 +69,14 @@ ROUTES: dict[str, Spec] = {
     # 网格员履职: a list filtered to the reader's grids (empty for others)
     "GET /api/v1/gridwork/workers": LOGIN,
     "GET /gridwork/workers/": Spec("roles", anon=302, roles=DIARY_READERS),
+    # 民情评议: a resident's own grid workers (an empty list for an account without a household); rating
+    # is reached only by an account linked to a registered household (worker 0: 404 once reached), the
+    # ranking only by those who read the grids' workers
+    "GET /api/v1/gridwork/ratings/mine": LOGIN,
+    "POST /api/v1/gridwork/ratings": Spec(
+        "roles", roles=RESIDENTS, body=lambda _w: {"worker": 0, "score": 5}, allowed=404
+    ),
+    "GET /api/v1/gridwork/ratings": Spec("roles", roles=DIARY_READERS),
+    "GET /citizen/grid-workers/": WEB_LOGIN,
+    "GET /gridwork/ratings/": Spec("roles", anon=302, roles=DIARY_READERS),
 }

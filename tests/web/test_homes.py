@@ -80,6 +80,7 @@ SUPERVISING = {
     "gridwork_diaries",
     "gridwork_meetings",
     "gridwork_workers",
+    "gridwork_ratings",
     "partywork",
     "volunteers_home",
     "volunteers_workbench",
@@ -108,6 +109,7 @@ SUPERVISING = {
                 "civic_services",
                 "civic_boards",
                 "civic_proposals",
+                "gridwork_my_workers",
             },
         ),
         (

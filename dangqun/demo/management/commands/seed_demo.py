@@ -186,6 +186,7 @@ LABELS: dict[str, str] = {
     "diaries": "社情日记",
     "diary_comments": "社情日记评论",
     "meetings": "研判会议",
+    "worker_ratings": "民情评议",
     "meeting_decisions": "研判决定事项",
     "shared_spaces": "共享空间",
     "space_bookings": "共享空间·预约",
