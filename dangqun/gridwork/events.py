@@ -19,3 +19,8 @@ class GridworkEvent(AuditEventType):
     MEETING_RECORDED = "gridwork.meeting_recorded", _("记录研判会议")
     DECISION_DONE = "gridwork.decision_done", _("落实研判决定")
     WORKER_RATED = "gridwork.worker_rated", _("民情评议网格员")
+    CAMPAIGN_CREATED = "gridwork.campaign_created", _("发起入户排查")
+    CAMPAIGN_OPENED = "gridwork.campaign_opened", _("启动入户排查")
+    CAMPAIGN_CLOSED = "gridwork.campaign_closed", _("结束入户排查")
+    DOOR_RECORDED = "gridwork.door_recorded", _("登记入户排查结果")
+    DOOR_ABSENT = "gridwork.door_absent", _("入户无人在家")

@@ -418,3 +418,113 @@ class WorkerRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarter} {self.score}"
+
+
+class CampaignKind(models.TextChoices):
+    SAFETY = "safety", _("安全隐患排查")
+    POPULATION = "population", _("人口信息核查")
+    EPIDEMIC = "epidemic", _("疫情防控排查")
+    OTHER = "other", _("其他入户排查")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("排查中")
+    CLOSED = "closed", _("已结束")
+
+
+class Campaign(TimeStampedModel):
+    """A door-to-door campaign (入户排查) a street or community launches over its households, with its
+    form (``questions``: key, label, type yes_no/choice/number/text, choices, required). Opening it
+    (``campaigns.CampaignWorkflow``) lists every household of the region, each assigned to its grid's
+    worker."""
+
+    title = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=CampaignKind.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("排查范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_path = PathField(_("区域路径"))
+    questions = models.JSONField(_("排查表"), default=list)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("截止日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    households = models.PositiveIntegerField(_("应排查户数"), default=0)
+    opened_at = models.DateTimeField(_("启动时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("入户排查")
+        verbose_name_plural = _("入户排查")
+        ordering: ClassVar[list[str]] = ["-starts_on", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["region_path", "status"], name="gridwork_campaign_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DoorStatus(models.TextChoices):
+    PENDING = "pending", _("待入户")
+    ABSENT = "absent", _("无人在家")
+    DONE = "done", _("已排查")
+
+
+class CampaignHousehold(models.Model):
+    """One household of a campaign: its grid's worker visits it and records the form's answers
+    (``campaigns.DoorWorkflow``); 无人在家 keeps it on the list for another try."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("入户排查"), on_delete=models.CASCADE, related_name="doors"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("住户"), on_delete=models.CASCADE, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "regions.Region", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid_path = PathField(_("网格路径"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任网格员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DoorStatus.choices, default=DoorStatus.PENDING
+    )
+    answers = models.JSONField(_("排查结果"), default=dict, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("入户次数"), default=0)
+    done_at = models.DateTimeField(_("排查时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("排查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("排查住户")
+        verbose_name_plural = _("排查住户")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["campaign", "household"], name="gridwork_campaign_household_once"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["campaign", "grid_path", "status"], name="gridwork_door_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.household_id}"

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from dangqun.web.views import (
+    gridwork_campaigns,
     gridwork_diaries,
     gridwork_meetings,
     gridwork_patrols,
@@ -37,5 +38,17 @@ urlpatterns: list[URLPattern] = [
     ),
     path("gridwork/workers/", gridwork_workers.gridwork_workers, name="gridwork_workers"),
     path("gridwork/ratings/", gridwork_ratings.rating_ranking_page, name="gridwork_ratings"),
+    path("gridwork/campaigns/", gridwork_campaigns.campaigns, name="gridwork_campaigns"),
+    path("gridwork/campaigns/<int:campaign_id>/", gridwork_campaigns.campaign, name="gridwork_campaign"),
+    path(
+        "gridwork/campaigns/<int:campaign_id>/<str:action>/",
+        gridwork_campaigns.campaign_move,
+        name="gridwork_campaign_move",
+    ),
+    path("grid/campaigns/", gridwork_campaigns.grid_campaigns, name="gridwork_grid_campaigns"),
+    path(
+        "grid/campaigns/<int:campaign_id>/", gridwork_campaigns.grid_campaign, name="gridwork_grid_campaign"
+    ),
+    path("grid/doors/<int:door_id>/", gridwork_campaigns.grid_door, name="gridwork_grid_door"),
     path("citizen/grid-workers/", gridwork_ratings.my_grid_workers, name="gridwork_my_workers"),
 ]

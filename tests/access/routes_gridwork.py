@@ -23,6 +23,10 @@ MEETING_WHY = (
     "meetings and decisions are not objects of the access world; tests/gridwork/test_meetings_api.py "
     "probes them in and out of scope (404), by role (404 for a region not supervised) and by status (409)"
 )
+CAMPAIGN_WHY = (
+    "campaigns and their doors are not objects of the access world; tests/gridwork/test_campaigns.py probes "
+    "them in and out of scope (404), by role (403 for staff who do not work the grid) and by status (409)"
+)
 # accounts linked to a registered household (the demo's citizen persona)
 RESIDENTS = frozenset({"citizen"})
 SUPERVISORS = frozenset({"grid_leader", "community_staff", "street_staff", "sysadmin"})
@@ -78,5 +82,20 @@ ROUTES: dict[str, Spec] = {
     ),
     "GET /api/v1/gridwork/ratings": Spec("roles", roles=DIARY_READERS),
     "GET /citizen/grid-workers/": WEB_LOGIN,
+    # 入户排查: lists filtered to the reader's scope (empty for others)
+    "GET /api/v1/gridwork/campaigns": LOGIN,
+    "POST /api/v1/gridwork/campaigns": Spec("skip", why=CAMPAIGN_WHY),
+    "GET /api/v1/gridwork/campaigns/{campaign_id}": Spec("skip", why=CAMPAIGN_WHY),
+    "POST /api/v1/gridwork/campaigns/{campaign_id}/{action}": Spec("skip", why=CAMPAIGN_WHY),
+    "GET /api/v1/gridwork/campaigns/{campaign_id}/doors": Spec("skip", why=CAMPAIGN_WHY),
+    "GET /api/v1/gridwork/campaigns/{campaign_id}/export.xlsx": Spec("skip", why=CAMPAIGN_WHY),
+    "POST /api/v1/gridwork/doors/{door_id}/record": Spec("skip", why=CAMPAIGN_WHY),
+    "POST /api/v1/gridwork/doors/{door_id}/absent": Spec("skip", why=CAMPAIGN_WHY),
+    "GET /gridwork/campaigns/": Spec("roles", anon=302, roles=DIARY_READERS),
+    "GET /gridwork/campaigns/{campaign_id}/": Spec("skip", why=CAMPAIGN_WHY),
+    "GET /gridwork/campaigns/{campaign_id}/{action}/": Spec("skip", why=CAMPAIGN_WHY),
+    "GET /grid/campaigns/": Spec("roles", anon=302, roles=DIARY_READERS),
+    "GET /grid/campaigns/{campaign_id}/": Spec("skip", why=CAMPAIGN_WHY),
+    "GET /grid/doors/{door_id}/": Spec("skip", why=CAMPAIGN_WHY),
     "GET /gridwork/ratings/": Spec("roles", anon=302, roles=DIARY_READERS),
 }

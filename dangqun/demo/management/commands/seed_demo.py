@@ -187,6 +187,8 @@ LABELS: dict[str, str] = {
     "diary_comments": "社情日记评论",
     "meetings": "研判会议",
     "worker_ratings": "民情评议",
+    "campaigns": "入户排查",
+    "campaign_doors": "排查住户",
     "meeting_decisions": "研判决定事项",
     "shared_spaces": "共享空间",
     "space_bookings": "共享空间·预约",
