@@ -13,7 +13,7 @@ TITLE = "学习贯彻全会精神:社区党员在行动"
 def test_admin_publishes_member_reads_on_home_and_the_receipt_count_rises(login, server_manage) -> None:
     admin = login("party_admin")
     admin.goto("/voice/desk/")
-    form = admin.locator("form[method=post]").last
+    form = admin.locator("form[action='/voice/desk/']")
     form.get_by_label("类别").select_option("article")
     form.get_by_label("发送对象").select_option("members")
     form.get_by_label("党组织(发送给党员时)").select_option(index=1)  # the working committee itself
