@@ -71,13 +71,18 @@ def _accounts(ctx: SeedContext, street_org: PartyOrg) -> int:
     members = PartyMember.objects.filter(
         party_org__path__subtree=street_org.path, status=MemberStatus.ACTIVE, user__isnull=True
     ).order_by("pk")
-    chosen = [(pk, name) for pk, name in members.values_list("pk", "name") if rng.random() < APP_TAKE_UP]
+    # Numbered in the members' order (not by their ids), so that the same seed gives the same logins.
+    chosen = [(n, pk, name) for n, (pk, name) in enumerate(members.values_list("pk", "name"), start=1)]
+    chosen = [row for row in chosen if rng.random() < APP_TAKE_UP]
     password = make_password(DEMO_PASSWORD)
     users = User.objects.bulk_create(
-        [User(username=f"{ACCOUNT_PREFIX}{pk}", display_name=name, password=password) for pk, name in chosen],
+        [
+            User(username=f"{ACCOUNT_PREFIX}{n:05d}", display_name=name, password=password)
+            for n, _pk, name in chosen
+        ],
         batch_size=BATCH_SIZE,
     )
-    linked = [PartyMember(pk=pk, user=user) for (pk, _name), user in zip(chosen, users, strict=True)]
+    linked = [PartyMember(pk=pk, user=user) for (_n, pk, _name), user in zip(chosen, users, strict=True)]
     PartyMember.objects.bulk_update(linked, ["user"], batch_size=BATCH_SIZE)
     return len(users)
 
