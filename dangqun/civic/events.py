@@ -32,3 +32,8 @@ class CivicEvent(AuditEventType):
     PROPOSAL_COMMENTED = "civic.proposal_commented", _("议题发言")
     PROPOSAL_COMMENT_HIDDEN = "civic.proposal_comment_hidden", _("屏蔽议题发言")
     PROPOSAL_VOTED = "civic.proposal_voted", _("户代表投票")
+    VOICE_CREATED = "civic.voice_created", _("新建党的声音")
+    VOICE_UPDATED = "civic.voice_updated", _("修改党的声音")
+    VOICE_PUBLISHED = "civic.voice_published", _("发布党的声音")
+    VOICE_WITHDRAWN = "civic.voice_withdrawn", _("撤回党的声音")
+    VOICE_PUSHED = "civic.voice_pushed", _("推送党的声音")

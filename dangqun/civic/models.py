@@ -472,3 +472,7 @@ class ProposalVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}:{self.household_id}"
+
+
+# 党的声音 lives in its own module (the models are registered by this import).
+from dangqun.civic.voice_models import VoiceItem, VoiceReceipt  # noqa: E402, F401

@@ -43,6 +43,7 @@ from dangqun.demo.build_proposals import delete_proposals, seed_proposals
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
 from dangqun.demo.build_triage import seed_hotspots, seed_triage_model
+from dangqun.demo.build_voice import delete_voice, seed_voice
 from dangqun.demo.build_volunteers import delete_volunteers, seed_volunteers
 from dangqun.demo.calendar import anchor_end, demo_shift, reanchor_days, reference_end
 from dangqun.demo.context import DISTRICT_CODE, SeedContext, SeedOptions
@@ -171,7 +172,11 @@ def demo_seed(
         seed_guides,
         seed_notices,
         seed_proposals,
+<<<<<<< HEAD
         seed_worker_ratings,
+=======
+        seed_voice,
+>>>>>>> voice
     ]
     for stage in stages:
         try:
@@ -341,6 +346,7 @@ def _delete_cases(district: Region, deleted: dict[str, int], before: dt.datetime
 
 def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
     for delete_domain in (
+        delete_voice,
         delete_community,
         delete_gridwork,
         delete_partywork,

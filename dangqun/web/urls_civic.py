@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import civic_guides, civic_notices, civic_policies, civic_proposals
+from dangqun.web.views import civic_guides, civic_notices, civic_policies, civic_proposals, civic_voice
 
 urlpatterns: list[URLPattern] = [
     path("civic/policies/", civic_policies.policies, name="civic_policies"),
@@ -47,4 +47,10 @@ urlpatterns: list[URLPattern] = [
     ),
     path("civic/proposals/<int:proposal_id>/<str:action>/", civic_proposals.move, name="civic_move_proposal"),
     path("civic/deliberation/", civic_proposals.workbench, name="civic_deliberation"),
+    # 党的声音: the reader's feed and reading page, the publisher's desk with read receipts
+    path("voice/", civic_voice.feed, name="voice_feed"),
+    path("voice/<int:item_id>/", civic_voice.read, name="voice_read"),
+    path("voice/desk/", civic_voice.desk, name="voice_desk"),
+    path("voice/desk/<int:item_id>/", civic_voice.edit, name="voice_edit"),
+    path("voice/desk/<int:item_id>/<str:action>/", civic_voice.move, name="voice_move"),
 ]

@@ -35,6 +35,18 @@ def _notice_body(world: Any) -> dict[str, Any]:
     return {"region": "NO-SUCH-REGION", "kind": "service", "title": "矩阵公告"}
 
 
+# 党的声音: published by party administrators, branch secretaries and region staff (a role gate, 403 for
+# the others; tests/civic covers another subtree's 404 with real items), so a guessed id is 404 past the
+# gate; a reader opens an item only through their own receipt, so a guessed id is 404 to every reader.
+VOICE_STAFF = frozenset({*POLICY_STAFF, "party_admin", "branch_secretary"})
+NO_VOICE = (("item_id", "999999999"), ("action", "publish"))
+
+
+def _voice_body(world: Any) -> dict[str, Any]:
+    """An item for an organisation that does not exist: 422 (``org``) once past the role gate."""
+    return {"kind": "article", "title": "矩阵党的声音", "audience": "members", "org": "NO-SUCH-ORG"}
+
+
 # 民事民议: proposals are public (a guessed id is 404 to everyone); raising one is open to any signed-in
 # persona (a board that does not exist is 422 for all); votes and comments need a proposal (404 for a
 # guessed id, tests/civic covers who may vote); moderation and moves are the region's staff's (a role
@@ -206,4 +218,32 @@ ROUTES: dict[str, Spec] = {
         "roles", anon=302, roles=NOTICE_STAFF, params=NO_PROPOSAL, allowed=404
     ),
     "GET /civic/deliberation/": Spec("roles", anon=302, roles=NOTICE_STAFF),
+    # --- 党的声音 ---
+    "GET /api/v1/voice/feed": LOGIN,
+    "GET /api/v1/voice/feed/{item_id}": Spec("roles", roles=frozenset(), denied=404, params=NO_VOICE),
+    "POST /api/v1/voice/feed/{item_id}/read": Spec(
+        "roles", roles=frozenset(), denied=404, params=NO_VOICE, body=lambda _w: {}
+    ),
+    "GET /api/v1/voice/items": Spec("roles", roles=VOICE_STAFF),
+    "POST /api/v1/voice/items": Spec("roles", roles=VOICE_STAFF, body=_voice_body, allowed=422),
+    "GET /api/v1/voice/items/{item_id}": Spec("roles", roles=VOICE_STAFF, params=NO_VOICE, allowed=404),
+    "PATCH /api/v1/voice/items/{item_id}": Spec(
+        "roles", roles=VOICE_STAFF, params=NO_VOICE, allowed=404, body=lambda _w: {"title": "矩阵"}
+    ),
+    "GET /api/v1/voice/items/{item_id}/receipts": Spec(
+        "roles", roles=VOICE_STAFF, params=NO_VOICE, allowed=404
+    ),
+    "POST /api/v1/voice/items/{item_id}/{action}": Spec(
+        "roles", roles=VOICE_STAFF, params=NO_VOICE, allowed=404, body=lambda _w: {}
+    ),
+    "GET /voice/": WEB_LOGIN,
+    "GET /voice/{item_id}/": Spec("roles", anon=302, roles=frozenset(), denied=404, params=NO_VOICE),
+    "GET /voice/desk/": Spec("roles", anon=302, roles=VOICE_STAFF),
+    # An empty form past the role gate: 422 (no audience), nothing written.
+    "POST /voice/desk/": Spec("roles", anon=302, roles=VOICE_STAFF, allowed=422),
+    "GET /voice/desk/{item_id}/": Spec("roles", anon=302, roles=VOICE_STAFF, params=NO_VOICE, allowed=404),
+    "POST /voice/desk/{item_id}/": Spec("roles", anon=302, roles=VOICE_STAFF, params=NO_VOICE, allowed=404),
+    "POST /voice/desk/{item_id}/{action}/": Spec(
+        "roles", anon=302, roles=VOICE_STAFF, params=NO_VOICE, allowed=404
+    ),
 }

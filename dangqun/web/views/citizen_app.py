@@ -30,6 +30,7 @@ from dangqun.cases.services.attachments import upload_from
 from dangqun.cases.services.intake import MAX_REPORT_PHOTOS, case_create
 from dangqun.cases.services.transition import case_transition
 from dangqun.cases.workflow import Action
+from dangqun.civic import voice_selectors
 from dangqun.core import ratelimit
 from dangqun.core.errors import ConflictError, DomainError, NotFoundError
 from dangqun.core.uploads import UploadRejectedError
@@ -198,7 +199,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/citizen/home.html",
-        {"cases": cases, "unread": notify_selectors.unread_count(request.user), "tab": "home"},
+        {
+            "cases": cases,
+            "unread": notify_selectors.unread_count(request.user),
+            "voice": voice_selectors.feed(request.user, limit=5),
+            "tab": "home",
+        },
     )
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from dangqun.accounts.scope import get_scope
 from dangqun.analytics import region_data as queries
+from dangqun.civic import voice_selectors
 from dangqun.core import clock
 from dangqun.core.errors import DomainError, validation_text
 from dangqun.orgs.models import PartyOrg
@@ -440,7 +441,7 @@ def move_transfer(request: HttpRequest, transfer_id: int, action: str) -> HttpRe
 def my_party(request: HttpRequest) -> HttpResponse:
     """The party member's own page: my organisation, my meetings, my transfers."""
     member = own_party_member(request.user)
-    context: dict[str, Any] = {"member": member}
+    context: dict[str, Any] = {"member": member, "voice": voice_selectors.feed(request.user, limit=5)}
     if member is not None:
         context.update(
             meetings=list(selectors.member_meetings(member)[:30]),

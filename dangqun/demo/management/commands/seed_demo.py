@@ -214,6 +214,10 @@ LABELS: dict[str, str] = {
     "civic_proposals": "民事民议·议题",
     "civic_proposal_votes": "民事民议·户代表投票",
     "civic_proposal_comments": "民事民议·居民意见",
+    "voice_items": "党的声音·文章和通知(一年)",
+    "voice_accounts": "党的声音·党员应用账号",
+    "voice_receipts": "党的声音·送达回执",
+    "voice_read": "党的声音·已读回执",
 }
 
 
