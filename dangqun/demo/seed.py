@@ -172,11 +172,8 @@ def demo_seed(
         seed_guides,
         seed_notices,
         seed_proposals,
-<<<<<<< HEAD
         seed_worker_ratings,
-=======
         seed_voice,
->>>>>>> voice
     ]
     for stage in stages:
         try:
