@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from dangqun.accounts.models import Role, User
 from dangqun.core import clock
 from dangqun.demo.build_accounts import persona_branch
 from dangqun.demo.context import SeedContext
+from dangqun.demo.personas import PERSONA_BY_USERNAME
 from dangqun.demo.tree import RegionTree
 from dangqun.orgs.models import PartyOrg
 from dangqun.party.models import MemberStatus, PartyMember
@@ -25,12 +27,15 @@ from dangqun.partywork.models import (
     Pairing,
     PairingKind,
     PairingVisit,
+    PartyBadge,
     ReplyStatus,
 )
 from dangqun.partywork.pairing_services import NEED_TAGS
 from dangqun.registry.models import Household
 
 OVERDUE_SHARE = 0.15
+STAFF_MEMBER_SHARE = 0.4  # of the grid workers and leaders, party members (their branch's)
+BADGE_SHARE = 0.8  # of those, the ones who show the party badge (亮身份)
 MEMBER_PAIRED_SHARE = 0.35  # of the unit branches, some members paired one to one as well
 FOUND = (
     "老人腿脚不便,冬季取暖煤不足",
@@ -79,6 +84,7 @@ class PairingSeeder:
         self.ctx.insert(Pairing, self.pairings, label="pairings")
         self.visits()
         self.callouts()
+        self.badges()
 
     def _pairing(self, kind: str, org: PartyOrg, **target: object) -> None:
         rng = self.ctx.rng("pairing", org.code, len(self.pairings))
@@ -205,6 +211,48 @@ class PairingSeeder:
                 rows.append(CallOutReply(callout=callout, member=m, status=status, replied_at=replied))
         self.ctx.insert(CallOutReply, rows, label="callout_replies")
 
+    def badges(self) -> None:
+        """亮身份: some grid workers and leaders (not the personas) are party members of their compound's
+        branch; most of them chose to show the badge on their work."""
+        staff = list(
+            User.objects.filter(
+                memberships__role__in=[Role.GRID_WORKER, Role.GRID_LEADER],
+                memberships__region__path__startswith=self.tree.district.path,
+                party_member__isnull=True,
+            )
+            .exclude(username__in=PERSONA_BY_USERNAME)
+            .values_list("pk", "display_name", "memberships__region__parent_id")
+            .distinct()
+            .order_by("pk")
+        )
+        rng = self.ctx.rng("party-badges")
+        branches = dict(
+            PartyOrg.objects.filter(
+                region_id__in={c for *_r, c in staff}, kind__in=["branch", "general_branch"]
+            ).values_list("region_id", "pk")
+        )
+        linked: list[PartyMember] = []
+        for user_id, name, compound in staff:
+            branch = branches.get(compound)
+            if branch is None or rng.random() > STAFF_MEMBER_SHARE:
+                continue
+            member = (
+                PartyMember.objects.filter(party_org_id=branch, user__isnull=True, status=MemberStatus.ACTIVE)
+                .exclude(pk__in=[m.pk for m in linked])
+                .order_by("pk")
+                .first()
+            )
+            if member is None:
+                continue
+            member.user_id, member.name = user_id, name
+            linked.append(member)
+        PartyMember.objects.bulk_update(linked, ["user", "name"], batch_size=500)
+        self.ctx.insert(
+            PartyBadge,
+            [PartyBadge(member=m, shown=rng.random() < BADGE_SHARE) for m in linked],
+            label="party_badges",
+        )
+
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
@@ -217,6 +265,7 @@ def seed_pairing(ctx: SeedContext, root: str) -> None:
 
 def delete_pairing(under: str, deleted: dict[str, int]) -> None:
     for label, qs in (
+        ("party_badges", PartyBadge.objects.filter(member__party_org__path__subtree=under)),
         ("callout_replies", CallOutReply.objects.filter(callout__org__path__subtree=under)),
         ("callouts", CallOut.objects.filter(org__path__subtree=under)),
         ("pairing_visits", PairingVisit.objects.filter(pairing__org__path__subtree=under)),

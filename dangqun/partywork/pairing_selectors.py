@@ -5,7 +5,6 @@ visits; a call-out's replies, a member's invitations; who shows the party badge 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -128,13 +127,11 @@ def badge_shown(member: PartyMember) -> bool:
     return PartyBadge.objects.filter(member=member, shown=True).exists()
 
 
-def badge_user_ids(user_ids: Iterable[int | None]) -> set[int]:
-    """Of these accounts, the ones linked to a party member who chose to show the party badge."""
-    ids = {i for i in user_ids if i}
-    if not ids:
-        return set()
+def badge_users() -> set[int]:
+    """The accounts linked to a party member who chose to show the party badge (亮身份): a small set,
+    read once per page."""
     return set(
-        PartyBadge.objects.filter(shown=True, member__user_id__in=ids).values_list(
+        PartyBadge.objects.filter(shown=True, member__user__isnull=False).values_list(
             "member__user_id", flat=True
         )
     )

@@ -205,6 +205,7 @@ LABELS: dict[str, str] = {
     "pairing_visits": "结对帮扶·走访",
     "callouts": "党员召集",
     "callout_replies": "党员召集·回复",
+    "party_badges": "亮身份·党员徽章",
     "civic_policies": "惠民政策",
     "civic_reach": "惠民政策·推送到人",
     "civic_service_items": "办事指南·事项",
