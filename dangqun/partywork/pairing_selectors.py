@@ -5,6 +5,7 @@ visits; a call-out's replies, a member's invitations; who shows the party badge 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -134,4 +135,54 @@ def badge_users() -> set[int]:
         PartyBadge.objects.filter(shown=True, member__user__isnull=False).values_list(
             "member__user_id", flat=True
         )
+    )
+
+
+@dataclass(frozen=True)
+class RegionPanel:
+    """The command views' 党员进社区 panel: the pairing totals of the party organisations leading the
+    viewer's regions, and their open call-outs."""
+
+    totals: PairingTotals | None
+    open_callouts: int
+    coming: int
+    needed: int
+
+
+def region_panel(region_paths: Iterable[str], year: int, today: dt.date) -> RegionPanel:
+    orgs = list(PartyOrg.objects.filter(region__path__in=list(region_paths), is_active=True).order_by("path"))
+    parts = [org_totals(org, year, today) for org in orgs]
+    totals = None
+    if parts:
+        totals = PairingTotals(
+            year=year,
+            **{
+                f: sum(getattr(p, f) for p in parts)
+                for f in (
+                    "pairings",
+                    "members",
+                    "families",
+                    "hardship_members",
+                    "visits",
+                    "problems_solved",
+                    "overdue",
+                )
+            },
+            money=sum((p.money for p in parts), start=Decimal(0)),
+        )
+    q = Q()
+    for org in orgs:
+        q |= Q(org__path__startswith=org.path)
+    live: dict[str, int | None] = {}
+    if orgs:
+        open_callouts = CallOut.objects.filter(q, status="open")
+        live = open_callouts.aggregate(n=Count("id"), needed=Sum("needed"))
+        live["coming"] = CallOutReply.objects.filter(
+            callout__in=open_callouts, status=ReplyStatus.ACCEPTED
+        ).count()
+    return RegionPanel(
+        totals=totals,
+        open_callouts=live.get("n") or 0,
+        coming=live.get("coming") or 0,
+        needed=live.get("needed") or 0,
     )

@@ -126,3 +126,12 @@ def test_the_party_badge_shows_on_work_only_with_consent(demo) -> None:
     assert "已亮明党员身份" in member.get("/citizen/partywork/callouts/").content.decode()
     _as("citizen").post("/citizen/partywork/badge/", {"shown": "1"})
     assert not PartyBadge.objects.filter(member__user__username="citizen").exists()
+
+
+def test_the_command_dashboard_shows_the_district_pairing_panel(demo) -> None:
+    page = _as("dispatcher").get("/command/").content.decode()
+    panel = page[page.index('id="partywork-panel"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "结对党员" in panel
+    assert "召集中" in panel
+    assert 'id="partywork-panel"' not in _as("citizen").get("/command/").content.decode()

@@ -75,7 +75,8 @@ def move_callout(request: HttpRequest, callout_id: int, action: str) -> HttpResp
     else:
         _done(
             request,
-            gettext("%(title)s:%(status)s") % {"title": callout.title, "status": moved.get_status_display()},
+            gettext("召集“%(title)s”:%(status)s")
+            % {"title": callout.title, "status": moved.get_status_display()},
         )
     return redirect("web:partywork_callouts", code=callout.org.code)
 
@@ -106,7 +107,7 @@ def move_reply(request: HttpRequest, reply_id: int, action: str) -> HttpResponse
     else:
         _done(
             request,
-            gettext("%(title)s:%(status)s")
+            gettext("召集“%(title)s”:%(status)s")
             % {"title": reply.callout.title, "status": moved.get_status_display()},
         )
     return _back(request, "/citizen/partywork/callouts/")
