@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dangqun.accounts.models import User
 from dangqun.core import clock
+from dangqun.demo.build_pairing import delete_pairing, seed_pairing
 from dangqun.demo.context import SeedContext
 from dangqun.demo.tree import RegionTree
 from dangqun.orgs.models import PartyOrg, PartyOrgKind
@@ -209,6 +210,7 @@ class PartyworkSeeder:
 def seed_partywork(ctx: SeedContext) -> None:
     """Seed stage (its own transaction, after the cases): this domain's demo rows, anchored to today."""
     PartyworkSeeder(ctx).run()
+    seed_pairing(ctx, _org_root(RegionTree.load().district))
 
 
 def delete_partywork(district: Region | None, deleted: dict[str, int]) -> None:
@@ -216,6 +218,7 @@ def delete_partywork(district: Region | None, deleted: dict[str, int]) -> None:
     if district is None:
         return
     under = _org_root(district)
+    delete_pairing(under, deleted)
     for label, qs in (
         ("service_signups", ServiceSignup.objects.filter(post__community_org__path__subtree=under)),
         ("service_posts", ServicePost.objects.filter(community_org__path__subtree=under)),

@@ -171,3 +171,20 @@ class ServiceSignup(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.post_id}:{self.member_id}"
+
+
+# The app's other models, in their own modules (imported here so Django registers them).
+from dangqun.partywork.callout_models import CallOut, CallOutReply, CallOutStatus, PartyBadge, ReplyStatus  # noqa: E402
+from dangqun.partywork.pairing_models import Pairing, PairingKind, PairingStatus, PairingVisit  # noqa: E402
+
+__all__ = [  # the re-exported names
+    "CallOut",
+    "CallOutReply",
+    "CallOutStatus",
+    "Pairing",
+    "PairingKind",
+    "PairingStatus",
+    "PairingVisit",
+    "PartyBadge",
+    "ReplyStatus",
+]  # fmt: skip

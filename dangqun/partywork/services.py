@@ -3,13 +3,11 @@ up. The later moves go through ``partywork.workflow`` (the door)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from dangqun.core import clock
@@ -20,6 +18,8 @@ from dangqun.orgs.models import PartyOrg
 from dangqun.party.models import MemberStatus, PartyMember
 from dangqun.partywork.access import community_orgs, own_member, serves_community
 from dangqun.partywork.events import PartyworkEvent
+from dangqun.partywork.inputs import date_input as _date
+from dangqun.partywork.inputs import text_input as _text
 from dangqun.partywork.models import (
     OPEN_REPORT_STATUSES,
     MemberReport,
@@ -31,15 +31,6 @@ from dangqun.partywork.models import (
 )
 
 MAX_SLOTS = 200
-
-
-def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ValidationError({field: _("此项必填")})
-    if len(text) > limit:
-        raise ValidationError({field: _("不能超过%(limit)s个字") % {"limit": limit}})
-    return text
 
 
 def is_working_member(member: PartyMember) -> bool:
@@ -87,15 +78,6 @@ def report_request(
         data={"member": member.pk, "community_org": org.code, "unit_org": member.party_org.code},
     )
     return report
-
-
-def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    day = parse_date(str(value or "").strip()) if value else None
-    if day is None:
-        raise ValidationError({field: _("日期格式须为YYYY-MM-DD")})
-    return day
 
 
 @transaction.atomic

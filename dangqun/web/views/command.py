@@ -14,9 +14,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.gzip import gzip_page
 
+from dangqun.accounts.scope import get_scope
 from dangqun.analytics import command_data as data
 from dangqun.cases.enums import Priority
+from dangqun.core import clock
 from dangqun.core.errors import DomainError, validation_text
+from dangqun.partywork.pairing_selectors import region_panel
 from dangqun.triage.hotspots_services import visible_hotspots
 from dangqun.web import mapcrs
 from dangqun.web.command_levels import level_name, may_open_command
@@ -73,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows, total = data.triage_queue(request.user)
     units = data.unit_options() if rows else []
     may_dispatch = data.may_dispatch(request.user)
+    today = clock.local_today()
     context.update(
         {
             "queue_duplicates": (
@@ -84,6 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "may_dispatch": may_dispatch,
             "priorities": Priority.choices,
             "hotspots": list(visible_hotspots(request.user)[:3]),
+            "partywork": region_panel(get_scope(request.user).region_paths(), today.year, today),
         }
     )
     return render(request, "web/command/dashboard.html", context)

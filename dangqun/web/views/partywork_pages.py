@@ -30,6 +30,8 @@ from dangqun.partywork.access import (
     unit_orgs_for,
 )
 from dangqun.partywork.models import NavKind, NavPoint
+from dangqun.partywork.pairing_access import orgs_for
+from dangqun.partywork.pairing_selectors import badge_shown, member_invitations, member_pairings
 from dangqun.partywork.services import is_working_member, post_create, report_request, signup_create
 from dangqun.partywork.workflow import ReportWorkflow, SignupWorkflow
 from dangqun.web import mapcrs
@@ -116,6 +118,11 @@ def my_page(request: HttpRequest) -> HttpResponse:
             ],
         )
         context["signed"] = {row["s"].post_id for row in context["signups"]}
+        context["pairings"] = list(member_pairings(member)[:20])
+        context["invitations"] = (
+            member_invitations(member).filter(status="invited", callout__status="open").count()
+        )
+        context["badge"] = badge_shown(member)
     return render(request, "web/partywork/me.html", context)
 
 
@@ -161,7 +168,10 @@ def community_index(request: HttpRequest) -> HttpResponse:
     """The communities the user serves (the community side), and the units they hold."""
     orgs = list(community_orgs_for(request.user).order_by("path")[:200])
     units = list(unit_orgs_for(request.user).order_by("path")[:200])
-    return render(request, "web/partywork/index.html", {"orgs": orgs, "units": units})
+    pairing_orgs = list(orgs_for(request.user).order_by("path")[:200])
+    return render(
+        request, "web/partywork/index.html", {"orgs": orgs, "units": units, "pairing_orgs": pairing_orgs}
+    )
 
 
 @login_required
