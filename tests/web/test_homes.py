@@ -157,10 +157,13 @@ SUPERVISING = {
                 "find_grid",
             },
         ),
-        ("party_admin", {"home", "party", "partywork", "volunteers_home", "volunteers_spaces", "find_grid"}),
+        (
+            "party_admin",
+            {"home", "party", "partywork", "study", "volunteers_home", "volunteers_spaces", "find_grid"},
+        ),
         (
             "sysadmin",
-            {"home", "command", "find_grid", "admin"} | SUPERVISING,
+            {"home", "command", "find_grid", "admin", "study"} | SUPERVISING,
         ),
     ],
 )
