@@ -116,7 +116,8 @@ def move_course(request: HttpRequest, course_id: int, action: str) -> HttpRespon
     else:
         messages.success(
             request,
-            gettext("课程“%(title)s”:%(status)s") % {"title": course.title, "status": moved.get_status_display()},
+            gettext("课程“%(title)s”:%(status)s")
+            % {"title": course.title, "status": moved.get_status_display()},
         )
     return redirect("web:study_course", course_id=course.pk)
 
