@@ -51,9 +51,10 @@ QUIZ_TAKEN_SHARE = 0.85
 RIGHT_ANSWER_SHARE = 0.8
 # (kind, held by the street (else the district), title, months between sessions, attendees, hours)
 TRAININGS = (
-    (TrainingKind.WARNING, False, "{year}年度党员干部警示教育培训班", 3, 40, "3"),
+    (TrainingKind.WARNING, False, "{year}年度党员干部警示教育培训班", 2, 40, "3"),
     (TrainingKind.SECRETARY, False, "{year}年度基层党组织书记培训班", 4, 30, "6"),
     (TrainingKind.FOUR_SAME, True, "{year}年度“四同”教育培训", 4, 25, "2"),
+    (TrainingKind.OTHER, False, "{year}年度党员冬训", 12, 60, "4"),
 )
 TOPICS = {
     TrainingKind.WARNING: ("典型案例警示教育", "参观廉政教育基地", "观看警示教育片", "违纪违法案例剖析"),
@@ -64,6 +65,7 @@ TOPICS = {
         "发展党员工作实务",
     ),
     TrainingKind.FOUR_SAME: ("同吃同住同劳动同学习", "走访困难群众", "田间地头宣讲", "民族团结进万家"),
+    TrainingKind.OTHER: ("冬训集中学习", "形势政策报告会"),
 }
 
 
@@ -179,13 +181,14 @@ class StudySeeder:
         assert course.published_at is not None  # noqa: S101 - only published courses are studied
         age = (self.today - timezone.localdate(course.published_at)).days
         reach = min(0.95, 0.25 + age / 120) * diligence * (1 if course.required else 0.5)
-        if rng.random() > reach + OPENED_ONLY_SHARE:
+        roll = rng.random()
+        if roll >= reach + OPENED_ONLY_SHARE:
             return None
         opened = course.published_at + dt.timedelta(
             days=rng.randint(0, max(0, min(age - 1, 45))), hours=rng.randint(1, 12)
         )
         seconds = int(course.minutes * 60 * rng.uniform(0.6, 1.4))
-        if rng.random() > reach:
+        if roll >= reach:
             return StudyRecord(
                 course=course, member_id=member_id, status=RecordStatus.OPENED, opened_at=opened,
                 seconds=seconds // 3,

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dangqun.orgs.models import PartyOrg
-from dangqun.party.study_selectors import branch_completion, member_completion, totals
+from dangqun.party.study_selectors import branch_completion, member_completion, required_courses, totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,8 +69,9 @@ def export_completion(org: PartyOrg) -> bytes:
         ],
     )
     n = 0
+    courses = required_courses(org)
     for branch in rows:
-        for m in member_completion(branch.org):
+        for m in member_completion(branch.org, courses=courses):
             n += 1
             people.append(
                 [n, branch.org.name, m.member.name, m.courses, m.finished, m.minutes, m.score, m.full_score]

@@ -39,7 +39,7 @@ def course_questions(course: StudyCourse) -> list[dict[str, Any]]:
     ]
 
 
-def _required_courses(root: PartyOrg) -> list[tuple[int, str]]:
+def required_courses(root: PartyOrg) -> list[tuple[int, str]]:
     """(id, publishing organisation's path) of the required published courses that reach some of
     ``root``'s subtree: published by it or its ancestors, or by an organisation below it."""
     reach = Q(org__path__in=ancestor_paths(root.path)) | Q(org__path__subtree=root.path)
@@ -68,7 +68,7 @@ class BranchCompletion:
 def branch_completion(root: PartyOrg) -> list[BranchCompletion]:
     """For each branch (党支部/党总支 holding members) of ``root``'s subtree: its active members, the
     required courses that reach it, and the records finished of those — four queries in all."""
-    courses = _required_courses(root)
+    courses = required_courses(root)
     member_rows = (
         PartyMember.objects.filter(party_org__path__subtree=root.path, status=MemberStatus.ACTIVE)
         .values("party_org")
@@ -127,10 +127,14 @@ class MemberCompletion:
     full_score: int | None
 
 
-def member_completion(branch: PartyOrg, *, limit: int = 2000) -> list[MemberCompletion]:
+def member_completion(
+    branch: PartyOrg, *, limit: int = 2000, courses: list[tuple[int, str]] | None = None
+) -> list[MemberCompletion]:
     """Each active member of ``branch`` (its own members, not its sub-branches'): required courses
-    finished, minutes studied, quiz points won of the points answered."""
-    reach = [pk for pk, path in _required_courses(branch) if branch.path.startswith(path)]
+    finished, minutes studied, quiz points won of the points answered. ``courses``: the required
+    courses of an organisation above (read once for many branches)."""
+    courses = required_courses(branch) if courses is None else courses
+    reach = [pk for pk, path in courses if branch.path.startswith(path)]
     members = list(
         PartyMember.objects.filter(party_org=branch, status=MemberStatus.ACTIVE).order_by("name", "pk")[
             :limit
