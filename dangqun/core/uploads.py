@@ -8,7 +8,9 @@ The flow for an attachment::
 
 ``inspect_upload`` trusts nothing the client says: the type comes from the first bytes of the content
 (magic numbers), and the file name's extension and the browser's Content-Type must agree with it.
-Allowed: JPEG, PNG, WebP and GIF images; PDF, Word (.docx) and Excel (.xlsx) documents. HEIC/HEIF
+Allowed: JPEG, PNG, WebP and GIF images; PDF, Word (.docx) and Excel (.xlsx) documents; and, only
+where a caller asks for them (``allow_media=True``: the study library), MP3/M4A audio and MP4 video,
+stored as they came (no re-encoding). HEIC/HEIF
 (iPhone photos) is recognised and refused with a message saying how to send JPEG instead, because
 the Pillow build here cannot decode it. Sizes are capped per kind (``DANGQUN["UPLOAD_MAX_BYTES"]``),
 images also by pixel count, read from the header before any pixel is decoded, and Office files by the
@@ -60,7 +62,7 @@ __all__ = [
 ]
 
 MIB = 1024 * 1024
-DEFAULT_MAX_BYTES = {"image": 10 * MIB, "document": 20 * MIB}
+DEFAULT_MAX_BYTES = {"image": 10 * MIB, "document": 20 * MIB, "media": 100 * MIB}
 DEFAULT_IMAGE_MAX_PIXELS = 40_000_000
 DEFAULT_IMAGE_MAX_EDGE = 2560
 JPEG_QUALITY = 85
@@ -102,9 +104,14 @@ class UploadTypeError(UploadRejectedError):
 class UploadKind(StrEnum):
     IMAGE = "image"
     DOCUMENT = "document"
+    MEDIA = "media"  # audio and video, accepted only with ``allow_media``
 
 
-KIND_LABELS = {UploadKind.IMAGE: gettext_lazy("图片"), UploadKind.DOCUMENT: gettext_lazy("文档")}
+KIND_LABELS = {
+    UploadKind.IMAGE: gettext_lazy("图片"),
+    UploadKind.DOCUMENT: gettext_lazy("文档"),
+    UploadKind.MEDIA: gettext_lazy("音视频"),
+}
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,15 @@ XLSX = FileType(
     ("xlsx",),
     _ZIP_ALIASES,
 )
+MP3 = FileType("mp3", UploadKind.MEDIA, gettext_lazy("MP3音频"), "audio/mpeg", ("mp3",), ("audio/mp3",))
+M4A = FileType(
+    "m4a", UploadKind.MEDIA, gettext_lazy("M4A音频"), "audio/mp4", ("m4a",), ("audio/x-m4a", "audio/m4a")
+)
+MP4 = FileType(
+    "mp4", UploadKind.MEDIA, gettext_lazy("MP4视频"), "video/mp4", ("mp4", "m4v"), ("video/x-m4v",)
+)
 ALLOWED_TYPES: tuple[FileType, ...] = (JPEG, PNG, WEBP, GIF, PDF, DOCX, XLSX)
+MEDIA_TYPES: tuple[FileType, ...] = (MP3, M4A, MP4)
 
 # Extensions of types we recognise but refuse, so that a message can say what the name claims.
 _REFUSED_EXTENSION_LABELS = {
@@ -181,7 +196,8 @@ _REFUSED_EXTENSION_LABELS = {
     "txt": gettext_lazy("文本文件"),
 }
 _ALLOWED_EXTENSION_LABELS = {ext: t.label for t in ALLOWED_TYPES for ext in t.extensions}
-_EXTENSION_LABELS = _ALLOWED_EXTENSION_LABELS | _REFUSED_EXTENSION_LABELS
+_MEDIA_EXTENSION_LABELS = {ext: t.label for t in MEDIA_TYPES for ext in t.extensions}
+_EXTENSION_LABELS = _ALLOWED_EXTENSION_LABELS | _REFUSED_EXTENSION_LABELS | _MEDIA_EXTENSION_LABELS
 
 # Main-part content types in [Content_Types].xml that make a ZIP a .docx or an .xlsx.
 _OOXML_MAIN_TYPES = {
@@ -203,6 +219,9 @@ _HEIF_BRANDS = frozenset(
     {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 )
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
+_M4A_BRANDS = frozenset({b"M4A ", b"M4B "})
+_MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V "})
+_MP3_FRAME_SYNC = frozenset({b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xfa"})
 
 # Unicode controls that can disguise a name ("photo\u202egpj.exe" shows as "photoexe.jpg").
 _UNSAFE_NAME_CHARS = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -366,6 +385,16 @@ def _sniff(head: bytes) -> FileType | str | None:
     return "HEIC" if brands & _HEIF_BRANDS else None
 
 
+def _sniff_media(head: bytes) -> FileType | None:
+    """MP3, M4A or MP4 by the first bytes (an ID3 tag or an MPEG frame; an ISO-BMFF ``ftyp`` box)."""
+    if head.startswith(b"ID3") or head[:2] in _MP3_FRAME_SYNC:
+        return MP3
+    brands = _ftyp_brands(head)
+    if head[8:12] in _M4A_BRANDS:
+        return M4A
+    return MP4 if brands & _MP4_BRANDS and not brands & (_HEIF_BRANDS | _AVIF_BRANDS) else None
+
+
 def _allowed_summary() -> str:
     return _("只能上传JPEG、PNG、WebP、GIF图片和PDF、Word（.docx）、Excel（.xlsx）文档")
 
@@ -498,12 +527,19 @@ def _image_size(name: str, data: bytes, file_type: FileType) -> tuple[int, int]:
 
 
 def inspect_upload(
-    *, name: str, data: UploadData, declared_type: str = "", images_only: bool = False
+    *,
+    name: str,
+    data: UploadData,
+    declared_type: str = "",
+    images_only: bool = False,
+    allow_media: bool = False,
 ) -> CheckedUpload:
     """Check an upload and return it with its type; raise 413/415 errors naming the file and problem.
 
     ``images_only``: where only a photo makes sense (a report's pictures), anything else, whatever
     its name claims, is refused as "not an image" rather than with the list of every allowed type.
+    ``allow_media``: MP3/M4A audio and MP4 video are accepted too (capped as ``media``); without it
+    they are refused like any unknown type, and at most the image/document caps are read.
 
     ``data`` is bytes or a file (a Django ``UploadedFile`` or any binary file object, read from its
     start). At most the largest size cap plus one byte is read into memory. Image headers are
@@ -511,12 +547,15 @@ def inspect_upload(
     corrupt is refused (415) by ``sanitize_image``/``store_upload``, before anything is written.
     """
     shown = _display_name(name)
-    largest = max(_max_bytes(kind) for kind in UploadKind)
+    kinds = [kind for kind in UploadKind if allow_media or kind is not UploadKind.MEDIA]
+    largest = max(_max_bytes(kind) for kind in kinds)
     content = _read_at_most(data, largest + 1)
     if not content:
         raise UploadTypeError(_("文件“%(shown)s”是空文件") % {"shown": shown}, code="upload_empty")
 
     sniffed = _sniff(content[:64])
+    if sniffed is None and allow_media and not images_only:
+        sniffed = _sniff_media(content[:64])
     if sniffed == "HEIC":
         raise UploadTypeError(
             _(

@@ -42,6 +42,7 @@ from dangqun.demo.build_partywork import delete_partywork, seed_partywork
 from dangqun.demo.build_proposals import delete_proposals, seed_proposals
 from dangqun.demo.build_regions import seed_regions
 from dangqun.demo.build_registry import seed_registry
+from dangqun.demo.build_study import delete_study, seed_study
 from dangqun.demo.build_triage import seed_hotspots, seed_triage_model
 from dangqun.demo.build_voice import delete_voice, seed_voice
 from dangqun.demo.build_volunteers import delete_volunteers, seed_volunteers
@@ -167,6 +168,7 @@ def demo_seed(
         seed_community,
         seed_gridwork,
         seed_partywork,
+        seed_study,
         seed_volunteers,
         seed_civic,
         seed_guides,
@@ -347,6 +349,7 @@ def _delete_demo(district: Region | None, deleted: dict[str, int]) -> None:
         delete_community,
         delete_gridwork,
         delete_partywork,
+        delete_study,
         delete_volunteers,
         delete_proposals,
         delete_notices,

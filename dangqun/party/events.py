@@ -23,3 +23,19 @@ class PartyEvent(AuditEventType):
     TERM_RECORDED = "party.term_recorded", _("登记换届选举")
     STAFFING_SET = "party.staffing_set", _("登记党务力量配备")
     TRANSFER_BULK_ISSUED = "party.transfer_bulk_issued", _("集中转接组织关系")
+
+
+class StudyEvent(AuditEventType):
+    """党员教育: the study library and training records."""
+
+    COURSE_CREATED = "party.study_course_created", _("新建学习课程")
+    COURSE_PUBLISHED = "party.study_course_published", _("发布学习课程")
+    COURSE_ARCHIVED = "party.study_course_archived", _("下架学习课程")
+    QUESTION_ADDED = "party.study_question_added", _("添加测验题")
+    STUDY_OPENED = "party.study_opened", _("开始学习")
+    STUDY_PROGRESS = "party.study_progress", _("记录学习时长")
+    STUDY_FINISHED = "party.study_finished", _("学完课程")
+    QUIZ_ANSWERED = "party.study_quiz_answered", _("提交测验")
+    TRAINING_CREATED = "party.training_created", _("新建培训班")
+    SESSION_CREATED = "party.training_session_created", _("新建培训课次")
+    ATTENDANCE_RECORDED = "party.training_attendance_recorded", _("登记培训出勤")

@@ -402,3 +402,18 @@ class OrgStaffing(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.org_id}:{self.party_staff}/{self.headcount}"
+
+
+# 党员教育 (study library and training records) lives in its own module; Django reads it from here.
+from dangqun.party.study_models import (  # noqa: E402, F401 - re-exported for Django
+    CourseKind,
+    CourseStatus,
+    RecordStatus,
+    StudyCourse,
+    StudyQuestion,
+    StudyRecord,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingKind,
+    TrainingSession,
+)

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from dangqun.accounts.models import Role
 from dangqun.accounts.scope import get_scope
-from dangqun.web import nav_civic, nav_community, nav_gridwork, nav_partywork, nav_volunteers
+from dangqun.web import (
+    nav_civic,
+    nav_community,
+    nav_gridwork,
+    nav_party_study,
+    nav_partywork,
+    nav_volunteers,
+)
 from dangqun.web.roles import REGION_HOME_ROLES, user_role
 
 # Who sees the PC terminals in the menu: the command centre and the unit workbench.
@@ -49,7 +56,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(("department", _("本部门"), reverse("web:department")))
     if scope.party_org_paths:  # 党务管理员, 党支部书记 (the system administrator opens it by address)
         items.append(("party", _("组织指导"), reverse("web:party")))
-    for domain in (nav_community, nav_gridwork, nav_partywork, nav_volunteers, nav_civic):
+    for domain in (nav_community, nav_gridwork, nav_partywork, nav_party_study, nav_volunteers, nav_civic):
         items.extend(domain.items(request, scope))
     items.append(("find_grid", _("找网格员"), reverse("web:find_grid")))
     if scope.is_sysadmin or getattr(user, "is_staff", False):

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from dangqun.web import urls_civic, urls_community, urls_gridwork, urls_partywork, urls_volunteers
+from dangqun.web import (
+    urls_civic,
+    urls_community,
+    urls_gridwork,
+    urls_party_study,
+    urls_partywork,
+    urls_volunteers,
+)
 from dangqun.web.views import (
     auth,
     case_page,
@@ -99,6 +106,7 @@ urlpatterns = [
     *urls_community.urlpatterns,
     *urls_gridwork.urlpatterns,
     *urls_partywork.urlpatterns,
+    *urls_party_study.urlpatterns,
     *urls_volunteers.urlpatterns,
     *urls_civic.urlpatterns,
 ]

@@ -532,7 +532,21 @@ ROUTES: dict[str, Spec] = {
 
 # The domains' routes, each declared in tests/access/routes_<domain>.py (imported here, at the end,
 # since they use the specs above).
-from tests.access import routes_civic, routes_community, routes_gridwork, routes_partywork, routes_volunteers  # noqa: E402
+from tests.access import (  # noqa: E402
+    routes_civic,
+    routes_community,
+    routes_gridwork,
+    routes_party_study,
+    routes_partywork,
+    routes_volunteers,
+)
 
-for _domain in (routes_community, routes_gridwork, routes_partywork, routes_volunteers, routes_civic):
+for _domain in (
+    routes_community,
+    routes_gridwork,
+    routes_partywork,
+    routes_party_study,
+    routes_volunteers,
+    routes_civic,
+):
     ROUTES.update(_domain.ROUTES)

@@ -166,11 +166,20 @@ SUPERVISING = {
         ),
         (
             "party_admin",
-            {"home", "party", "partywork", "volunteers_home", "volunteers_spaces", "voice_desk", "find_grid"},
+            {
+                "home",
+                "party",
+                "partywork",
+                "volunteers_home",
+                "volunteers_spaces",
+                "study",
+                "voice_desk",
+                "find_grid",
+            },
         ),
         (
             "sysadmin",
-            {"home", "command", "find_grid", "admin"} | SUPERVISING,
+            {"home", "command", "find_grid", "admin", "study"} | SUPERVISING,
         ),
     ],
 )

@@ -67,7 +67,7 @@ def may_use_party_workbench(user: Any) -> bool:
     return scope.is_sysadmin or bool(scope.party_org_paths)
 
 
-def _roots(user: Any) -> list[PartyOrg]:
+def party_roots(user: Any) -> list[PartyOrg]:
     scope = get_scope(user)
     if scope.party_org_paths:
         return list(PartyOrg.objects.filter(path__in=scope.party_org_paths, is_active=True).order_by("path"))
@@ -94,7 +94,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if not may_use_party_workbench(request.user):
         raise PermissionDenied
     year = _year(request)
-    roots = _roots(request.user)
+    roots = party_roots(request.user)
     sections = []
     for root in roots:
         plans = selectors.meeting_plan(root, year)
