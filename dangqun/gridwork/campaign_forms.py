@@ -19,32 +19,44 @@ TEXT_MAX = 300
 NUMBER_MAX = 100_000
 CHOICES_MAX = 10
 
-# i18n: data — a campaign's form is stored with it, in the words of the office that launched it.
+
+def _q(key: str, label: str, kind: str, required: bool, choices: tuple[str, ...] = ()) -> dict[str, Any]:
+    question: dict[str, Any] = {"key": key, "label": label, "type": kind, "required": required}
+    if choices:
+        question["choices"] = list(choices)
+    return question
+
+
+# A campaign's form is stored with it, in the words of the office that launched it: data, not interface.
 PRESETS: dict[str, list[dict[str, Any]]] = {
     CampaignKind.SAFETY: [
-        {"key": "gas", "label": "燃气管线、灶具使用是否安全", "type": "yes_no", "required": True},
-        {"key": "ebike", "label": "是否存在电动车入户或楼道充电", "type": "yes_no", "required": True},
-        {"key": "exit", "label": "楼道、消防通道是否畅通", "type": "yes_no", "required": True},
-        {"key": "extinguisher", "label": "家中是否配备灭火器", "type": "yes_no", "required": False},
-        {"key": "hazard", "label": "发现的其他隐患", "type": "text", "required": False},
+        _q("gas", "燃气管线、灶具使用是否安全", "yes_no", True),  # i18n: data
+        _q("ebike", "是否存在电动车入户或楼道充电", "yes_no", True),  # i18n: data
+        _q("exit", "楼道、消防通道是否畅通", "yes_no", True),  # i18n: data
+        _q("extinguisher", "家中是否配备灭火器", "yes_no", False),  # i18n: data
+        _q("hazard", "发现的其他隐患", "text", False),  # i18n: data
     ],
     CampaignKind.POPULATION: [
-        {"key": "people", "label": "实际居住人数", "type": "number", "required": True},
-        {"key": "housing", "label": "居住情况", "type": "choice", "required": True,
-         "choices": ["自住", "出租", "空置", "借住"]},
-        {"key": "changed", "label": "人员信息是否有变化", "type": "yes_no", "required": True},
-        {"key": "detail", "label": "变化情况", "type": "text", "required": False},
+        _q("people", "实际居住人数", "number", True),  # i18n: data
+        _q("housing", "居住情况", "choice", True, ("自住", "出租", "空置", "借住")),  # i18n: data
+        _q("changed", "人员信息是否有变化", "yes_no", True),  # i18n: data
+        _q("detail", "变化情况", "text", False),  # i18n: data
     ],
     CampaignKind.EPIDEMIC: [
-        {"key": "fever", "label": "家中是否有发热、咳嗽等症状人员", "type": "yes_no", "required": True},
-        {"key": "returned", "label": "近14天是否有外地返回人员", "type": "yes_no", "required": True},
-        {"key": "vaccinated", "label": "60岁以上老人是否已接种疫苗", "type": "choice", "required": False,
-         "choices": ["已全程接种", "部分接种", "未接种", "无60岁以上老人"]},
+        _q("fever", "家中是否有发热、咳嗽等症状人员", "yes_no", True),  # i18n: data
+        _q("returned", "近14天是否有外地返回人员", "yes_no", True),  # i18n: data
+        _q(
+            "vaccinated",
+            "60岁以上老人是否已接种疫苗",  # i18n: data
+            "choice",
+            False,
+            ("已全程接种", "部分接种", "未接种", "无60岁以上老人"),  # i18n: data
+        ),
     ],
     CampaignKind.OTHER: [
-        {"key": "needs", "label": "居民反映的问题和需求", "type": "text", "required": False},
+        _q("needs", "居民反映的问题和需求", "text", False),  # i18n: data
     ],
-}  # fmt: skip
+}
 
 
 def preset(kind: str) -> list[dict[str, Any]]:
@@ -96,9 +108,9 @@ def _yes_no(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in {"yes", "true", "1", "是"}:
+    if text in {"yes", "true", "1", "是"}:  # i18n: data
         return True
-    if text in {"no", "false", "0", "否"}:
+    if text in {"no", "false", "0", "否"}:  # i18n: data
         return False
     return None
 
