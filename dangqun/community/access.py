@@ -22,6 +22,7 @@ from dangqun.community.models import (
     Project,
     Resource,
     Responsibility,
+    ServiceRequest,
 )
 from dangqun.core.errors import NotFoundError
 from dangqun.regions.models import Region
@@ -115,6 +116,25 @@ def access_joint_meeting_by_id(user: object, meeting_id: int) -> JointMeeting:
     if meeting is None:
         raise NotFoundError(_("会议不存在或无权访问"))
     return meeting
+
+
+def service_requests_visible_q(user: object) -> Q:
+    """Staff see the requests of their regions; a resident sees the ones they made."""
+    q = region_q(user)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(requester=user)
+    return q
+
+
+def service_requests_for(user: object) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.select_related("item", "region").filter(service_requests_visible_q(user))
+
+
+def access_service_request_by_id(user: object, request_id: int) -> ServiceRequest:
+    row = service_requests_for(user).filter(pk=request_id).first()
+    if row is None:
+        raise NotFoundError(_("服务申请不存在或无权访问"))
+    return row
 
 
 def units_for(user: object) -> QuerySet[CoUnit]:

@@ -23,3 +23,7 @@ class CommunityEvent(AuditEventType):
     ALLIANCE_MEMBER_ADDED = "community.alliance_member_added", _("联盟增加成员")
     PAIRING_CREATED = "community.pairing_created", _("建立结对共建")
     MEETING_RECORDED = "community.meeting_recorded", _("记录联席会议")
+    SERVICE_REQUESTED = "community.service_requested", _("申请社区服务")
+    SERVICE_ACCEPTED = "community.service_accepted", _("受理社区服务")
+    SERVICE_DONE = "community.service_done", _("社区服务办结")
+    SERVICE_REJECTED = "community.service_rejected", _("社区服务不予受理")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dangqun.web.views import community_cobuild, community_lists
+from dangqun.web.views import community_cobuild, community_lists, community_services
 
 urlpatterns: list[URLPattern] = [
     path("community/regions/<str:code>/", community_lists.lists_page, name="community_lists"),
@@ -27,5 +27,19 @@ urlpatterns: list[URLPattern] = [
         community_cobuild.complete_responsibility,
         name="community_complete_responsibility",
     ),
+    path(
+        "community/regions/<str:code>/services/", community_services.services_page, name="community_services"
+    ),
+    path(
+        "community/regions/<str:code>/services.xlsx",
+        community_services.services_xlsx,
+        name="community_services_xlsx",
+    ),
+    path(
+        "community/service-requests/<int:request_id>/act/",
+        community_services.service_act,
+        name="community_service_act",
+    ),
+    path("citizen/services/", community_services.my_services, name="citizen_services"),
     path("wall/<str:code>/", community_lists.wall_page, name="community_wall"),
 ]

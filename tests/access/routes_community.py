@@ -16,6 +16,7 @@ _MEETING = (
     "joint meetings and their decisions, scope, role and moves: tests/community/test_joint_meetings_api.py"
 )
 REGION = Spec("scoped", target="region_page")
+_SERVICE = "service requests: scope, role, bad input and moves: tests/community/test_service_list_api.py"
 LOGIN = Spec("login")
 
 ROUTES: dict[str, Spec] = {
@@ -57,4 +58,15 @@ ROUTES: dict[str, Spec] = {
     "GET /community/regions/{code}/agreements.xlsx": Spec("scoped", anon=302, target="region_page"),
     "GET /community/meetings/{meeting_id}/": Spec("skip", why=_MEETING),
     "POST /community/responsibilities/{responsibility_id}/complete/": Spec("skip", why=_MEETING),
+    "GET /api/v1/community/services/{code}": Spec(
+        "skip", why="public list of a community's items: " + _SERVICE
+    ),
+    "POST /api/v1/community/service-requests": Spec("skip", why=_SERVICE),
+    "GET /api/v1/community/service-requests": LOGIN,
+    "POST /api/v1/community/service-requests/{request_id}/{action}": Spec("skip", why=_SERVICE),
+    "GET /community/regions/{code}/services/": Spec("scoped", anon=302, target="region_page"),
+    "GET /community/regions/{code}/services.xlsx": Spec("scoped", anon=302, target="region_page"),
+    "POST /community/service-requests/{request_id}/act/": Spec("skip", why=_SERVICE),
+    "GET /citizen/services/": Spec("login", anon=302),
+    "POST /citizen/services/": Spec("skip", why=_SERVICE),
 }

@@ -24,6 +24,7 @@ from dangqun.community.models.lists import (
     Responsibility,
     ResponsibilityStatus,
 )
+from dangqun.community.models.service_list import ServiceItem, ServiceRequest, ServiceRequestStatus
 
 __all__ = [
     "Agreement",
@@ -45,4 +46,7 @@ __all__ = [
     "ResourceKind",
     "Responsibility",
     "ResponsibilityStatus",
+    "ServiceItem",
+    "ServiceRequest",
+    "ServiceRequestStatus",
 ]

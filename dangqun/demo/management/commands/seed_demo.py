@@ -185,6 +185,8 @@ LABELS: dict[str, str] = {
     "community_pairings": "结对共建",
     "community_joint_meetings": "联席会议",
     "community_meeting_decisions": "联席会议决定事项",
+    "community_service_items": "社区服务清单事项",
+    "community_service_requests": "社区服务申请",
     "visits_done": "五访·已走访",
     "visits_due": "五访·待走访",
     "patrol_points": "巡查点位",
