@@ -6,6 +6,7 @@ the field and writes nothing; renewing an agreement twice is a 409."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -117,7 +118,7 @@ def agreement_sign(*, actor: Any, body: dict[str, Any]) -> Agreement:
         raise ValidationError({"signed_on": _("签订日期不能晚于今天")})
     with transaction.atomic():
         agreement = Agreement.objects.create(
-            code=f"tmp-{unit.pk}-{clock.now().timestamp()}",
+            code="tmp-" + uuid.uuid4().hex[:12],  # replaced by the numbered code below
             unit=unit,
             region=unit.region,
             title=title,
@@ -147,7 +148,7 @@ def agreement_renew(*, actor: Any, agreement: Agreement, body: dict[str, Any]) -
         if Agreement.objects.filter(renews=old).exists():
             raise ConflictError(_("该协议已续签"))
         renewal = Agreement.objects.create(
-            code=f"tmp-r{old.pk}",
+            code="tmp-" + uuid.uuid4().hex[:12],  # replaced by the numbered code below
             unit=old.unit,
             region=old.region,
             title=old.title,

@@ -11,6 +11,7 @@ table of three moves, and its deadline policy is simply the item's working days.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -88,7 +89,7 @@ def service_request_create(*, actor: Any, body: dict[str, Any]) -> ServiceReques
     now = clock.now()
     with transaction.atomic():
         request = ServiceRequest.objects.create(
-            code=f"tmp-{actor.pk}-{now.timestamp()}",
+            code="tmp-" + uuid.uuid4().hex[:12],  # replaced by the numbered code below
             item=item,
             region=item.region,
             requester=actor,
