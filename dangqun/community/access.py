@@ -12,7 +12,18 @@ from django.utils.translation import gettext as _
 
 from dangqun.accounts.models import Role
 from dangqun.accounts.scope import REGISTRY_READ_ROLES, get_scope
-from dangqun.community.models import CoUnit, Need, Project, Resource, Responsibility
+from dangqun.community.models import (
+    Agreement,
+    Alliance,
+    CoUnit,
+    JointMeeting,
+    Need,
+    Pairing,
+    Project,
+    Resource,
+    Responsibility,
+    ServiceRequest,
+)
 from dangqun.core.errors import NotFoundError
 from dangqun.regions.models import Region
 
@@ -61,6 +72,69 @@ def access_project_by_id(user: object, project_id: int) -> Project:
 
 def responsibilities_for(user: object) -> QuerySet[Responsibility]:
     return Responsibility.objects.select_related("unit", "region").filter(region_q(user))
+
+
+def access_responsibility_by_id(user: object, responsibility_id: int) -> Responsibility:
+    duty = responsibilities_for(user).filter(pk=responsibility_id).first()
+    if duty is None:
+        raise NotFoundError(_("责任不存在或无权访问"))
+    return duty
+
+
+def agreements_for(user: object) -> QuerySet[Agreement]:
+    return Agreement.objects.select_related("unit", "region").filter(region_q(user))
+
+
+def access_agreement_by_id(user: object, agreement_id: int) -> Agreement:
+    agreement = agreements_for(user).filter(pk=agreement_id).first()
+    if agreement is None:
+        raise NotFoundError(_("协议不存在或无权访问"))
+    return agreement
+
+
+def alliances_for(user: object) -> QuerySet[Alliance]:
+    return Alliance.objects.select_related("region", "lead_org").filter(region_q(user))
+
+
+def access_alliance_by_id(user: object, alliance_id: int) -> Alliance:
+    alliance = alliances_for(user).filter(pk=alliance_id).first()
+    if alliance is None:
+        raise NotFoundError(_("联盟不存在或无权访问"))
+    return alliance
+
+
+def pairings_for(user: object) -> QuerySet[Pairing]:
+    return Pairing.objects.select_related("region", "org").filter(region_q(user))
+
+
+def joint_meetings_for(user: object) -> QuerySet[JointMeeting]:
+    return JointMeeting.objects.select_related("region", "alliance").filter(region_q(user))
+
+
+def access_joint_meeting_by_id(user: object, meeting_id: int) -> JointMeeting:
+    meeting = joint_meetings_for(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFoundError(_("会议不存在或无权访问"))
+    return meeting
+
+
+def service_requests_visible_q(user: object) -> Q:
+    """Staff see the requests of their regions; a resident sees the ones they made."""
+    q = region_q(user)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(requester=user)
+    return q
+
+
+def service_requests_for(user: object) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.select_related("item", "region").filter(service_requests_visible_q(user))
+
+
+def access_service_request_by_id(user: object, request_id: int) -> ServiceRequest:
+    row = service_requests_for(user).filter(pk=request_id).first()
+    if row is None:
+        raise NotFoundError(_("服务申请不存在或无权访问"))
+    return row
 
 
 def units_for(user: object) -> QuerySet[CoUnit]:

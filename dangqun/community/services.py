@@ -14,40 +14,18 @@ from django.utils.translation import gettext as _
 
 from dangqun.accounts.models import Role
 from dangqun.accounts.scope import REGISTRY_READ_ROLES, get_scope
-from dangqun.community.access import MANAGER_ROLES, resources_for, units_for
+from dangqun.community.access import MANAGER_ROLES, resources_for
 from dangqun.community.events import CommunityEvent
+from dangqun.community.inputs import choice as _choice
+from dangqun.community.inputs import region_in as _region
+from dangqun.community.inputs import text as _text
+from dangqun.community.inputs import unit_in as _unit
 from dangqun.community.matching import keywords_of
-from dangqun.community.models import Category, CoUnit, Need, NeedSource, Project, Resource, ResourceKind
+from dangqun.community.models import Category, Need, NeedSource, Project, Resource, ResourceKind
 from dangqun.community.workflow import NeedWorkflow, ProjectWorkflow
 from dangqun.core import clock
 from dangqun.core.audit import record_event
 from dangqun.core.errors import ForbiddenError
-from dangqun.regions.models import Region, RegionLevel
-
-
-def _text(body: dict[str, Any], name: str, limit: int, *, required: bool = True) -> str:
-    value = str(body.get(name) or "").strip()
-    if required and not value:
-        raise ValidationError({name: _("此项必填")})
-    if len(value) > limit:
-        raise ValidationError({name: _("不能超过%(n)s个字") % {"n": limit}})
-    return value
-
-
-def _choice(body: dict[str, Any], name: str, choices: type[Any]) -> str:
-    value = str(body.get(name) or "")
-    if value not in choices.values:
-        raise ValidationError({name: _("取值无效: %(v)s") % {"v": value}})
-    return value
-
-
-def _region(actor: Any, body: dict[str, Any], roles: frozenset[str] | None) -> Region:
-    """The community or grid named by ``region`` (its code), inside the actor's regions."""
-    code = str(body.get("region") or "")
-    region = Region.objects.filter(code=code, is_active=True, level__gte=RegionLevel.COMMUNITY).first()
-    if region is None or (roles is not None and not get_scope(actor).covers_path(region.path, roles)):
-        raise ValidationError({"region": _("须为本人辖区内的社区或网格")})
-    return region
 
 
 def _temp_code() -> str:
@@ -91,17 +69,6 @@ def need_create(*, actor: Any, body: dict[str, Any]) -> Need:
             actor=actor, event_type=CommunityEvent.NEED_CREATED, target=need, data={"region": region.code}
         )
     return need
-
-
-def _unit(actor: Any, body: dict[str, Any], name: str = "unit_id") -> CoUnit:
-    try:
-        pk = int(body.get(name) or 0)
-    except (TypeError, ValueError):
-        pk = 0
-    unit = units_for(actor).filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({name: _("须为本辖区的共建单位")})
-    return unit
 
 
 def need_claim(*, actor: Any, need: Need, body: dict[str, Any]) -> Need:

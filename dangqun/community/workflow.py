@@ -210,3 +210,48 @@ class ProjectWorkflow(Workflow[Project]):
         if get_scope(actor).covers_path(obj.need.region.path, MANAGER_ROLES):
             return frozenset({MANAGER})
         return frozenset()
+
+
+def _not_project(ctx: Ctx[Responsibility]) -> bool:
+    return ctx.obj.project_id is None
+
+
+def _duty_done(ctx: Ctx[Responsibility]) -> Outcome:
+    ctx.obj.done_note = str(ctx.body.get("note") or "")[:300]
+    return Outcome(payload={"meeting": ctx.obj.meeting_id}, changed={"done_note"})
+
+
+class ResponsibilityWorkflow(Workflow[Responsibility]):
+    """A responsibility set by a joint meeting's decision is tracked to done here (落实); one that a
+    project opened closes with its project (the guard: 409)."""
+
+    model = Responsibility
+    noun = _("责任")
+    statuses = dict(ResponsibilityStatus.choices)
+    table = {
+        t.action: t
+        for t in (
+            row("complete", _("落实"), [ResponsibilityStatus.OPEN], ResponsibilityStatus.DONE, [MANAGER],
+                CommunityEvent.RESPONSIBILITY_DONE, guard="not_project", handler="done", stamps=["done_at"]),
+        )
+    }  # fmt: skip
+    guards = {"not_project": _not_project}
+    guard_conflicts = frozenset({"not_project"})
+    guard_messages = {"not_project": _("项目的责任随项目完成")}
+    handlers = {"done": _duty_done}
+
+    @classmethod
+    def visible(cls, actor: Actor) -> models.Q:
+        return region_q(actor)
+
+    @classmethod
+    def lock(cls, pk: int, body: dict[str, Any]) -> Responsibility:
+        return Responsibility.objects.select_for_update(of=("self",)).select_related("region").get(pk=pk)
+
+    @classmethod
+    def relations(cls, actor: Actor, obj: Responsibility, state: dict[str, Any]) -> frozenset[str]:
+        if actor is None:
+            return frozenset({SYSTEM})
+        if get_scope(actor).covers_path(obj.region.path, MANAGER_ROLES):
+            return frozenset({MANAGER})
+        return frozenset()

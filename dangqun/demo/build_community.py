@@ -27,8 +27,11 @@ from dangqun.community.models import (
     Responsibility,
     ResponsibilityStatus,
 )
+from dangqun.demo.build_cobuild import delete_cobuild, seed_cobuild
+from dangqun.demo.build_services import delete_service_list, seed_service_list
 from dangqun.demo.calendar import reference_end
 from dangqun.demo.context import SeedContext
+from dangqun.demo.tree import RegionTree
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.registry.models import Business, Institution
 
@@ -128,6 +131,8 @@ def seed_community(ctx: SeedContext) -> None:
                 )
         ctx.insert(Resource, resources, label="community_resources")
         _seed_needs(ctx, rng, community, grids, units, resources, today)
+    seed_cobuild(ctx, today)
+    seed_service_list(ctx, today, RegionTree.load().persona_community())
 
 
 def _seed_needs(  # noqa: PLR0917 - the stage's working set
@@ -218,6 +223,8 @@ def delete_community(district: Region | None, deleted: dict[str, int]) -> None:
     if district is None:
         return
     within = district.path
+    delete_cobuild(within, deleted)
+    delete_service_list(within, deleted)
     deleted["community_responsibilities"] = Responsibility.objects.filter(
         region__path__subtree=within
     ).delete()[0]

@@ -11,6 +11,12 @@ from __future__ import annotations
 from tests.access.expectations import Spec
 
 _OBJECT = "need/project scope, role and moves: tests/community/test_lists_api.py"
+_COBUILD = "co-building writes, scope and doubles: tests/community/test_cobuild_api.py"
+_MEETING = (
+    "joint meetings and their decisions, scope, role and moves: tests/community/test_joint_meetings_api.py"
+)
+REGION = Spec("scoped", target="region_page")
+_SERVICE = "service requests: scope, role, bad input and moves: tests/community/test_service_list_api.py"
 LOGIN = Spec("login")
 
 ROUTES: dict[str, Spec] = {
@@ -33,4 +39,34 @@ ROUTES: dict[str, Spec] = {
     "GET /community/needs/{need_id}/": Spec("skip", why=_OBJECT),
     "POST /community/needs/{need_id}/act/": Spec("skip", why=_OBJECT),
     "GET /wall/{code}/": Spec("public", anon=200, target="region_page"),
+    "POST /api/v1/community/cobuild/units": Spec("skip", why=_COBUILD),
+    "GET /api/v1/community/cobuild/regions/{code}/units": REGION,
+    "POST /api/v1/community/cobuild/agreements": Spec("skip", why=_COBUILD),
+    "GET /api/v1/community/cobuild/regions/{code}/agreements": REGION,
+    "POST /api/v1/community/cobuild/agreements/{agreement_id}/renew": Spec("skip", why=_COBUILD),
+    "POST /api/v1/community/cobuild/alliances": Spec("skip", why=_COBUILD),
+    "GET /api/v1/community/cobuild/regions/{code}/alliances": REGION,
+    "POST /api/v1/community/cobuild/alliances/{alliance_id}/members": Spec("skip", why=_COBUILD),
+    "POST /api/v1/community/cobuild/pairings": Spec("skip", why=_COBUILD),
+    "GET /api/v1/community/cobuild/regions/{code}/pairings": REGION,
+    "POST /api/v1/community/cobuild/meetings": Spec("skip", why=_MEETING),
+    "GET /api/v1/community/cobuild/regions/{code}/meetings": REGION,
+    "GET /api/v1/community/cobuild/meetings/{meeting_id}": Spec("skip", why=_MEETING),
+    "POST /api/v1/community/responsibilities/{responsibility_id}/complete": Spec("skip", why=_MEETING),
+    "GET /community/regions/{code}/cobuild/": Spec("scoped", anon=302, target="region_page"),
+    "POST /community/regions/{code}/cobuild/meetings/": Spec("skip", why=_MEETING),
+    "GET /community/regions/{code}/agreements.xlsx": Spec("scoped", anon=302, target="region_page"),
+    "GET /community/meetings/{meeting_id}/": Spec("skip", why=_MEETING),
+    "POST /community/responsibilities/{responsibility_id}/complete/": Spec("skip", why=_MEETING),
+    "GET /api/v1/community/services/{code}": Spec(
+        "skip", why="public list of a community's items: " + _SERVICE
+    ),
+    "POST /api/v1/community/service-requests": Spec("skip", why=_SERVICE),
+    "GET /api/v1/community/service-requests": LOGIN,
+    "POST /api/v1/community/service-requests/{request_id}/{action}": Spec("skip", why=_SERVICE),
+    "GET /community/regions/{code}/services/": Spec("scoped", anon=302, target="region_page"),
+    "GET /community/regions/{code}/services.xlsx": Spec("scoped", anon=302, target="region_page"),
+    "POST /community/service-requests/{request_id}/act/": Spec("skip", why=_SERVICE),
+    "GET /citizen/services/": Spec("login", anon=302),
+    "POST /citizen/services/": Spec("skip", why=_SERVICE),
 }

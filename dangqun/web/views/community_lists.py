@@ -21,6 +21,7 @@ from dangqun.community.access import (
     needs_for,
     projects_for,
     resources_for,
+    responsibilities_for,
     units_for,
 )
 from dangqun.community.models import Project
@@ -62,6 +63,9 @@ def lists_page(request: HttpRequest, code: str) -> HttpResponse:
         "projects": projects_for(request.user)
         .filter(need__region__path__subtree=sub)
         .order_by("due_on", "-id")[:30],
+        "responsibilities": responsibilities_for(request.user)
+        .filter(region__path__subtree=sub)
+        .order_by("-id")[:30],
     }
     return render(request, "web/community/lists.html", context)
 

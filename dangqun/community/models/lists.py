@@ -223,7 +223,8 @@ class ResponsibilityStatus(models.TextChoices):
 
 
 class Responsibility(TimeStampedModel):
-    """A responsibility (责任): who answers for what, per unit and per year, with its due date."""
+    """A responsibility (责任): who answers for what, per unit and per year, with its due date — from
+    a project, or a decision of a joint meeting (联席会议)."""
 
     unit = models.ForeignKey(
         CoUnit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="responsibilities"
@@ -239,6 +240,14 @@ class Responsibility(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="responsibility",
     )
+    meeting = models.ForeignKey(
+        "community.JointMeeting",
+        verbose_name=_("联席会议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("责任事项"), max_length=100)
     owner_name = models.CharField(_("责任人"), max_length=50)
@@ -251,6 +260,7 @@ class Responsibility(TimeStampedModel):
         db_index=True,
     )
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_note = models.CharField(_("落实情况"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("责任")
