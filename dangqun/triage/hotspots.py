@@ -83,6 +83,10 @@ _NOT_A_PLACE_END = ("跑路", "套路", "思路", "出路", "走路", "后路", 
 _LEADING_NOISE = re.compile(
     r"^(?:关于|反映|投诉|举报|咨询|请问|建议|请求|希望|要求|处理|解决|整治|市|区|县|在|的|和|与|对|及)+"
 )
+# A name that starts at a house or building number is the tail of an address, not a place: in
+# "锦华嘉园7号楼附近道路塌陷" the pattern finds 锦华嘉园 and then 7号楼附近道路, which every "N号楼附近道路"
+# at any compound would share.
+_NUMBERED = re.compile(r"^[0-9]+(?:号|栋|幢|单元|楼)")
 _GENERIC_WORDS = (
     "小区 社区 学校 医院 公司 市场 村 镇 乡 街道 路 街 城 园 组 站 项目 楼盘 我们小区 本小区 该小区 "
     "我村 本村 我们村 政府 市政府 区政府 县政府 的小区 老旧小区 新城 马路 道路 公路 高速公路 "
@@ -172,8 +176,8 @@ def _jieba_places(title: str) -> list[str]:
 
 
 def _tidy(name: str) -> str:
-    name = _MASKED.sub("", name)
-    return _LEADING_NOISE.sub("", name).strip()
+    name = _LEADING_NOISE.sub("", _MASKED.sub("", name)).strip()
+    return "" if _NUMBERED.match(name) else name
 
 
 def places(message: Message, chars: int = 200, *, use_jieba: bool = True) -> list[str]:

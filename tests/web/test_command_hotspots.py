@@ -18,7 +18,7 @@ from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
 from dangqun.core.models import AuditEvent
-from dangqun.regions.models import Region
+from dangqun.regions.models import Region, RegionLevel
 from dangqun.triage.hotspots_services import refresh_hotspots
 from dangqun.triage.jobs import refresh_hotspots as refresh_task
 from dangqun.triage.models import Hotspot
@@ -38,8 +38,8 @@ def _grid() -> Region:
     return grid
 
 
-def _reports() -> list[Case]:
-    grid, dispatcher = _grid(), User.objects.get(username="dispatcher")
+def _reports(grid: Region | None = None, reports: list[tuple[str, str]] = REPORTS) -> list[Case]:
+    grid, dispatcher = grid or _grid(), User.objects.get(username="dispatcher")
     return [
         case_create(
             actor=dispatcher,
@@ -50,7 +50,7 @@ def _reports() -> list[Case]:
             lat=grid.centroid_lat,
             reporter_phone=f"1390000000{k}",
         ).case
-        for k, (title, text) in enumerate(REPORTS)
+        for k, (title, text) in enumerate(reports)
     ]
 
 
@@ -185,3 +185,36 @@ def test_hotspot_page_queries_do_not_grow_with_hotspots_and_members(
         response = client.get("/command/hotspots/")
     assert response.status_code == 200
     assert Hotspot.objects.filter(memberships__isnull=False).distinct().exists()
+
+
+ELSEWHERE = [
+    ("投诉青松苑门口烧烤摊油烟扰民", "青松苑门口的烧烤摊每天晚上营业到深夜,油烟和噪音严重扰民。"),
+    ("青松苑门口烧烤摊夜间油烟噪音严重", "烧烤摊就在青松苑门口,夜里油烟大噪音大,居民无法开窗。"),
+    ("请处理青松苑门口烧烤摊油烟扰民", "我们是青松苑居民,门口烧烤摊油烟噪音扰民,晚上睡不着。"),
+]
+
+
+def test_a_community_sees_its_own_hotspot_when_the_districts_hottest_lie_elsewhere(demo: Any) -> None:
+    mine = _grid()
+    community = mine.parent.parent if mine.parent else None
+    assert community is not None
+    assert community.level == RegionLevel.COMMUNITY
+    other = (
+        Region.objects.filter(level=RegionLevel.GRID)
+        .exclude(path__startswith=community.path)
+        .order_by("path")
+        .first()
+    )
+    assert other is not None
+    hottest = _reports(other)  # another community's burst, hotter: four reporters
+    ours = _reports(mine, ELSEWHERE)  # three reporters in the persona's community
+
+    refresh_hotspots(top=1)
+
+    first, second = _hotspot_of(hottest), _hotspot_of(ours)
+    assert first.rank < second.rank  # ranks stay the district's
+    staff_page = as_user("community_staff").get("/command/hotspots/").content.decode()
+    assert second.title in staff_page
+    assert first.title not in staff_page  # out of the community's scope
+    dispatcher_page = as_user("dispatcher").get("/command/hotspots/").content.decode()
+    assert first.title in dispatcher_page
