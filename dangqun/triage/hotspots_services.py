@@ -171,6 +171,21 @@ def visible_members(user: Any, hotspot: Hotspot) -> QuerySet[Case]:
     )
 
 
+def visible_members_of(user: Any, hotspots: list[Hotspot]) -> dict[int, list[Case]]:
+    """Hotspot id → its member cases ``user`` may see, oldest first: one query for a whole page."""
+    links = (
+        HotspotCase.objects.filter(
+            hotspot__in=hotspots, case__in=Case.objects.filter(visible_cases_q(user)).values("pk")
+        )
+        .select_related("case__region", "case__grid")
+        .order_by("case__submitted_at", "case__pk")
+    )
+    members: dict[int, list[Case]] = {}
+    for link in links:
+        members.setdefault(link.hotspot_id, []).append(link.case)
+    return members
+
+
 def access_hotspot(user: Any, hotspot_id: int) -> Hotspot:
     hotspot = visible_hotspots(user).filter(pk=hotspot_id).first()
     if hotspot is None:

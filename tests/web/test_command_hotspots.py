@@ -18,6 +18,8 @@ from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
 from dangqun.core.models import AuditEvent
+from dangqun.demo.hotspot_burst import REPORTS as BURST
+from dangqun.demo.hotspot_burst import SOURCE
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.triage.hotspots_services import refresh_hotspots
 from dangqun.triage.jobs import refresh_hotspots as refresh_task
@@ -188,9 +190,9 @@ def test_hotspot_page_queries_do_not_grow_with_hotspots_and_members(
 
 
 ELSEWHERE = [
-    ("投诉青松苑门口烧烤摊油烟扰民", "青松苑门口的烧烤摊每天晚上营业到深夜,油烟和噪音严重扰民。"),
-    ("青松苑门口烧烤摊夜间油烟噪音严重", "烧烤摊就在青松苑门口,夜里油烟大噪音大,居民无法开窗。"),
-    ("请处理青松苑门口烧烤摊油烟扰民", "我们是青松苑居民,门口烧烤摊油烟噪音扰民,晚上睡不着。"),
+    ("青松苑3号楼电梯频繁故障困人", "青松苑3号楼的电梯这个月已经坏了三次,昨天又把老人困在里面半个小时。"),
+    ("投诉青松苑3号楼电梯经常停运", "青松苑3号楼电梯经常停运,维保单位来了也修不好,老人上下楼很困难。"),
+    ("请尽快维修青松苑3号楼电梯", "我们是青松苑3号楼住户,电梯频繁故障,多次困人,请督促物业和维保单位维修。"),
 ]
 
 
@@ -218,3 +220,20 @@ def test_a_community_sees_its_own_hotspot_when_the_districts_hottest_lie_elsewhe
     assert first.title not in staff_page  # out of the community's scope
     dispatcher_page = as_user("dispatcher").get("/command/hotspots/").content.decode()
     assert first.title in dispatcher_page
+
+
+@pytest.mark.parametrize("username", ["dispatcher", "leader", "street_staff", "community_staff"])
+def test_the_demo_hotspot_page_is_never_empty(demo: Any, username: str) -> None:
+    """The seeded demo holds a current hotspot in the persona community (``demo.hotspot_burst``): the
+    page of every command role shows it, with its member cases."""
+    burst = Case.objects.filter(source_ref__startswith=SOURCE)
+    assert burst.count() == len(BURST)
+
+    response = as_user(username).get("/command/hotspots/")
+
+    hotspot = _hotspot_of(list(burst))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert hotspot.title in text
+    assert all(c.code in text for c in burst)
+    assert "烧烤" in hotspot.title
