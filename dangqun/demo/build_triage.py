@@ -1,13 +1,10 @@
 """The demo district's first triage model: trained from the categories' own words and the demo cases
 the dispatchers handled, so that a new case arrives with a category suggestion; and its first hotspots
-(热点), as the scheduler's ``refresh_hotspots`` job finds them, so the command centre shows some at once
-(with a current one in the persona community: ``demo.hotspot_burst``)."""
+(热点), as the scheduler's ``refresh_hotspots`` job finds them, so the command centre shows some at once."""
 
 from __future__ import annotations
 
 from dangqun.demo.context import SeedContext
-from dangqun.demo.hotspot_burst import seed_hotspot_burst
-from dangqun.demo.tree import RegionTree
 from dangqun.triage.hotspots_services import refresh_hotspots
 from dangqun.triage.services import train_model
 
@@ -19,5 +16,4 @@ def seed_triage_model(ctx: SeedContext) -> None:
 
 
 def seed_hotspots(ctx: SeedContext) -> None:
-    seed_hotspot_burst(ctx, RegionTree.load())
     ctx.counts["hotspots"] = len(refresh_hotspots(actor=None))

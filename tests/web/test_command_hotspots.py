@@ -18,8 +18,6 @@ from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
 from dangqun.core.models import AuditEvent
-from dangqun.demo.hotspot_burst import REPORTS as BURST
-from dangqun.demo.hotspot_burst import SOURCE
 from dangqun.regions.models import Region, RegionLevel
 from dangqun.triage.hotspots_services import refresh_hotspots
 from dangqun.triage.jobs import refresh_hotspots as refresh_task
@@ -220,20 +218,3 @@ def test_a_community_sees_its_own_hotspot_when_the_districts_hottest_lie_elsewhe
     assert first.title not in staff_page  # out of the community's scope
     dispatcher_page = as_user("dispatcher").get("/command/hotspots/").content.decode()
     assert first.title in dispatcher_page
-
-
-@pytest.mark.parametrize("username", ["dispatcher", "leader", "street_staff", "community_staff"])
-def test_the_demo_hotspot_page_is_never_empty(demo: Any, username: str) -> None:
-    """The seeded demo holds a current hotspot in the persona community (``demo.hotspot_burst``): the
-    page of every command role shows it, with its member cases."""
-    burst = Case.objects.filter(source_ref__startswith=SOURCE)
-    assert burst.count() == len(BURST)
-
-    response = as_user(username).get("/command/hotspots/")
-
-    hotspot = _hotspot_of(list(burst))
-    assert response.status_code == 200
-    text = response.content.decode()
-    assert hotspot.title in text
-    assert all(c.code in text for c in burst)
-    assert "烧烤" in hotspot.title

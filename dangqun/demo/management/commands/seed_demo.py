@@ -175,7 +175,6 @@ LABELS: dict[str, str] = {
     "triage_model_labels": "智能分拨模型·类别",
     "triage_model_labelled_cases": "智能分拨模型·训练诉求",
     "hotspots": "热点问题(近90天)",
-    "hotspot_burst_cases": "热点问题·演示社区近日集中反映",
     "community_units": "共建单位",
     "community_needs": "四项清单·需求",
     "community_resources": "四项清单·资源",
