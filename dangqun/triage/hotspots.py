@@ -42,7 +42,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -81,8 +81,12 @@ _NOT_A_NAME = frozenset({"12345热线", "12345市", "110报警", "120急救", "4
 # Words the place pattern mistakes for roads or parks (…路/…园): "老板跑路" is not a road.
 _NOT_A_PLACE_END = ("跑路", "套路", "思路", "出路", "走路", "后路", "退路", "门路", "活路")
 _LEADING_NOISE = re.compile(
-    r"^(?:关于|反映|投诉|举报|咨询|请问|建议|请求|希望|要求|处理|解决|整治|市|区|县|在|的|和|与|对|及)+"
+    r"^(?:关于|再次|反映|投诉|举报|咨询|请问|建议|请求|希望|要求|处理|解决|整治|市|区|县|在|的|和|与|对|及)+"
 )
+# A name that starts at a house or building number is the tail of an address, not a place: in
+# "锦华嘉园7号楼附近道路塌陷" the pattern finds 锦华嘉园 and then 7号楼附近道路, which every "N号楼附近道路"
+# at any compound would share.
+_NUMBERED = re.compile(r"^[0-9]+(?:号|栋|幢|单元|楼)")
 _GENERIC_WORDS = (
     "小区 社区 学校 医院 公司 市场 村 镇 乡 街道 路 街 城 园 组 站 项目 楼盘 我们小区 本小区 该小区 "
     "我村 本村 我们村 政府 市政府 区政府 县政府 的小区 老旧小区 新城 马路 道路 公路 高速公路 "
@@ -172,8 +176,8 @@ def _jieba_places(title: str) -> list[str]:
 
 
 def _tidy(name: str) -> str:
-    name = _MASKED.sub("", name)
-    return _LEADING_NOISE.sub("", name).strip()
+    name = _LEADING_NOISE.sub("", _MASKED.sub("", name)).strip()
+    return "" if _NUMBERED.match(name) else name
 
 
 def places(message: Message, chars: int = 200, *, use_jieba: bool = True) -> list[str]:
@@ -321,9 +325,12 @@ def _core_grams(names: set[str]) -> set[str]:
 
 
 def _shares_place(a: set[str], b: set[str]) -> bool:
-    """Both name one place: a name in common, or names sharing three characters in a row once their
-    place words are cut ("绿地海外滩小区" and "高铁对绿地海外滩二期小区")."""
-    return bool(a & b) or bool(_core_grams(a) & _core_grams(b))
+    """Both name one place: a name in common, one name ending in the other (the pattern took the verb
+    before it), or names sharing three characters in a row once their place words are cut
+    ("绿地海外滩小区" and "高铁对绿地海外滩二期小区")."""
+    if a & b or any(x.endswith(y) or y.endswith(x) for x in a for y in b):  # 请尽快维修青松苑 / 青松苑
+        return True
+    return bool(_core_grams(a) & _core_grams(b))
 
 
 def _split_long(indices: list[int], messages: Sequence[Message], max_span_days: float) -> list[list[int]]:
@@ -362,11 +369,24 @@ def cluster(
     # one at two named compounds (K9歌厅 at 幸福里小区 and at 青松苑) stays two problems.
     coined = [coined_names(m.title) for m in messages]
     place_sets = [{name for name in p if len(name) >= 3} - c for p, c in zip(found, coined, strict=True)]
-    # Places named in the title itself (the text's places are weaker evidence of disagreement).
+    # Places named in the title itself (the text's places are weaker evidence of disagreement). The
+    # caller's known places (the registry's compound of a case) do not count as named: when both titles
+    # name places, the places the messages name decide, so two problems at two compounds of one grid
+    # stay two; the known places count only when a title names none.
+    plain = [replace(m, known_places=()) if m.known_places else m for m in messages]
+    named = place_sets
+    if any(m.known_places for m in messages):
+        own = [places(m, params.text_chars, use_jieba=use_jieba) for m in plain]
+        named = [{name for name in p if len(name) >= 3} - c for p, c in zip(own, coined, strict=True)]
     titled = [
         bool(p) and any(len(name) >= 3 and name not in c for name in places(m, 0, use_jieba=False))
-        for m, p, c in zip(messages, place_sets, coined, strict=True)
+        for m, p, c in zip(plain, named, coined, strict=True)
     ]
+
+    def agree(i: int, c: int) -> bool:
+        a, b = (named[i], named[c]) if titled[i] and titled[c] else (place_sets[i], place_sets[c])
+        return bool(a and b and _shares_place(a, b))
+
     matrix = _vectors(messages, params.text_chars)
     stamps = np.array([m.time.timestamp() for m in messages]) / 86400.0
     union = _Union(n)
@@ -381,8 +401,7 @@ def cluster(
             if c <= i or abs(stamps[i] - stamps[c]) > params.max_gap_days:
                 continue
             sim = float(sims[r, c])
-            a, b = place_sets[i], place_sets[c]
-            if a and b and _shares_place(a, b):
+            if agree(i, c):
                 sim += params.place_bonus
             elif titled[i] and titled[c]:
                 sim -= params.place_penalty  # both titles name a place, not the same one
@@ -390,8 +409,7 @@ def cluster(
                 union.join(i, c)
 
     def elsewhere(i: int, c: int) -> bool:
-        a, b = place_sets[i], place_sets[c]
-        return titled[i] and titled[c] and not (a and b and _shares_place(a, b))
+        return titled[i] and titled[c] and not agree(i, c)
 
     shared = {"matrix": matrix, "stamps": stamps, "union": union, "elsewhere": elsewhere}
     # Coined names (58车贷): within the ordinary gap, from a low cosine.

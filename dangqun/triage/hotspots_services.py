@@ -1,9 +1,15 @@
 """Hotspots of our own cases: the refresh job and the two actions of the command centre.
 
 ``refresh_hotspots`` clusters the cases registered in the last ``WINDOW_DAYS`` with ``triage.hotspots``
-(the same code as ``manage.py hotspots``) and stores the ``TOP`` hottest as ``Hotspot`` rows. The
+(the same code as ``manage.py hotspots``) and stores the ``TOP`` hottest as ``Hotspot`` rows, and
+besides them the ``PER_COMMUNITY`` hottest of each community (by the communities of their member
+cases): a community's or a street's staff, who see only hotspots with cases in their subtree, would
+otherwise find an empty page whenever the district's ten hottest lie elsewhere. Ranks are the
+district's, so the dispatcher's page (the ten first) is unchanged. The
 reporter is the citizen account, else the phone, else the name, else the case itself; the places
-include the case's grid and region names and its address (the registry's names); cases have no likes,
+include the compound or village the case's grid covers (the registry's name; a grid's own name, 第12网格,
+repeats in every community and would make the district one place); the address is left out of the text
+(its district, street and community names are shared by thousands of cases); cases have no likes,
 so support is zero and the heat rests on reporters, count, recency and span.
 
 ``make_proactive`` turns a hotspot into one proactive case (channel 未诉先办) whose description lists the
@@ -14,6 +20,7 @@ through ``case_transition`` (the workflow's 督办 move), skipping those the wor
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,13 +39,15 @@ from dangqun.cases.workflow import Action
 from dangqun.core import clock
 from dangqun.core.audit import record_event
 from dangqun.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
-from dangqun.regions.models import Region
+from dangqun.regions.models import Region, RegionLevel
+from dangqun.triage.hotspots import Hotspot as Spot
 from dangqun.triage.hotspots import Message, Params, find_hotspots
 from dangqun.triage.hotspots_events import HotspotEvent
 from dangqun.triage.models import Hotspot, HotspotCase
 
 WINDOW_DAYS = 90
 TOP = 10
+PER_COMMUNITY = 2
 MAX_CASES = 20000  # newest first; bounds CPU and memory of one refresh
 SKIP_STATUSES = (CaseStatus.REJECTED,)
 
@@ -49,13 +58,51 @@ def _reporter(case: Case) -> str:
     return case.reporter_phone_hash or case.reporter_name or f"c{case.pk}"
 
 
-def _message(case: Case) -> Message:
-    known = tuple(name for name in (case.grid.name if case.grid else "", case.region.name) if name)
+@dataclass(frozen=True)
+class _Regions:
+    """Each region's parent's name and community, read once per refresh (one query)."""
+
+    compound: dict[int, str]  # grid id → the compound or village it covers (its parent's name)
+    community: dict[int, int]  # region id → its community's id (itself for a community)
+
+    @classmethod
+    def load(cls) -> _Regions:
+        rows = {
+            pk: (name, parent, level)
+            for pk, name, parent, level in Region.objects.values_list("pk", "name", "parent_id", "level")
+        }
+        compound = {pk: rows[parent][0] for pk, (_, parent, _) in rows.items() if parent in rows}
+        community: dict[int, int] = {}
+        for pk in rows:
+            node: int | None = pk
+            while node in rows and rows[node][2] > RegionLevel.COMMUNITY:
+                node = rows[node][1]
+            if node in rows and rows[node][2] == RegionLevel.COMMUNITY:
+                community[pk] = node
+        return cls(compound=compound, community=community)
+
+
+def _kept(found: list[Spot], cases: dict[str, Case], regions: _Regions, top: int) -> list[Spot]:
+    """The district's ``top`` hottest, and each community's ``PER_COMMUNITY`` hottest, by rank."""
+    kept = {spot.rank for spot in found[:top]}
+    per_community: Counter[int] = Counter()
+    for spot in found:
+        regions_of = {cases[m.id].region_id for m in spot.members}
+        for community in {regions.community[r] for r in regions_of if r in regions.community}:
+            if per_community[community] < PER_COMMUNITY:
+                per_community[community] += 1
+                kept.add(spot.rank)
+    return [spot for spot in found if spot.rank in kept]
+
+
+def _message(case: Case, regions: _Regions) -> Message:
+    grid = case.grid_id or case.region_id
+    known = (regions.compound[grid],) if grid in regions.compound else ()
     return Message(
         id=str(case.pk),
         user=_reporter(case),
         title=case.title,
-        text=f"{case.address} {case.description}".strip(),
+        text=case.description,
         time=case.submitted_at,
         known_places=known,
     )
@@ -67,11 +114,14 @@ def refresh_hotspots(*, actor: Any = None, window_days: int = WINDOW_DAYS, top: 
     cases = list(
         Case.objects.filter(submitted_at__gte=at - dt.timedelta(days=window_days))
         .exclude(status__in=SKIP_STATUSES)
-        .select_related("grid", "region")
         .defer("reporter_phone")  # the reporter is told apart by the phone's keyed hash
         .order_by("-submitted_at")[:MAX_CASES]
     )
-    found = find_hotspots([_message(c) for c in cases], top=top, reference=at, params=Params())
+    regions = _Regions.load()
+    every = find_hotspots(
+        [_message(c, regions) for c in cases], top=len(cases), reference=at, params=Params()
+    )
+    found = _kept(every, {str(c.pk): c for c in cases}, regions, top)
     with transaction.atomic():
         Hotspot.objects.filter(proactive_case__isnull=True, supervised_at__isnull=True).delete()
         rows: list[Hotspot] = []
@@ -119,6 +169,21 @@ def visible_members(user: Any, hotspot: Hotspot) -> QuerySet[Case]:
         .select_related("region", "grid")
         .order_by("submitted_at", "pk")
     )
+
+
+def visible_members_of(user: Any, hotspots: list[Hotspot]) -> dict[int, list[Case]]:
+    """Hotspot id → its member cases ``user`` may see, oldest first: one query for a whole page."""
+    links = (
+        HotspotCase.objects.filter(
+            hotspot__in=hotspots, case__in=Case.objects.filter(visible_cases_q(user)).values("pk")
+        )
+        .select_related("case__region", "case__grid")
+        .order_by("case__submitted_at", "case__pk")
+    )
+    members: dict[int, list[Case]] = {}
+    for link in links:
+        members.setdefault(link.hotspot_id, []).append(link.case)
+    return members
 
 
 def access_hotspot(user: Any, hotspot_id: int) -> Hotspot:

@@ -3,7 +3,7 @@
 Words come from rjieba (jieba-rs, jieba's algorithm and dictionary in Rust): on the contest's 10,438
 messages it cuts exactly as jieba's ``lcut(HMM=False)`` does, title by title and message by message,
 six times faster and with a dictionary of about 33 MB against jieba's 71 MB (docs/benchmarks.md,
-Triage, fifth round). Its dictionary ships inside the wheel (no download) and is loaded on first use.
+Triage, speed and size). Its dictionary ships inside the wheel (no download) and is loaded on first use.
 Long pastes are cut to ``MAX_CHARS`` characters (after the repeated title) so one message cannot stall
 intake: the features of a 100,000-character paste are those of its first few hundred characters.
 """

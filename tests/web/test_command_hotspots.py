@@ -18,7 +18,7 @@ from dangqun.cases.services.intake import case_create
 from dangqun.cases.services.transition import Unit, case_transition
 from dangqun.cases.workflow import Action
 from dangqun.core.models import AuditEvent
-from dangqun.regions.models import Region
+from dangqun.regions.models import Region, RegionLevel
 from dangqun.triage.hotspots_services import refresh_hotspots
 from dangqun.triage.jobs import refresh_hotspots as refresh_task
 from dangqun.triage.models import Hotspot
@@ -38,8 +38,8 @@ def _grid() -> Region:
     return grid
 
 
-def _reports() -> list[Case]:
-    grid, dispatcher = _grid(), User.objects.get(username="dispatcher")
+def _reports(grid: Region | None = None, reports: list[tuple[str, str]] = REPORTS) -> list[Case]:
+    grid, dispatcher = grid or _grid(), User.objects.get(username="dispatcher")
     return [
         case_create(
             actor=dispatcher,
@@ -50,7 +50,7 @@ def _reports() -> list[Case]:
             lat=grid.centroid_lat,
             reporter_phone=f"1390000000{k}",
         ).case
-        for k, (title, text) in enumerate(REPORTS)
+        for k, (title, text) in enumerate(reports)
     ]
 
 
@@ -185,3 +185,36 @@ def test_hotspot_page_queries_do_not_grow_with_hotspots_and_members(
         response = client.get("/command/hotspots/")
     assert response.status_code == 200
     assert Hotspot.objects.filter(memberships__isnull=False).distinct().exists()
+
+
+ELSEWHERE = [
+    ("青松苑3号楼电梯频繁故障困人", "青松苑3号楼的电梯这个月已经坏了三次,昨天又把老人困在里面半个小时。"),
+    ("投诉青松苑3号楼电梯经常停运", "青松苑3号楼电梯经常停运,维保单位来了也修不好,老人上下楼很困难。"),
+    ("请尽快维修青松苑3号楼电梯", "我们是青松苑3号楼住户,电梯频繁故障,多次困人,请督促物业和维保单位维修。"),
+]
+
+
+def test_a_community_sees_its_own_hotspot_when_the_districts_hottest_lie_elsewhere(demo: Any) -> None:
+    mine = _grid()
+    community = mine.parent.parent if mine.parent else None
+    assert community is not None
+    assert community.level == RegionLevel.COMMUNITY
+    other = (
+        Region.objects.filter(level=RegionLevel.GRID)
+        .exclude(path__startswith=community.path)
+        .order_by("path")
+        .first()
+    )
+    assert other is not None
+    hottest = _reports(other)  # another community's burst, hotter: four reporters
+    ours = _reports(mine, ELSEWHERE)  # three reporters in the persona's community
+
+    refresh_hotspots(top=1)
+
+    first, second = _hotspot_of(hottest), _hotspot_of(ours)
+    assert first.rank < second.rank  # ranks stay the district's
+    staff_page = as_user("community_staff").get("/command/hotspots/").content.decode()
+    assert second.title in staff_page
+    assert first.title not in staff_page  # out of the community's scope
+    dispatcher_page = as_user("dispatcher").get("/command/hotspots/").content.decode()
+    assert first.title in dispatcher_page

@@ -35,11 +35,11 @@ class HotspotRow:
 
 
 def hotspot_rows(user: Any, limit: int = PAGE_SIZE, members: int = MEMBERS_SHOWN) -> list[HotspotRow]:
-    rows = []
-    for hotspot in hs.visible_hotspots(user).select_related("proactive_case")[:limit]:
-        visible = hs.visible_members(user, hotspot)
-        rows.append(HotspotRow(hotspot, list(visible[:members]), visible.count()))
-    return rows
+    spots = list(hs.visible_hotspots(user).select_related("proactive_case")[:limit])
+    visible = hs.visible_members_of(user, spots)  # one query for the page's members
+    return [
+        HotspotRow(spot, visible.get(spot.pk, [])[:members], len(visible.get(spot.pk, []))) for spot in spots
+    ]
 
 
 @command_required
