@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from dangqun.community import cobuilding, cobuilding_selectors, joint_meetings
@@ -46,7 +47,7 @@ class CoUnitOut(Schema):
 
 
 def _unit(u: CoUnit) -> dict[str, Any]:
-    council = "大工委" if u.region.level == 2 else "大党委"
+    council = gettext("大工委") if u.region.level == 2 else gettext("大党委")
     return {
         "id": u.pk,
         "name": u.name,
