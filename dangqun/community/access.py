@@ -22,6 +22,7 @@ from dangqun.community.models import (
     Project,
     Resource,
     Responsibility,
+    SecretaryProject,
     ServiceRequest,
 )
 from dangqun.core.errors import NotFoundError
@@ -29,6 +30,8 @@ from dangqun.regions.models import Region
 
 # Who manages the lists (claims for a unit, starts and closes projects): community staff and above.
 MANAGER_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.LEADER})
+# Who declares a 书记项目 for their own region's level and evaluates the levels below.
+LEAD_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.LEADER})
 
 
 def region_q(user: object, lookup: str = "region__path") -> Q:
@@ -159,3 +162,23 @@ def access_region_by_code(user: object, code: str) -> Region:
 
 def is_manager(user: object, region: Region) -> bool:
     return get_scope(user).covers_path(region.path, MANAGER_ROLES)
+
+
+def secretary_projects_visible_q(user: object) -> Q:
+    """书记项目 of the user's regions, and of the party organisations a 党务管理员 holds."""
+    scope = get_scope(user)
+    q = region_q(user)
+    if scope.has_role(Role.PARTY_ADMIN) and not scope.is_sysadmin:
+        q |= scope.party_org_q("org__path")
+    return q
+
+
+def secretary_projects_for(user: object) -> QuerySet[SecretaryProject]:
+    return SecretaryProject.objects.select_related("region", "org").filter(secretary_projects_visible_q(user))
+
+
+def access_secretary_project_by_id(user: object, project_id: int) -> SecretaryProject:
+    project = secretary_projects_for(user).filter(pk=project_id).first()
+    if project is None:
+        raise NotFoundError(_("书记项目不存在或无权访问"))
+    return project

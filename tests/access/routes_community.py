@@ -70,3 +70,14 @@ ROUTES: dict[str, Spec] = {
     "GET /citizen/services/": Spec("login", anon=302),
     "POST /citizen/services/": Spec("skip", why=_SERVICE),
 }
+
+_SECRETARY = "书记项目: scope, role, bad input and moves: tests/community/test_secretary_projects_api.py"
+ROUTES.update(
+    {
+        "GET /api/v1/community/secretary-projects": LOGIN,
+        "GET /api/v1/community/secretary-projects.xlsx": LOGIN,
+        "POST /api/v1/community/secretary-projects": Spec("skip", why=_SECRETARY),
+        "GET /api/v1/community/secretary-projects/{project_id}": Spec("skip", why=_SECRETARY),
+        "POST /api/v1/community/secretary-projects/{project_id}/{action}": Spec("skip", why=_SECRETARY),
+    }
+)

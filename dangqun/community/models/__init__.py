@@ -24,6 +24,11 @@ from dangqun.community.models.lists import (
     Responsibility,
     ResponsibilityStatus,
 )
+from dangqun.community.models.secretary_projects import (
+    SecretaryProject,
+    SecretaryProjectLevel,
+    SecretaryProjectStatus,
+)
 from dangqun.community.models.service_list import ServiceItem, ServiceRequest, ServiceRequestStatus
 
 __all__ = [
@@ -46,6 +51,9 @@ __all__ = [
     "ResourceKind",
     "Responsibility",
     "ResponsibilityStatus",
+    "SecretaryProject",
+    "SecretaryProjectLevel",
+    "SecretaryProjectStatus",
     "ServiceItem",
     "ServiceRequest",
     "ServiceRequestStatus",
